@@ -1,0 +1,1 @@
+"""The `ringcheck` command line (Typer + Rich); one module per command group."""

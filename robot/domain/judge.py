@@ -1,0 +1,81 @@
+"""The pure verdict: did the customer see what the scenario expected?"""
+
+from __future__ import annotations
+
+from .model import (
+    Check,
+    Delivery,
+    Expectations,
+    OutcomeExpectation,
+    Reading,
+    Tristate,
+    Verdict,
+    VerifiedExpectation,
+)
+from .names import names_match
+
+_STOPPED_BY_NETWORK = frozenset({Delivery.BLOCKED, Delivery.DECLINED, Delivery.REJECTED})
+
+
+def judge(delivery: Delivery, reading: Reading | None, expectations: Expectations) -> Verdict:
+    """Check each expectation against what happened; each check carries a readable reason."""
+    checks: list[Check] = [_check_outcome(delivery, expectations.outcome)]
+    if delivery is not Delivery.DELIVERED:
+        return Verdict(tuple(checks))
+    if reading is None:
+        checks.append(Check("screen", False, "the handset rang but no screen reading was recorded"))
+        return Verdict(tuple(checks))
+    if expectations.name is not None:
+        checks.append(_check_name(reading, expectations.name))
+    if expectations.verified is not VerifiedExpectation.ANY:
+        checks.append(_check_verified(reading, expectations.verified))
+    if expectations.no_label:
+        checks.append(_check_no_label(reading))
+    return Verdict(tuple(checks))
+
+
+def _check_outcome(delivery: Delivery, wanted: OutcomeExpectation) -> Check:
+    if wanted is OutcomeExpectation.ANY:
+        return Check("delivered", True, f"call ended as {delivery.value}")
+    if wanted is OutcomeExpectation.BLOCKED:
+        if delivery is Delivery.BLOCKED:
+            return Check("blocked", True, "the network blocked the call as expected")
+        if delivery is Delivery.DECLINED:
+            return Check(
+                "blocked",
+                False,
+                "plain 603 Decline: cannot tell a block from a decline (no Network Blocked)",
+            )
+        return Check("blocked", False, f"expected a block, the call ended as {delivery.value}")
+    if delivery is Delivery.DELIVERED:
+        return Check("delivered", True, "the handset rang")
+    if delivery in _STOPPED_BY_NETWORK:
+        return Check("delivered", False, f"the call was {delivery.value} by the network")
+    return Check("delivered", False, f"the handset did not ring: {delivery.value}")
+
+
+def _check_name(reading: Reading, expected: str) -> Check:
+    if reading.name is None:
+        shown = f"the number {reading.number}" if reading.number else "no name"
+        return Check("name", False, f"expected name {expected!r}, the screen showed {shown}")
+    if names_match(reading.name, expected):
+        return Check("name", True, f"name {reading.name!r} matches {expected!r}")
+    return Check("name", False, f"expected name {expected!r}, the screen showed {reading.name!r}")
+
+
+def _check_verified(reading: Reading, wanted: VerifiedExpectation) -> Check:
+    if reading.verified is Tristate.UNKNOWN:
+        return Check("verified", False, "the verification badge could not be read")
+    shown = reading.verified is Tristate.YES
+    if shown == (wanted is VerifiedExpectation.YES):
+        return Check("verified", True, "badge shown" if shown else "no badge, as expected")
+    if shown:
+        return Check("verified", False, "a verified badge was shown where none was expected")
+    return Check("verified", False, "the verified badge was missing")
+
+
+def _check_no_label(reading: Reading) -> Check:
+    if reading.spam_label is None:
+        return Check("no_label", True, "no spam label")
+    kind = reading.spam_class.value if reading.spam_class else "unclassified"
+    return Check("no_label", False, f"labelled {reading.spam_label!r} ({kind})")

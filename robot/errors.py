@@ -1,0 +1,67 @@
+"""ringcheck's own exceptions; the CLI catches only `RingcheckError`.
+
+    RingcheckError            the robot could not do its job (exit 1)
+    ├── UsageError            bad input from the person or their files (exit 2)
+    │   └── ConfigError       a config, numbers, farm, scenario or sim file is wrong (file:line)
+    ├── StoreError            the results store failed
+    ├── DialError             the SIP stack could not place or follow a call
+    ├── DeviceError           a handset could not be observed
+    └── ScreenReadError       an image could not be read
+
+A carrier blocking a call is a result, never an exception.
+"""
+
+from __future__ import annotations
+
+
+class RingcheckError(Exception):
+    exit_code = 1
+
+
+class UsageError(RingcheckError):
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A problem in a file a person wrote: names the file, the line, the key path and a fix."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.key = key
+        self.hint = hint
+        self.detail = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file if self.line is None else f"{self.file} line {self.line}"
+        parts = [p for p in (where, self.key) if p]
+        prefix = ": ".join(parts)
+        text = f"{prefix}: {self.detail}" if prefix else self.detail
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class StoreError(RingcheckError):
+    pass
+
+
+class DialError(RingcheckError):
+    pass
+
+
+class DeviceError(RingcheckError):
+    pass
+
+
+class ScreenReadError(RingcheckError):
+    pass

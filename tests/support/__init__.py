@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite (peers, free ports, waiting with deadlines)."""

@@ -1,0 +1,66 @@
+"""The verdict and name comparison, as a QA engineer relies on them."""
+
+from __future__ import annotations
+
+from robot.domain.judge import judge
+from robot.domain.model import (
+    Delivery,
+    Expectations,
+    LabelClass,
+    OutcomeExpectation,
+    Reading,
+    Tristate,
+    VerifiedExpectation,
+)
+from robot.domain.names import names_match, split_bracket_prefix
+
+
+def test_cnam_truncation_and_capitals_match() -> None:
+    assert names_match("ACME NATIONAL B", "Acme National Bank")
+    assert names_match("Acme Nat…", "Acme National Bank")
+    assert names_match("  acme   national bank ", "Acme National Bank")
+    assert names_match("Societe Generale", "Société Générale")
+
+
+def test_a_different_name_does_not_match() -> None:
+    assert not names_match("ACME NATIONAL X", "Acme National Bank")
+    assert not names_match("Acme", "Acme National Bank")
+    assert not names_match("", "Acme")
+
+
+def test_spam_prefix_is_split_off() -> None:
+    assert split_bracket_prefix("[SPAM?] ACME BANK") == ("[SPAM?]", "ACME BANK")
+    assert names_match("[SPAM?] ACME BANK", "Acme Bank")
+
+
+def test_clean_verified_call_passes() -> None:
+    reading = Reading(name="ACME BANK", verified=Tristate.YES)
+    verdict = judge(
+        Delivery.DELIVERED,
+        reading,
+        Expectations(name="Acme Bank", verified=VerifiedExpectation.YES, no_label=True),
+    )
+    assert verdict.passed, verdict.reasons
+
+
+def test_label_and_missing_badge_fail_with_reasons() -> None:
+    reading = Reading(
+        name="ACME BANK", spam_label="Scam Likely", spam_class=LabelClass.SCAM, verified=Tristate.NO
+    )
+    verdict = judge(
+        Delivery.DELIVERED,
+        reading,
+        Expectations(name="Acme Bank", verified=VerifiedExpectation.YES, no_label=True),
+    )
+    assert not verdict.passed
+    assert any("Scam Likely" in r for r in verdict.reasons)
+    assert any("badge" in r for r in verdict.reasons)
+
+
+def test_blocked_expectation_rejects_plain_decline() -> None:
+    must_block = Expectations(outcome=OutcomeExpectation.BLOCKED)
+    assert judge(Delivery.BLOCKED, None, must_block).passed
+    verdict = judge(Delivery.DECLINED, None, must_block)
+    assert not verdict.passed
+    assert "cannot tell" in verdict.reasons[0]
+    assert not judge(Delivery.DELIVERED, Reading(name="X"), must_block).passed
