@@ -1,0 +1,208 @@
+"""Scenarios and the plan they expand into: which numbers call which handsets, and how.
+
+Pure data and a pure planner; loading YAML lives in `robot.scenario`, running in the engine.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import (
+    Attestation,
+    DialerKind,
+    Expectations,
+    Handset,
+    Number,
+    OutcomeExpectation,
+    Platform,
+    VerifiedExpectation,
+)
+
+
+class EndBy(enum.StrEnum):
+    """How a test call ends once the screen is captured."""
+
+    CANCEL = "cancel"
+    DECLINE = "decline"
+    RING_OUT = "ring_out"
+
+
+class Pairing(enum.StrEnum):
+    MATRIX = "matrix"
+    SAMPLED = "sampled"
+
+
+class DnoChoice(enum.StrEnum):
+    """Whether Do-Not-Originate (inbound-only) numbers are dialled: they must be blocked."""
+
+    EXCLUDE = "exclude"
+    INCLUDE = "include"
+    ONLY = "only"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSelector:
+    """Explicit numbers and/or tags; empty means every number that may originate calls."""
+
+    numbers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    do_not_originate: DnoChoice = DnoChoice.EXCLUDE
+
+
+@dataclass(frozen=True, slots=True)
+class HandsetSelector:
+    carriers: tuple[str, ...] = ()
+    platforms: tuple[Platform, ...] = ()
+    dialers: tuple[DialerKind, ...] = ()
+    tags: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    capture_after_s: float = 2.0
+    ring_timeout_s: float = 30.0
+    end_by: EndBy = EndBy.CANCEL
+    signings: tuple[Attestation | None, ...] = (None,)
+    frames: int = 2
+    rcd_name: str | None = None
+    rcd_logo_url: str | None = None
+    call_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationSpec:
+    """What to expect; `name=None` means "the number's expected display name"."""
+
+    name: str | None = None
+    check_name: bool = True
+    verified: VerifiedExpectation = VerifiedExpectation.ANY
+    no_label: bool = True
+    outcome: OutcomeExpectation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    cron: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """Local times between which no test call rings a real phone (may wrap midnight)."""
+
+    start: str
+    end: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    description: str = ""
+    schedule: Schedule | None = None
+    numbers: NumberSelector = NumberSelector()
+    handsets: HandsetSelector = HandsetSelector()
+    pairing: Pairing = Pairing.MATRIX
+    sample_size: int | None = None
+    repeats: int = 1
+    call: CallOptions = CallOptions()
+    expect: ExpectationSpec = ExpectationSpec()
+    min_interval_per_number_s: float = 0.0
+    device_error_retries: int = 1
+    daily_budget_per_number: int | None = None
+    daily_budget_per_handset: int | None = None
+    quiet_hours: QuietHours | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCall:
+    """One test call of a run: this number calls this handset, expecting this."""
+
+    index: int
+    number: Number
+    handset: Handset
+    attestation: Attestation | None
+    expectations: Expectations
+    repeat: int = 0
+
+
+def select_numbers(selector: NumberSelector, numbers: Sequence[Number]) -> list[Number]:
+    chosen = []
+    for number in numbers:
+        if selector.numbers and number.e164 not in selector.numbers:
+            continue
+        if selector.tags and not set(selector.tags) & set(number.tags):
+            continue
+        dno = selector.do_not_originate
+        if dno is DnoChoice.ONLY and not number.do_not_originate:
+            continue
+        explicit = number.e164 in selector.numbers
+        if number.do_not_originate and dno is DnoChoice.EXCLUDE and not explicit:
+            continue
+        chosen.append(number)
+    return chosen
+
+
+def select_handsets(selector: HandsetSelector, handsets: Sequence[Handset]) -> list[Handset]:
+    def wanted(h: Handset) -> bool:
+        return (
+            h.enabled
+            and (not selector.ids or h.id in selector.ids)
+            and (not selector.carriers or h.carrier in selector.carriers)
+            and (not selector.platforms or h.platform in selector.platforms)
+            and (not selector.dialers or h.dialer in selector.dialers)
+            and (not selector.tags or bool(set(selector.tags) & set(h.tags)))
+        )
+
+    return [h for h in handsets if wanted(h)]
+
+
+def expectations_for(spec: ExpectationSpec, number: Number) -> Expectations:
+    """A Do-Not-Originate number must be blocked unless the scenario says otherwise."""
+    if spec.outcome is not None:
+        outcome = spec.outcome
+    elif number.do_not_originate:
+        outcome = OutcomeExpectation.BLOCKED
+    else:
+        outcome = OutcomeExpectation.DELIVERED
+    name = (spec.name or number.expected_name) if spec.check_name else None
+    return Expectations(
+        name=name, verified=spec.verified, no_label=spec.no_label, outcome=outcome
+    )
+
+
+def plan(
+    scenario: Scenario,
+    numbers: Sequence[Number],
+    handsets: Sequence[Handset],
+    *,
+    seed: int | None = None,
+) -> list[PlannedCall]:
+    """Expand a scenario into calls: every (number, handset) pair, or a seeded sample of them,
+    once per attestation level asked for (an attestation matrix) and per repeat."""
+    chosen_numbers = select_numbers(scenario.numbers, numbers)
+    chosen_handsets = select_handsets(scenario.handsets, handsets)
+    pairs = [(n, h) for n in chosen_numbers for h in chosen_handsets]
+    if scenario.pairing is Pairing.SAMPLED and scenario.sample_size is not None:
+        rng = random.Random(seed)
+        pairs = rng.sample(pairs, min(scenario.sample_size, len(pairs)))
+    calls: list[PlannedCall] = []
+    for repeat in range(scenario.repeats):
+        for attestation in scenario.call.signings:
+            for number, handset in pairs:
+                calls.append(
+                    PlannedCall(
+                        index=len(calls),
+                        number=number,
+                        handset=handset,
+                        attestation=attestation,
+                        expectations=expectations_for(scenario.expect, number),
+                        repeat=repeat,
+                    )
+                )
+    return calls

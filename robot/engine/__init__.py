@@ -1,0 +1,1 @@
+"""The run engine: turns a plan of test calls into recorded, judged attempts."""

@@ -1,0 +1,307 @@
+"""One test call from dial to verdict: race the SIP outcome against the handset ringing.
+
+The attempt is written `in_progress` before the INVITE leaves and completed as soon as the call
+is over, so a killed robot leaves a trace. Whatever goes wrong, the call is ended from our side
+before this function returns: no call is ever left up on a trunk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from robot.domain.delivery import classify_sip
+from robot.domain.judge import judge
+from robot.domain.model import (
+    Artifacts,
+    Attempt,
+    AttemptStatus,
+    AttemptTimes,
+    Delivery,
+    Reading,
+    Run,
+    SipOutcome,
+)
+from robot.domain.scenario import CallOptions, EndBy, PlannedCall
+from robot.engine.environment import Environment
+from robot.errors import RingcheckError
+from robot.ports import Capture, DialRequest, EndHow, Handset, LiveCall, RingObservation
+from robot.store.artifacts import ArtifactKind
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.25
+"""How long one look at the handset lasts before the SIP side is checked again."""
+
+SIP_SETTLE_S = 10.0
+"""How long to wait for the network to confirm the end of a call we ended."""
+
+
+@dataclasses.dataclass
+class _Observed:
+    """What the race between the network and the handset produced."""
+
+    ring: RingObservation | None = None
+    outcome: SipOutcome | None = None
+    captures: Sequence[Capture] = ()
+    device_error: str | None = None
+    interrupted: bool = False
+
+
+def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOptions) -> Attempt:
+    """Place one test call, observe the handset, record and return the judged attempt."""
+    assert run.id is not None, "start the run in the store first"
+    started = Attempt(
+        run_id=run.id,
+        number=call.number.e164,
+        carrier=call.handset.carrier,
+        handset_id=call.handset.id,
+        attestation=call.attestation,
+        times=AttemptTimes(dialed_at=env.clock.now()),
+    )
+    attempt = env.store.record_attempt(started)
+    try:
+        handset = env.handset_for(call.handset)
+        handset.prepare()
+    except RingcheckError as exc:
+        return _finish(env, attempt, call, _Observed(device_error=f"prepare: {exc}"), None, None)
+    dialed_at = env.clock.now()
+    attempt = dataclasses.replace(attempt, times=AttemptTimes(dialed_at=dialed_at))
+    request = DialRequest(
+        from_number=call.number.e164,
+        to=call.handset.msisdn,
+        trunk=env.trunk_for(call.number),
+        ring_timeout_s=options.ring_timeout_s,
+        max_duration_s=options.ring_timeout_s + 30.0,
+        attestation=call.attestation,
+    )
+    try:
+        live = env.dialer.place(request)
+    except RingcheckError as exc:
+        observed = _Observed(outcome=SipOutcome(call_id="", error=str(exc)))
+        return _finish(env, attempt, call, observed, None, None)
+    observed = _observe(env, live, handset, options)
+    trace = _safe_trace(live)
+    return _finish(env, attempt, call, observed, trace, dialed_at)
+
+
+def _observe(env: Environment, live: LiveCall, handset: Handset, options: CallOptions) -> _Observed:
+    observed = _Observed()
+    try:
+        _race(env, live, handset, options, observed)
+        if observed.ring is not None and observed.outcome is None:
+            _capture(env, live, handset, options, observed)
+            _end(env, live, handset, options, observed)
+    except RingcheckError as exc:
+        observed.device_error = str(exc)
+    finally:
+        if observed.outcome is None:
+            observed.outcome = _hang_up(live)
+    return observed
+
+
+def _race(
+    env: Environment, live: LiveCall, handset: Handset, options: CallOptions, obs: _Observed
+) -> None:
+    """Until the handset rings, the network ends the call, or the ring timeout passes."""
+    deadline = env.clock.monotonic() + options.ring_timeout_s
+    while obs.ring is None:
+        if env.stop.is_set():
+            obs.interrupted = True
+            return
+        obs.outcome = live.wait(0)
+        if obs.outcome is not None or _answered(live):
+            return
+        now = env.clock.monotonic()
+        if now >= deadline:
+            return
+        obs.ring = handset.wait_for_incoming(min(now + POLL_S, deadline))
+
+
+def _capture(
+    env: Environment, live: LiveCall, handset: Handset, options: CallOptions, obs: _Observed
+) -> None:
+    """Let the screen settle (labels and names appear late), then take the frames."""
+    if env.stop.wait(options.capture_after_s):
+        obs.interrupted = True
+    obs.outcome = live.wait(0)
+    if obs.outcome is None and not obs.interrupted:
+        obs.captures = handset.capture(frames=options.frames)
+
+
+def _end(
+    env: Environment, live: LiveCall, handset: Handset, options: CallOptions, obs: _Observed
+) -> None:
+    if obs.outcome is not None:
+        handset.end_call(EndHow.CALLER_CANCEL)
+        return
+    if options.end_by is EndBy.DECLINE and not obs.interrupted:
+        handset.end_call(EndHow.DECLINE)
+        obs.outcome = live.wait(SIP_SETTLE_S) or live.hang_up()
+        return
+    if options.end_by is EndBy.RING_OUT and not obs.interrupted:
+        obs.outcome = live.wait(options.ring_timeout_s)
+    if obs.outcome is None:
+        obs.outcome = live.hang_up()
+    handset.end_call(EndHow.CALLER_CANCEL)
+
+
+def _answered(live: LiveCall) -> bool:
+    return any(200 <= e.code < 300 for e in live.events())
+
+
+def _hang_up(live: LiveCall) -> SipOutcome:
+    try:
+        return live.hang_up()
+    except RingcheckError as exc:
+        log.error("could not end call %s: %s", live.call_id, exc)
+        return SipOutcome(call_id=live.call_id, error=f"hang up failed: {exc}")
+
+
+def _safe_trace(live: LiveCall) -> str | None:
+    try:
+        return live.trace()
+    except RingcheckError:
+        return None
+
+
+def delivery_of(obs: _Observed) -> Delivery:
+    """The DESIGN.md delivery table, for a call the engine watched on both sides."""
+    outcome = obs.outcome
+    if obs.ring is not None and obs.device_error is None:
+        return Delivery.DELIVERED
+    ended_by_network = (
+        outcome is not None
+        and outcome.final_code is not None
+        and outcome.final_code >= 300
+        and not outcome.cancelled_by_us
+    )
+    if outcome is not None and ended_by_network:
+        sip = classify_sip(
+            outcome.final_code, outcome.final_phrase, outcome.reason, outcome.call_info
+        )
+        if sip in (Delivery.REJECTED, Delivery.TRUNK_ERROR) and _ring_out(outcome):
+            return Delivery.DEVICE_ERROR if obs.device_error else Delivery.SILENT_DROP
+        if sip not in (Delivery.REJECTED, Delivery.TRUNK_ERROR) or obs.device_error is None:
+            return sip
+    if obs.device_error is not None:
+        return Delivery.DEVICE_ERROR
+    if outcome is None or (outcome.final_code is None and not outcome.cancelled_by_us):
+        return Delivery.TRUNK_ERROR
+    if outcome.answered or (outcome.final_code is not None and 200 <= outcome.final_code < 300):
+        return Delivery.VOICEMAIL
+    return Delivery.SILENT_DROP if outcome.rang else Delivery.TRUNK_ERROR
+
+
+def _ring_out(outcome: SipOutcome) -> bool:
+    """480/408 after a 180 the handset never showed: the network dropped it silently."""
+    return outcome.rang and outcome.final_code in (408, 480)
+
+
+def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Capture]) -> Reading:
+    """Read every frame; prefer the one with most fields, keep a label seen in any frame."""
+    readings = []
+    for capture in captures:
+        readings.append(
+            env.reader.read(
+                capture.png,
+                dialer=call.handset.dialer,
+                languages=_languages(call.handset.locale),
+                page_source=capture.page_source,
+            )
+        )
+
+    def filled(r: Reading) -> int:
+        return sum(x is not None for x in (r.name, r.number, r.spam_label, r.call_reason))
+
+    best = max(readings, key=filled)
+    if best.spam_label is None:
+        labelled = next((r for r in readings if r.spam_label is not None), None)
+        if labelled is not None:
+            best = dataclasses.replace(
+                best, spam_label=labelled.spam_label, spam_class=labelled.spam_class
+            )
+    return best
+
+
+def _languages(locale: str) -> tuple[str, ...]:
+    lang = locale.split("-")[0].lower()
+    extra = {"fr": "fra", "zh": "chi_sim", "de": "deu", "es": "spa"}.get(lang)
+    return ("eng", extra) if extra else ("eng",)
+
+
+def _finish(
+    env: Environment,
+    attempt: Attempt,
+    call: PlannedCall,
+    obs: _Observed,
+    trace: str | None,
+    dialed_at: datetime | None,
+) -> Attempt:
+    interrupted_early = obs.interrupted and obs.ring is None
+    delivery = None if interrupted_early else delivery_of(obs)
+    reading = None
+    error = obs.device_error or (obs.outcome.error if obs.outcome else None)
+    if delivery is Delivery.DELIVERED:
+        try:
+            reading = _best_reading(env, call, obs.captures)
+        except RingcheckError as exc:
+            error = f"screen reading failed: {exc}"
+    verdict = None if delivery is None else judge(delivery, reading, call.expectations)
+    status = AttemptStatus.INTERRUPTED if obs.interrupted else AttemptStatus.COMPLETED
+    done = dataclasses.replace(
+        attempt,
+        status=status,
+        delivery=delivery,
+        sip=obs.outcome,
+        reading=reading,
+        verdict=verdict,
+        error=error,
+        times=_times(env, attempt.times, obs, dialed_at),
+    )
+    done = dataclasses.replace(done, artifacts=_write_evidence(env, done, obs, trace))
+    recorded = env.store.record_attempt(done)
+    env.notify(recorded)
+    return recorded
+
+
+def _times(
+    env: Environment, times: AttemptTimes, obs: _Observed, dialed_at: datetime | None
+) -> AttemptTimes:
+    events = obs.outcome.events if obs.outcome else ()
+    base = dialed_at or times.dialed_at
+
+    def at(codes: tuple[int, ...]) -> datetime | None:
+        for event in events:
+            if event.code in codes:
+                return base + timedelta(milliseconds=event.at_ms)
+        return None
+
+    return AttemptTimes(
+        dialed_at=base,
+        first_provisional_at=at(tuple(range(100, 200))),
+        sip_ringing_at=at((180, 183)),
+        handset_ringing_at=obs.ring.at if obs.ring else None,
+        captured_at=obs.captures[0].at if obs.captures else None,
+        ended_at=env.clock.now(),
+    )
+
+
+def _write_evidence(
+    env: Environment, attempt: Attempt, obs: _Observed, trace: str | None
+) -> Artifacts:
+    """Screenshot, page source and SIP trace under names the store chooses."""
+    screenshot = page_source = sip_trace = None
+    for frame, capture in enumerate(obs.captures):
+        name = env.evidence.write(attempt, ArtifactKind.SCREENSHOT, capture.png, frame=frame)
+        screenshot = screenshot or name
+        if capture.page_source:
+            source = env.evidence.write(
+                attempt, ArtifactKind.PAGE_SOURCE, capture.page_source, frame=frame
+            )
+            page_source = page_source or source
+    if trace:
+        sip_trace = env.evidence.write(attempt, ArtifactKind.SIP_TRACE, trace)
+    return Artifacts(screenshot=screenshot, page_source=page_source, sip_trace=sip_trace)

@@ -1,0 +1,190 @@
+"""A run: handsets in parallel, one call per handset at a time, pacing per number, retries.
+
+Each handset has its own worker thread holding that handset's lease for the run, so two runs
+(even in two processes) never ring the same phone at once. A `device_error` is retried on
+another handset of the same carrier. Setting `env.stop` (Ctrl-C, SIGTERM) ends live calls,
+keeps finished attempts and marks the run interrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from robot.domain.model import Attempt, Delivery, Run, RunStatus
+from robot.domain.model import Handset as HandsetSpec
+from robot.domain.scenario import PlannedCall, Scenario
+from robot.engine.attempt import run_attempt
+from robot.engine.environment import Environment
+from robot.errors import RingcheckError
+
+log = logging.getLogger(__name__)
+
+LEASE_TTL_S = 300.0
+"""A run renews each handset's lease after every call; a crashed run frees it after this."""
+
+
+@dataclass
+class RunSummary:
+    run: Run
+    attempts: list[Attempt] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.verdict is not None and not a.verdict.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed and self.run.status is RunStatus.COMPLETED
+
+
+class _Pacer:
+    """Keeps test calls from one number at least `interval_s` apart (robocall look-alike)."""
+
+    def __init__(self, env: Environment, interval_s: float) -> None:
+        self._env = env
+        self._interval_s = interval_s
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait_turn(self, number: str) -> bool:
+        """Block until `number` may call again; False when the run is stopping."""
+        if self._interval_s <= 0:
+            return not self._env.stop.is_set()
+        while True:
+            with self._lock:
+                now = self._env.clock.monotonic()
+                due = self._next.get(number, now)
+                if due <= now:
+                    self._next[number] = now + self._interval_s
+                    return not self._env.stop.is_set()
+            if self._env.stop.wait(min(due - now, 1.0)):
+                return False
+
+
+class _Work:
+    """The calls still to make, per handset, plus retries waiting for any handset of a carrier."""
+
+    def __init__(self, calls: Sequence[PlannedCall], retries: int) -> None:
+        self._lock = threading.Lock()
+        self._own: dict[str, deque[PlannedCall]] = {}
+        self._retry: dict[str, deque[tuple[PlannedCall, set[str]]]] = {}
+        self._tries: dict[int, int] = {}
+        self._retries = retries
+        for call in calls:
+            self._own.setdefault(call.handset.id, deque()).append(call)
+
+    def handsets(self) -> list[HandsetSpec]:
+        return [queue[0].handset for queue in self._own.values() if queue]
+
+    def next_for(self, handset: HandsetSpec) -> PlannedCall | None:
+        with self._lock:
+            for call, failed_on in list(self._retry.get(handset.carrier, ())):
+                if handset.id not in failed_on:
+                    self._retry[handset.carrier].remove((call, failed_on))
+                    return dataclasses.replace(call, handset=handset)
+            own = self._own.get(handset.id)
+            return own.popleft() if own else None
+
+    def failed(self, call: PlannedCall, others_on_carrier: int) -> bool:
+        """Queue a device-error call for another handset; False when it may not be retried."""
+        with self._lock:
+            tries = self._tries.get(call.index, 0)
+            if tries >= self._retries or others_on_carrier == 0:
+                return False
+            self._tries[call.index] = tries + 1
+            failed_on = {call.handset.id}
+            for queued, seen in self._retry.get(call.handset.carrier, ()):
+                if queued.index == call.index:
+                    failed_on |= seen
+            self._retry.setdefault(call.handset.carrier, deque()).append((call, failed_on))
+            return True
+
+    def drain(self, handset: HandsetSpec) -> list[PlannedCall]:
+        with self._lock:
+            own = self._own.pop(handset.id, deque())
+            return list(own)
+
+
+def execute_run(
+    env: Environment,
+    scenario: Scenario,
+    calls: Sequence[PlannedCall],
+    *,
+    trigger: str = "manual",
+) -> RunSummary:
+    """Make every planned call, recording each attempt as soon as it ends."""
+    run = env.store.start_run(
+        Run(scenario=scenario.name, trigger=trigger, started_at=env.clock.now())
+    )
+    summary = RunSummary(run=run)
+    work = _Work(calls, scenario.device_error_retries)
+    pacer = _Pacer(env, scenario.min_interval_per_number_s)
+    lock = threading.Lock()
+    handsets = work.handsets()
+    per_carrier: dict[str, int] = {}
+    for handset in handsets:
+        per_carrier[handset.carrier] = per_carrier.get(handset.carrier, 0) + 1
+
+    def worker(handset: HandsetSpec) -> None:
+        try:
+            calls_on(handset)
+        except RingcheckError as exc:  # the robot itself failed (store, disk): stop the run
+            log.error("run %s stopped on %s: %s", run.id, handset.id, exc)
+            with lock:
+                summary.errors.append(f"{handset.id}: {exc}")
+            env.stop.set()
+
+    def calls_on(handset: HandsetSpec) -> None:
+        if not _lease(env, handset):
+            with lock:
+                summary.skipped += [
+                    f"{c.number.e164} -> {handset.id}: handset leased by another run"
+                    for c in work.drain(handset)
+                ]
+            return
+        try:
+            while not env.stop.is_set():
+                call = work.next_for(handset)
+                if call is None or not pacer.wait_turn(call.number.e164):
+                    return
+                attempt = run_attempt(env, run, call, scenario.call)
+                with lock:
+                    summary.attempts.append(attempt)
+                if attempt.delivery is Delivery.DEVICE_ERROR:
+                    work.failed(call, per_carrier[handset.carrier] - 1)
+                if env.leases is not None:
+                    env.leases.renew(handset.id, env.lease_holder, LEASE_TTL_S)
+        finally:
+            if env.leases is not None:
+                env.leases.release(handset.id, env.lease_holder)
+
+    threads = [
+        threading.Thread(target=worker, args=(h,), name=f"handset-{h.id}", daemon=True)
+        for h in handsets
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(timeout=0.5)
+    status = RunStatus.COMPLETED
+    if summary.errors:
+        status = RunStatus.FAILED
+    elif env.stop.is_set():
+        status = RunStatus.INTERRUPTED
+    summary.run = dataclasses.replace(run, status=status, ended_at=env.clock.now())
+    env.store.finish_run(summary.run)
+    return summary
+
+
+def _lease(env: Environment, handset: HandsetSpec) -> bool:
+    if env.leases is None:
+        return True
+    return env.leases.acquire(handset.id, env.lease_holder, LEASE_TTL_S)

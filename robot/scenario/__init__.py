@@ -1,0 +1,1 @@
+"""Scenario files: loading them with clear errors and finding them by name."""

@@ -1,0 +1,168 @@
+"""Fakes implementing our ports for engine tests: a tiny network joining dialer and handsets.
+
+Each called number gets a behaviour: ring (the handset rings and shows a screen), block, silent
+drop, voicemail, a vanishing handset. The network counts live calls so tests can assert that
+none is left up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from robot.domain.model import DialerKind, Reading, Reason, SipEvent, SipOutcome
+from robot.errors import DeviceError
+from robot.ports import Capture, DialRequest, EndHow, RingObservation
+
+
+@dataclass
+class Behaviour:
+    kind: str  # ring | block | silent | voicemail | vanish
+    screen: bytes = b"screen"
+
+
+class FakeCall:
+    def __init__(self, network: FakeNetwork, request: DialRequest, behaviour: Behaviour) -> None:
+        self.network = network
+        self.request = request
+        self.behaviour = behaviour
+        self._events: list[SipEvent] = [SipEvent(100, "Trying", 1.0)]
+        self._outcome: SipOutcome | None = None
+        self._ended = threading.Event()
+        self.call_id = f"call-{id(self)}"
+        if behaviour.kind == "block":
+            self._end(603, "Network Blocked", reason=Reason("SIP", 603, "Network Blocked"))
+        elif behaviour.kind == "voicemail":
+            self._events.append(SipEvent(200, "OK", 5.0))
+        else:
+            self._events.append(SipEvent(180, "Ringing", 3.0))
+
+    def _end(self, code: int, phrase: str, *, reason: Reason | None = None, **kw: bool) -> None:
+        self._events.append(SipEvent(code, phrase, 10.0))
+        self._outcome = SipOutcome(
+            call_id=self.call_id,
+            events=tuple(self._events),
+            final_code=code,
+            final_phrase=phrase,
+            reason=reason,
+            **kw,
+        )
+        self._ended.set()
+        self.network.ended(self)
+
+    def events(self) -> Sequence[SipEvent]:
+        return list(self._events)
+
+    def wait(self, timeout_s: float) -> SipOutcome | None:
+        self._ended.wait(timeout_s)
+        return self._outcome
+
+    def hang_up(self) -> SipOutcome:
+        if self._outcome is None:
+            answered = any(e.code == 200 for e in self._events)
+            if answered:
+                self._end(200, "OK", answered=True)
+            else:
+                self._end(487, "Request Terminated", cancelled_by_us=True)
+        assert self._outcome is not None
+        return self._outcome
+
+    def trace(self) -> str:
+        return f"INVITE sip:{self.request.to} SIP/2.0\r\nCall-ID: {self.call_id}\r\n"
+
+
+class FakeNetwork:
+    """Routes a dialled number to a FakeHandset according to its behaviour."""
+
+    def __init__(self) -> None:
+        self.behaviours: dict[str, Behaviour] = {}
+        self.handsets: dict[str, FakeHandset] = {}
+        self.live: set[FakeCall] = set()
+        self.placed: list[DialRequest] = []
+        self._lock = threading.Lock()
+
+    # Dialer port
+    def place(self, request: DialRequest) -> FakeCall:
+        behaviour = self.behaviours.get(request.from_number, Behaviour("ring"))
+        call = FakeCall(self, request, behaviour)
+        with self._lock:
+            self.placed.append(request)
+            if call.wait(0) is None:
+                self.live.add(call)
+        handset = self.handsets.get(request.to)
+        if handset is not None and behaviour.kind == "ring":
+            handset.ring(call)
+        return call
+
+    def close(self) -> None:
+        for call in list(self.live):
+            call.hang_up()
+
+    def ended(self, call: FakeCall) -> None:
+        with self._lock:
+            self.live.discard(call)
+        for handset in self.handsets.values():
+            handset.call_ended(call)
+
+
+@dataclass
+class FakeHandset:
+    msisdn: str
+    vanish: bool = False
+    ringing: FakeCall | None = None
+    prepared: int = 0
+    declined: int = 0
+    _rang: threading.Event = field(default_factory=threading.Event)
+
+    def ring(self, call: FakeCall) -> None:
+        self.ringing = call
+        self._rang.set()
+
+    def call_ended(self, call: FakeCall) -> None:
+        if self.ringing is call:
+            self.ringing = None
+            self._rang.clear()
+
+    def prepare(self) -> None:
+        self.prepared += 1
+
+    def wait_for_incoming(self, deadline: float) -> RingObservation | None:
+        if self.vanish:
+            raise DeviceError("Appium session lost: handset vanished")
+        if self._rang.wait(max(0.0, deadline - time.monotonic())):
+            return RingObservation(at=datetime.now(UTC), how="fake")
+        return None
+
+    def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]:
+        assert self.ringing is not None
+        screen = self.ringing.behaviour.screen
+        return [Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC)) for _ in range(frames)]
+
+    def end_call(self, how: EndHow) -> bool:
+        if how is EndHow.DECLINE and self.ringing is not None:
+            self.declined += 1
+            self.ringing._end(603, "Decline")
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+class FakeReader:
+    """Returns the reading registered for a screen's bytes."""
+
+    def __init__(self, readings: dict[bytes, Reading]) -> None:
+        self.readings = readings
+
+    def read(
+        self,
+        image: bytes,
+        *,
+        dialer: DialerKind | None = None,
+        languages: Sequence[str] = ("eng",),
+        page_source: str | None = None,
+    ) -> Reading:
+        return self.readings.get(image, Reading(engine="fake"))

@@ -1,0 +1,189 @@
+"""The engine against fakes of the network and handsets, with the real SQLite store."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from robot.clock import SystemClock
+from robot.domain.model import (
+    AttemptStatus,
+    Delivery,
+    DialerKind,
+    Direction,
+    Handset,
+    LabelClass,
+    Number,
+    Platform,
+    Reading,
+    RunStatus,
+    Tristate,
+)
+from robot.domain.scenario import (
+    CallOptions,
+    DnoChoice,
+    EndBy,
+    NumberSelector,
+    Scenario,
+    plan,
+)
+from robot.engine.environment import Environment
+from robot.engine.run import execute_run
+from robot.store.results import open_store
+from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader
+
+CLEAN = Number("+12025550101", "Northwind Bank")
+LABELLED = Number("+12025550102", "Northwind Bank")
+DNO = Number("+14155550105", "Northwind Bank", Direction.INBOUND_ONLY)
+SILENT = Number("+12125550103", "Northwind Card")
+VOICEMAIL = Number("+16175550106", "Northwind Mortg")
+
+
+def _handset(hid: str, carrier: str, msisdn: str) -> Handset:
+    return Handset(hid, Platform.ANDROID, DialerKind.GOOGLE, carrier, msisdn, "http://127.0.0.1:1")
+
+
+PIXEL = _handset("pixel", "sim-tmobile", "+12025550181")
+GALAXY = _handset("galaxy", "sim-tmobile", "+12025550182")
+
+
+@pytest.fixture
+def network() -> FakeNetwork:
+    net = FakeNetwork()
+    net.behaviours = {
+        CLEAN.e164: Behaviour("ring", b"clean"),
+        LABELLED.e164: Behaviour("ring", b"labelled"),
+        DNO.e164: Behaviour("block"),
+        SILENT.e164: Behaviour("silent"),
+        VOICEMAIL.e164: Behaviour("voicemail"),
+    }
+    return net
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = open_store(f"sqlite:///{tmp_path / 'results.db'}", artifacts_dir=tmp_path / "art")
+    yield store
+    store.close()
+
+
+def _env(network: FakeNetwork, store, handsets: list[FakeHandset], **kw) -> Environment:
+    by_msisdn = {h.msisdn: h for h in handsets}
+    network.handsets = by_msisdn
+    reader = FakeReader(
+        {
+            b"clean": Reading(name="NORTHWIND BANK", verified=Tristate.YES, engine="fake"),
+            b"labelled": Reading(
+                name="NORTHWIND BANK", spam_label="Scam Likely", spam_class=LabelClass.SCAM
+            ),
+        }
+    )
+    assert store.artifacts is not None
+    return Environment(
+        dialer=network,
+        handset_for=lambda spec: by_msisdn[spec.msisdn],
+        reader=reader,
+        store=store,
+        evidence=store.artifacts,
+        clock=SystemClock(),
+        leases=store.leases,
+        lease_holder="test-run",
+        **kw,
+    )
+
+
+FAST = CallOptions(capture_after_s=0.0, ring_timeout_s=1.0, frames=2)
+
+
+def test_each_kind_of_outcome_is_recorded_and_judged(network, store) -> None:
+    handsets = [FakeHandset(PIXEL.msisdn)]
+    env = _env(network, store, handsets)
+    scenario = Scenario(
+        name="nightly", call=FAST, numbers=NumberSelector(do_not_originate=DnoChoice.INCLUDE)
+    )
+    calls = plan(scenario, [CLEAN, LABELLED, DNO, SILENT, VOICEMAIL], [PIXEL])
+    summary = execute_run(env, scenario, calls)
+
+    by_number = {a.number: a for a in summary.attempts}
+    assert by_number[CLEAN.e164].delivery is Delivery.DELIVERED
+    assert by_number[CLEAN.e164].verdict.passed
+    assert by_number[LABELLED.e164].delivery is Delivery.DELIVERED
+    assert not by_number[LABELLED.e164].verdict.passed
+    assert by_number[DNO.e164].delivery is Delivery.BLOCKED
+    assert by_number[DNO.e164].verdict.passed  # a DNO number must be blocked
+    assert by_number[SILENT.e164].delivery is Delivery.SILENT_DROP
+    assert by_number[VOICEMAIL.e164].delivery is Delivery.VOICEMAIL
+    assert summary.run.status is RunStatus.COMPLETED
+    assert not network.live, "a call was left up"
+
+    stored = {a.number: a for a in store.attempts(run_id=summary.run.id)}
+    assert all(a.status is AttemptStatus.COMPLETED for a in stored.values())
+    clean = stored[CLEAN.e164]
+    assert clean.reading is not None and clean.reading.name == "NORTHWIND BANK"
+    assert clean.artifacts.screenshot and clean.artifacts.sip_trace
+    assert (store.artifacts.root / clean.artifacts.screenshot).read_bytes() == b"clean"
+    assert clean.times.handset_ringing_at is not None and clean.times.ended_at is not None
+
+
+def test_device_error_is_retried_on_another_handset_of_the_carrier(network, store) -> None:
+    broken = FakeHandset(PIXEL.msisdn, vanish=True)
+    healthy = FakeHandset(GALAXY.msisdn)
+    env = _env(network, store, [broken, healthy])
+    scenario = Scenario(name="smoke", call=FAST)
+    calls = plan(scenario, [CLEAN], [PIXEL])  # planned on the broken handset only
+    calls += plan(scenario, [LABELLED], [GALAXY])
+    summary = execute_run(env, scenario, calls)
+
+    clean = [a for a in summary.attempts if a.number == CLEAN.e164]
+    assert [a.delivery for a in clean] == [Delivery.DEVICE_ERROR, Delivery.DELIVERED]
+    assert clean[0].error and "vanished" in clean[0].error
+    assert clean[1].handset_id == "galaxy"
+    assert not network.live
+
+
+def test_decline_on_the_handset_ends_the_call(network, store) -> None:
+    handset = FakeHandset(PIXEL.msisdn)
+    env = _env(network, store, [handset])
+    options = CallOptions(capture_after_s=0.0, ring_timeout_s=1.0, end_by=EndBy.DECLINE)
+    scenario = Scenario(name="decline", call=options)
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    assert summary.attempts[0].delivery is Delivery.DELIVERED
+    assert handset.declined == 1
+    assert not network.live
+
+
+def test_stop_ends_live_calls_and_marks_the_run_interrupted(network, store) -> None:
+    network.behaviours[CLEAN.e164] = Behaviour("silent")
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn)])
+    scenario = Scenario(name="long", call=CallOptions(ring_timeout_s=60.0))
+    calls = plan(scenario, [CLEAN, LABELLED], [PIXEL])
+    placed = threading.Event()
+    original = network.place
+
+    def place_then_stop(request):
+        call = original(request)
+        placed.set()
+        env.stop.set()  # Ctrl-C while the first call rings
+        return call
+
+    network.place = place_then_stop  # type: ignore[method-assign]
+    summary = execute_run(env, scenario, calls)
+    assert placed.is_set()
+    assert summary.run.status is RunStatus.INTERRUPTED
+    assert len(summary.attempts) == 1
+    assert summary.attempts[0].status is AttemptStatus.INTERRUPTED
+    assert not network.live, "the ringing call was not ended"
+    stored = store.attempts(run_id=summary.run.id)
+    assert [a.status for a in stored] == [AttemptStatus.INTERRUPTED]
+
+
+def test_a_leased_handset_is_not_used_by_a_second_run(network, store) -> None:
+    assert store.leases.acquire(PIXEL.id, "other-run", 60)
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn)])
+    scenario = Scenario(name="smoke", call=FAST)
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    assert summary.attempts == []
+    assert summary.skipped and "leased" in summary.skipped[0]
+    assert network.placed == []
