@@ -8,7 +8,7 @@ from __future__ import annotations
 import zoneinfo
 from pathlib import Path
 
-from robot.config.hints import choice_hint
+from robot.config.hints import choice_hint, e164_hint, parse_e164
 from robot.config.project import Project
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, load_yaml
@@ -55,6 +55,13 @@ def _check_semantics(model: ScenarioModel, doc: YamlDoc) -> None:
             ) from None
     if model.schedule is not None:
         _check_cron(model.schedule.cron, doc)
+    for i, raw in enumerate(model.numbers.numbers):
+        number = parse_e164(raw)
+        if number is None:
+            raise doc.error(
+                ("numbers", "list", i), f'"{raw}" is not a valid E.164 number', e164_hint(raw)
+            )
+        model.numbers.numbers[i] = number
     if model.pairing == "sampled" and model.sample is None:
         raise doc.error(("sample",), "sampled pairing needs a sample size", "add `sample: 10`")
 

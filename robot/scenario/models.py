@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from robot.config.hints import parse_e164
 
 
 class _Strict(BaseModel):
@@ -42,17 +41,6 @@ class NumbersModel(_Strict):
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return _as_list(value)
-
-    @field_validator("numbers")
-    @classmethod
-    def _e164(cls, value: list[str]) -> list[str]:
-        checked = []
-        for raw in value:
-            number = parse_e164(str(raw))
-            if number is None:
-                raise ValueError(f'"{raw}" is not a valid E.164 number')
-            checked.append(number)
-        return checked
 
 
 class HandsetsModel(_Strict):

@@ -1,0 +1,1 @@
+"""Alerts: notice a confirmed change of what customers see, and tell people over webhooks."""
