@@ -72,7 +72,7 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
     request = DialRequest(
         from_number=call.number.e164,
         to=call.handset.msisdn,
-        trunk=env.trunk_for(call.number),
+        trunk=env.trunk_for(call.number, call.handset),
         ring_timeout_s=options.ring_timeout_s,
         max_duration_s=options.ring_timeout_s + 30.0,
         attestation=call.attestation,

@@ -37,7 +37,9 @@ AttemptListener = Callable[[Attempt], None]
 
 @dataclass(kw_only=True)
 class Environment:
-    """The adapters of one run. `handset_for` opens (or reuses) a handset's session."""
+    """The adapters of one run. `handset_for` opens (or reuses) a handset's session;
+    `trunk_for` picks the trunk for a call (a real farm: the number's trunk; the virtual farm:
+    the simulated carrier of the handset)."""
 
     dialer: Dialer
     handset_for: Callable[[HandsetSpec], Handset]
@@ -45,7 +47,7 @@ class Environment:
     store: ResultStore
     evidence: Evidence
     clock: Clock
-    trunk_for: Callable[[Number], Trunk | None] = lambda number: None
+    trunk_for: Callable[[Number, HandsetSpec], Trunk | None] = lambda number, handset: None
     leases: Leases | None = None
     lease_holder: str = "ringcheck"
     listeners: list[AttemptListener] = field(default_factory=list)

@@ -69,13 +69,19 @@ class _Pacer:
 
 
 class _Work:
-    """The calls still to make, per handset, plus retries waiting for any handset of a carrier."""
+    """The calls still to make, per handset, plus retries waiting for any handset of a carrier.
 
-    def __init__(self, calls: Sequence[PlannedCall], retries: int) -> None:
-        self._lock = threading.Lock()
+    A worker with nothing left waits while another handset of its carrier is mid-call, since
+    that call may fail with a device error and need it.
+    """
+
+    def __init__(self, calls: Sequence[PlannedCall], retries: int, stop: threading.Event) -> None:
+        self._cond = threading.Condition()
+        self._stop = stop
         self._own: dict[str, deque[PlannedCall]] = {}
-        self._retry: dict[str, deque[tuple[PlannedCall, set[str]]]] = {}
+        self._retry: dict[str, list[tuple[PlannedCall, set[str]]]] = {}
         self._tries: dict[int, int] = {}
+        self._busy: dict[str, int] = {}
         self._retries = retries
         for call in calls:
             self._own.setdefault(call.handset.id, deque()).append(call)
@@ -84,31 +90,47 @@ class _Work:
         return [queue[0].handset for queue in self._own.values() if queue]
 
     def next_for(self, handset: HandsetSpec) -> PlannedCall | None:
-        with self._lock:
-            for call, failed_on in list(self._retry.get(handset.carrier, ())):
-                if handset.id not in failed_on:
-                    self._retry[handset.carrier].remove((call, failed_on))
-                    return dataclasses.replace(call, handset=handset)
-            own = self._own.get(handset.id)
-            return own.popleft() if own else None
+        """The next call for this handset, or None when its carrier's work is all done."""
+        with self._cond:
+            while not self._stop.is_set():
+                call = self._take(handset)
+                if call is not None:
+                    self._busy[handset.carrier] = self._busy.get(handset.carrier, 0) + 1
+                    return call
+                if self._busy.get(handset.carrier, 0) == 0:
+                    return None
+                self._cond.wait(0.5)
+            return None
 
-    def failed(self, call: PlannedCall, others_on_carrier: int) -> bool:
-        """Queue a device-error call for another handset; False when it may not be retried."""
-        with self._lock:
+    def _take(self, handset: HandsetSpec) -> PlannedCall | None:
+        retries = self._retry.get(handset.carrier, [])
+        for entry in retries:
+            call, failed_on = entry
+            if handset.id not in failed_on:
+                retries.remove(entry)
+                return dataclasses.replace(call, handset=handset)
+        own = self._own.get(handset.id)
+        return own.popleft() if own else None
+
+    def done(self, call: PlannedCall, device_error: bool) -> None:
+        """A call ended; a device error goes back to the carrier's queue while tries remain."""
+        with self._cond:
+            carrier = call.handset.carrier
+            self._busy[carrier] -= 1
             tries = self._tries.get(call.index, 0)
-            if tries >= self._retries or others_on_carrier == 0:
-                return False
-            self._tries[call.index] = tries + 1
-            failed_on = {call.handset.id}
-            for queued, seen in self._retry.get(call.handset.carrier, ()):
-                if queued.index == call.index:
-                    failed_on |= seen
-            self._retry.setdefault(call.handset.carrier, deque()).append((call, failed_on))
-            return True
+            if device_error and tries < self._retries:
+                self._tries[call.index] = tries + 1
+                failed_on = {call.handset.id}
+                for queued, seen in self._retry.get(carrier, []):
+                    if queued.index == call.index:
+                        failed_on |= seen
+                self._retry.setdefault(carrier, []).append((call, failed_on))
+            self._cond.notify_all()
 
     def drain(self, handset: HandsetSpec) -> list[PlannedCall]:
-        with self._lock:
+        with self._cond:
             own = self._own.pop(handset.id, deque())
+            self._cond.notify_all()
             return list(own)
 
 
@@ -124,13 +146,10 @@ def execute_run(
         Run(scenario=scenario.name, trigger=trigger, started_at=env.clock.now())
     )
     summary = RunSummary(run=run)
-    work = _Work(calls, scenario.device_error_retries)
+    work = _Work(calls, scenario.device_error_retries, env.stop)
     pacer = _Pacer(env, scenario.min_interval_per_number_s)
     lock = threading.Lock()
     handsets = work.handsets()
-    per_carrier: dict[str, int] = {}
-    for handset in handsets:
-        per_carrier[handset.carrier] = per_carrier.get(handset.carrier, 0) + 1
 
     def worker(handset: HandsetSpec) -> None:
         try:
@@ -152,13 +171,19 @@ def execute_run(
         try:
             while not env.stop.is_set():
                 call = work.next_for(handset)
-                if call is None or not pacer.wait_turn(call.number.e164):
+                if call is None:
                     return
-                attempt = run_attempt(env, run, call, scenario.call)
+                attempt = None
+                try:
+                    if pacer.wait_turn(call.number.e164):
+                        attempt = run_attempt(env, run, call, scenario.call)
+                finally:
+                    failed = attempt is not None and attempt.delivery is Delivery.DEVICE_ERROR
+                    work.done(call, failed)
+                if attempt is None:
+                    return
                 with lock:
                     summary.attempts.append(attempt)
-                if attempt.delivery is Delivery.DEVICE_ERROR:
-                    work.failed(call, per_carrier[handset.carrier] - 1)
                 if env.leases is not None:
                     env.leases.renew(handset.id, env.lease_holder, LEASE_TTL_S)
         finally:
