@@ -50,10 +50,17 @@ def _root(
 
 
 def _register() -> None:
-    """Attach every command group; each lives in its own module."""
-    from robot.cli import config_cmd
+    """Attach every command group; each lives in its own module with a `register(app)`."""
+    from robot.cli import (
+        config_cmd,
+        devices_cmd,
+        numbers_cmd,
+        run_cmd,
+        scenarios_cmd,
+    )
 
-    config_cmd.register(app)
+    for module in (config_cmd, numbers_cmd, devices_cmd, scenarios_cmd, run_cmd):
+        module.register(app)
 
 
 _register()

@@ -2,15 +2,119 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from robot.cli.context import CliState
+from robot.config import Project, load_project
+from robot.config.summary import (
+    caller_id_text,
+    handsets_by_carrier,
+    numbers_by_trunk,
+    project_dict,
+)
+from robot.config.yamlsrc import display_path
+from robot.domain.model import Direction, Platform
 
 config_app = typer.Typer(help="Check the project's configuration.", no_args_is_help=True)
 
 
+def project_from(ctx: typer.Context) -> Project:
+    """The project named by --project / RINGCHECK_PROJECT / the current folder."""
+    state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+    return load_project(state.project_dir)
+
+
+def console() -> Console:
+    """Stdout console; piped output gets 120 columns so tables are not squeezed to 80."""
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out.width = max(out.width, 120)
+    return out
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 @config_app.command("check")
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the inventory as JSON."),
+) -> None:
     """Validate ringcheck.yaml, numbers and farm files; print the inventory."""
-    raise typer.Exit(0)
+    project = project_from(ctx)
+    if as_json:
+        print_json(project_dict(project))
+        return
+    out = console()
+    out.print(
+        f"[bold]{display_path(project.file)}[/] is valid  "
+        f"(timezone {project.timezone}, store {project.store_url})",
+    )
+    out.print(_trunks_table(project))
+    out.print(_numbers_table(project))
+    out.print(_handsets_table(project))
+    for note in project.notes:
+        out.print(f"[yellow]note:[/] {note}", markup=True)
+    carriers = len(project.carrier_names())
+    out.print(
+        f"{len(project.trunks)} trunk(s), {len(project.numbers)} number(s), "
+        f"{len(project.handsets)} handset(s) on {carriers} carrier(s)"
+    )
+
+
+def _trunks_table(project: Project) -> Table:
+    table = Table(title="Trunks", title_justify="left")
+    for column in ("name", "address", "auth user", "password", "caller ID", "cps", "calls"):
+        table.add_column(column, overflow="fold")
+    table.add_column("signing", overflow="fold")
+    for t in project.trunks:
+        password = f"${t.password_env}" if t.password_env else "-"
+        signing = f"attest {t.signing.attestation}" if t.signing else "off"
+        table.add_row(
+            t.name,
+            f"{t.host}:{t.port}/{t.transport}",
+            t.auth_user or "-",
+            password,
+            caller_id_text(t),
+            f"{t.cps:g}",
+            str(t.max_concurrent_calls),
+            signing,
+        )
+    return table
+
+
+def _numbers_table(project: Project) -> Table:
+    table = Table(title=f"Numbers ({len(project.numbers)})", title_justify="left")
+    table.add_column("trunk")
+    for direction in Direction:
+        table.add_column(direction.value, justify="right")
+    table.add_column("total", justify="right")
+    for trunk, counts in sorted(numbers_by_trunk(project).items()):
+        values = [str(counts[d.value]) for d in Direction]
+        table.add_row(trunk, *values, str(sum(counts.values())))
+    return table
+
+
+def _handsets_table(project: Project) -> Table:
+    table = Table(title=f"Handsets ({len(project.handsets)})", title_justify="left")
+    table.add_column("carrier")
+    for platform in Platform:
+        table.add_column(platform.value, justify="right")
+    table.add_column("enabled", justify="right")
+    names = {c.name: c.label for c in project.carriers}
+    for carrier, counts in handsets_by_carrier(project).items():
+        label = (
+            f"{carrier} ({names[carrier]})" if names.get(carrier, carrier) != carrier else carrier
+        )
+        values = [str(counts[p.value]) for p in Platform]
+        table.add_row(label, *values, str(counts["enabled"]))
+    return table
 
 
 def register(app: typer.Typer) -> None:

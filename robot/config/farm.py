@@ -1,0 +1,155 @@
+"""The farm file: which carriers exist and which handsets sit on them.
+
+A handset's carrier must be one of the listed carriers (when the list is given), because a
+misspelt carrier silently splits one carrier's results into two in every report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from robot.config.hints import (
+    choice_hint,
+    did_you_mean,
+    e164_hint,
+    parse_e164,
+    yaml_number_hint,
+)
+from robot.config.models import FarmModel, HandsetModel
+from robot.config.secrets import check_no_secrets
+from robot.config.validate import validate
+from robot.config.yamlsrc import YamlDoc, load_yaml
+from robot.domain.model import DialerKind, Handset, Platform
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    """A terminating carrier handsets are on (simulated ones are named `sim-...`)."""
+
+    name: str
+    display_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+@dataclass(frozen=True)
+class Farm:
+    carriers: tuple[Carrier, ...]
+    handsets: tuple[Handset, ...]
+    lines: dict[str, int]  # handset id -> line in the farm file
+
+
+def load_farm(path: Path) -> Farm:
+    doc = load_yaml(path)
+    if doc.data is None:
+        return Farm((), (), {})
+    check_no_secrets(doc, skip=())
+    _check_carrier_given(doc)
+    model = validate(FarmModel, doc, doc.data)
+    carriers = _carriers(model, doc)
+    handsets: list[Handset] = []
+    ids: dict[str, int] = {}
+    msisdns: dict[str, int] = {}
+    for index, spec in enumerate(model.handsets):
+        loc = ("handsets", index)
+        if spec.id in ids:
+            raise doc.error(
+                (*loc, "id"),
+                f"handset id `{spec.id}` is used twice (first at line {ids[spec.id]})",
+                "give every handset its own id",
+            )
+        ids[spec.id] = doc.line((*loc, "id"))
+        if carriers and spec.carrier not in {c.name for c in carriers}:
+            raise doc.error(
+                (*loc, "carrier"),
+                f'carrier "{spec.carrier}" is not in `carriers:`',
+                choice_hint(spec.carrier, [c.name for c in carriers], "carriers"),
+            )
+        msisdn = parse_e164(spec.msisdn)
+        if msisdn is None:
+            raise doc.error(
+                (*loc, "msisdn"),
+                f'"{spec.msisdn}" is not a valid E.164 number',
+                yaml_number_hint(_raw(doc, (*loc, "msisdn"))) or e164_hint(spec.msisdn),
+            )
+        if msisdn in msisdns:
+            raise doc.error(
+                (*loc, "msisdn"),
+                f"{msisdn} is the number of two handsets (first at line {msisdns[msisdn]})",
+                "each handset has its own SIM: check the msisdn",
+            )
+        msisdns[msisdn] = doc.line((*loc, "msisdn"))
+        handsets.append(_handset(spec, msisdn, doc, loc))
+    return Farm(tuple(carriers), tuple(handsets), ids)
+
+
+def _check_carrier_given(doc: YamlDoc) -> None:
+    """A handset without a carrier gets its own message (unless a key looks like a typo)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    raw_carriers = data.get("carriers") or []
+    names = [str(c.get("name")) for c in raw_carriers if isinstance(c, dict) and c.get("name")]
+    handsets = data.get("handsets") or []
+    for index, item in enumerate(handsets if isinstance(handsets, list) else []):
+        if not isinstance(item, dict) or "carrier" in item:
+            continue
+        if did_you_mean("carrier", [str(k) for k in item]) is not None:
+            continue  # a misspelt `carier:` is reported as an unknown key with did-you-mean
+        which = f"handset `{item.get('id')}`" if item.get("id") else "this handset"
+        hint = "add `carrier: NAME`" + (f", one of: {', '.join(names)}" if names else "")
+        raise doc.error(("handsets", index, "carrier"), f"{which} has no carrier", hint)
+
+
+def _carriers(model: FarmModel, doc: YamlDoc) -> list[Carrier]:
+    carriers: list[Carrier] = []
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(model.carriers or []):
+        line = doc.line(("carriers", index))
+        if spec.name in seen:
+            raise doc.error(
+                ("carriers", index, "name"),
+                f"carrier `{spec.name}` is listed twice (first at line {seen[spec.name]})",
+                "remove one of them",
+            )
+        seen[spec.name] = line
+        carriers.append(Carrier(spec.name, spec.display_name))
+    return carriers
+
+
+def _handset(spec: HandsetModel, msisdn: str, doc: YamlDoc, loc: tuple[str, int]) -> Handset:
+    dialer = spec.dialer or (DialerKind.IOS if spec.platform is Platform.IOS else DialerKind.GOOGLE)
+    if (dialer is DialerKind.IOS) != (spec.platform is Platform.IOS):
+        allowed = "ios" if spec.platform is Platform.IOS else "google, samsung or aosp"
+        raise doc.error(
+            (*loc, "dialer"),
+            f"dialer `{dialer}` does not run on {spec.platform}",
+            f"use {allowed}",
+        )
+    return Handset(
+        id=spec.id,
+        platform=spec.platform,
+        dialer=dialer,
+        carrier=spec.carrier,
+        msisdn=msisdn,
+        appium_url=spec.appium_url,
+        model=spec.model,
+        os_version=spec.os_version,
+        locale=spec.locale.replace("_", "-"),
+        capabilities=tuple(spec.capabilities.items()),
+        tags=tuple(spec.tags),
+        enabled=spec.enabled,
+    )
+
+
+def _raw(doc: YamlDoc, loc: tuple[str | int, ...]) -> object:
+    """The value as YAML read it, before pydantic turned it into text."""
+    value: Any = doc.data
+    try:
+        for part in loc:
+            value = value[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return value

@@ -1,0 +1,132 @@
+"""Pydantic shapes of the files a person writes: `ringcheck.yaml` and the farm file.
+
+These models only check shape and single values; cross-file rules (duplicates, references,
+timezones, secrets in URLs) live in `project.py`, and the loaded result is made of domain
+dataclasses, so nothing outside `robot/config` depends on pydantic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from robot.config.hints import ENV_NAME
+from robot.domain.model import Attestation, DialerKind, Platform, Transport
+
+
+def _env_name(value: str) -> str:
+    # The value may be a pasted secret: never echo it back.
+    if not ENV_NAME.match(value):
+        raise ValueError(
+            "must be the NAME of an environment variable (letters, digits, _), not the secret"
+        )
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _none_is_empty(value: Any) -> Any:
+    # `trunks:` with every item commented out is an empty list, not an error.
+    return [] if value is None else value
+
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def _plain_name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError("use letters, digits, `-`, `_` or `.` (no spaces)")
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(_env_name)]
+PlainName = Annotated[str, AfterValidator(_plain_name)]
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class SigningModel(_Strict):
+    """STIR/SHAKEN signing: the private key file, its certificate URL and attestation."""
+
+    key_file: str = Field(min_length=1)
+    x5u: str = Field(pattern=r"^https?://\S+$")
+    attestation: Attestation = Attestation.A
+    key_password_env: EnvName | None = None
+    origid: str | None = None
+
+
+class TrunkModel(_Strict):
+    name: PlainName
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    transport: Transport = Transport.UDP
+    auth_user: str | None = None
+    password_env: EnvName | None = None
+    # `register` would shadow BaseModel.register, so the field is renamed behind an alias.
+    register_: bool = Field(default=False, alias="register")
+    from_display_name: str | None = None
+    caller_id: Annotated[
+        list[Literal["from", "pai"]], BeforeValidator(_as_list), Field(min_length=1)
+    ] = ["from"]
+    cps: float = Field(default=1.0, gt=0)
+    max_concurrent_calls: int = Field(default=4, ge=1)
+    tls_verify: bool = True
+    headers: dict[str, str] = {}
+    signing: SigningModel | None = None
+
+
+class WebhookModel(_Strict):
+    kind: Literal["slack", "teams", "json"]
+    url_env: EnvName
+    name: str | None = None
+
+
+class AlertsModel(_Strict):
+    webhooks: Annotated[list[WebhookModel], BeforeValidator(_none_is_empty)] = []
+
+
+class ProjectModel(_Strict):
+    """`ringcheck.yaml`. Paths are relative to the project folder."""
+
+    store: str | None = None
+    artifacts: str = ".ringcheck/artifacts"
+    timezone: str = "UTC"
+    trunks: Annotated[list[TrunkModel], BeforeValidator(_none_is_empty)] = []
+    numbers: StrList | None = None
+    farm: str | None = None
+    alerts: AlertsModel = AlertsModel()
+    sim: dict[str, Any] | None = None
+
+
+class CarrierModel(_Strict):
+    name: PlainName
+    display_name: str | None = None
+
+
+class HandsetModel(_Strict):
+    id: PlainName
+    platform: Platform
+    carrier: str = Field(min_length=1)
+    msisdn: str
+    dialer: DialerKind | None = None
+    model: str = ""
+    os_version: str = ""
+    locale: str = Field(default="en-US", pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+    appium_url: str = Field(default="http://127.0.0.1:4723", pattern=r"^https?://\S+$")
+    capabilities: dict[str, Any] = {}
+    tags: StrList = []
+    enabled: bool = True
+
+
+class FarmModel(_Strict):
+    """The farm file: the carriers handsets may name, and the handsets."""
+
+    carriers: list[CarrierModel] | None = None
+    handsets: Annotated[list[HandsetModel], BeforeValidator(_none_is_empty)] = []

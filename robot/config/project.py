@@ -1,0 +1,277 @@
+"""Load a whole project (`ringcheck.yaml` + numbers files + farm file) into a frozen `Project`.
+
+This is where cross-file rules live: trunk names are unique, numbers name a defined trunk and
+appear once across all files, the timezone exists. The `Project` holds domain objects only;
+the store URL keeps its `${ENV}` references and is expanded by `store_url_expanded()` when a
+connection is made, so logs and `config check --json` never see the password.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from robot.config.farm import Carrier, load_farm
+from robot.config.hints import choice_hint, did_you_mean
+from robot.config.models import ProjectModel, TrunkModel
+from robot.config.numbers import NumberEntry, check_duplicates, read_numbers
+from robot.config.secrets import check_no_secrets, expand_env_refs, secret_from_env
+from robot.config.validate import validate
+from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
+from robot.domain.model import Handset, Number, Signing, Transport, Trunk
+from robot.errors import ConfigError
+
+PROJECT_FILE = "ringcheck.yaml"
+DEFAULT_NUMBERS = "numbers.csv"
+DEFAULT_FARM = "farm.yaml"
+DEFAULT_STORE = ".ringcheck/results.db"
+# Headers the SIP stack writes itself; setting them by hand would corrupt the call.
+_RESERVED_HEADERS = frozenset(
+    {
+        "from",
+        "to",
+        "call-id",
+        "cseq",
+        "via",
+        "contact",
+        "identity",
+        "p-asserted-identity",
+        "max-forwards",
+        "content-length",
+        "content-type",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where alerts go; the URL (which embeds a token) comes from `url_env` at send time."""
+
+    kind: str
+    url_env: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a run needs to know, loaded and checked; paths are absolute."""
+
+    project_dir: Path
+    file: Path
+    store_url: str
+    artifacts_dir: Path
+    timezone: str
+    trunks: tuple[Trunk, ...] = ()
+    numbers: tuple[Number, ...] = ()
+    numbers_files: tuple[Path, ...] = ()
+    number_sources: Mapping[str, str] = field(default_factory=dict)
+    farm_file: Path | None = None
+    carriers: tuple[Carrier, ...] = ()
+    handsets: tuple[Handset, ...] = ()
+    alerts: tuple[Webhook, ...] = ()
+    sim: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def store_url_expanded(self) -> str:
+        """The store URL with `${ENV}` filled in; for connecting only, never for printing."""
+        return expand_env_refs(self.store_url, "store URL in ringcheck.yaml")
+
+    def trunk(self, name: str | None = None) -> Trunk:
+        """A trunk by name; no name means the first one (the project's default trunk)."""
+        for trunk in self.trunks:
+            if name is None or trunk.name == name:
+                return trunk
+        names = [t.name for t in self.trunks]
+        raise ConfigError(
+            f"no trunk named `{name}`" if name else "no trunk is defined",
+            file=display_path(self.file),
+            key="trunks",
+            hint=choice_hint(name or "", names),
+        )
+
+    def trunk_password(self, trunk: Trunk) -> str | None:
+        if trunk.password_env is None:
+            return None
+        return secret_from_env(trunk.password_env, f"password of trunk {trunk.name}")
+
+    def carrier_names(self) -> tuple[str, ...]:
+        """Listed carriers, else the carriers the handsets name."""
+        if self.carriers:
+            return tuple(c.name for c in self.carriers)
+        return tuple(dict.fromkeys(h.carrier for h in self.handsets))
+
+
+def load_project(project_dir: Path) -> Project:
+    """Read and check the project in `project_dir`; raises ConfigError on the first problem."""
+    root = project_dir.expanduser().resolve()
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        where = display_path(root)
+        raise ConfigError(
+            f"no {PROJECT_FILE} in {where}" if root.is_dir() else f"folder {where} does not exist",
+            hint="run inside a project folder, pass --project DIR,"
+            " or create one with `ringcheck demo`",
+        )
+    doc = load_yaml(path)
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected `key: value` settings", "see examples/ringcheck.yaml")
+    check_no_secrets(doc, skip=("sim",))
+    model = validate(ProjectModel, doc, doc.data)
+    _check_timezone(model.timezone, doc)
+    notes: list[str] = []
+    trunks = _trunks(model, doc, root, notes)
+    numbers_files, entries = _numbers(model, doc, root, trunks, notes)
+    farm_path = _resolve(root, model.farm or DEFAULT_FARM)
+    farm = None
+    if model.farm is not None or farm_path.is_file():
+        if not farm_path.is_file():
+            raise doc.error(
+                ("farm",),
+                f"farm file {display_path(farm_path)} not found",
+                "check the path; it is relative to the project folder",
+            )
+        farm = load_farm(farm_path)
+    else:
+        notes.append(f"no farm file ({DEFAULT_FARM}): no handsets")
+    return Project(
+        project_dir=root,
+        file=path,
+        store_url=_store_url(model.store, root),
+        artifacts_dir=_resolve(root, model.artifacts),
+        timezone=model.timezone,
+        trunks=tuple(trunks),
+        numbers=tuple(e.number for e in entries),
+        numbers_files=tuple(numbers_files),
+        number_sources={e.number.e164: f"{e.file} line {e.line}" for e in entries},
+        farm_file=farm_path if farm else None,
+        carriers=farm.carriers if farm else (),
+        handsets=farm.handsets if farm else (),
+        alerts=tuple(Webhook(w.kind, w.url_env, w.name) for w in model.alerts.webhooks),
+        sim=dict(model.sim or {}),
+        notes=tuple(notes),
+    )
+
+
+def _resolve(root: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def _check_timezone(name: str, doc: YamlDoc) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        near = did_you_mean(name, zoneinfo.available_timezones())
+        hint = f"did you mean `{near}`?" if near else "use an IANA name such as America/New_York"
+        raise doc.error(("timezone",), f'unknown timezone "{name}"', hint) from None
+
+
+def _store_url(value: str | None, root: Path) -> str:
+    """Default SQLite file in the project; relative SQLite paths are made project-relative."""
+    if value is None:
+        return f"sqlite:///{root / DEFAULT_STORE}"
+    scheme, sep, rest = value.partition(":///")
+    if sep and scheme.startswith("sqlite") and rest and not rest.startswith("/"):
+        return f"{scheme}:///{root / rest}"
+    return value
+
+
+def _trunks(model: ProjectModel, doc: YamlDoc, root: Path, notes: list[str]) -> list[Trunk]:
+    trunks: list[Trunk] = []
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(model.trunks):
+        loc = ("trunks", index)
+        if spec.name in seen:
+            raise doc.error(
+                (*loc, "name"),
+                f"trunk `{spec.name}` is defined twice (first at line {seen[spec.name]})",
+                "give each trunk its own name",
+            )
+        seen[spec.name] = doc.line(loc)
+        for header in spec.headers:
+            if header.lower() in _RESERVED_HEADERS:
+                raise doc.error(
+                    (*loc, "headers", header),
+                    f"header `{header}` is set by ringcheck itself",
+                    "remove it; use caller_id and signing to shape From/PAI/Identity",
+                )
+        key_file = _resolve(root, spec.signing.key_file) if spec.signing else None
+        if key_file is not None and not key_file.is_file():
+            notes.append(f"trunk {spec.name}: signing key {display_path(key_file)} not found")
+        if spec.password_env and not os.environ.get(spec.password_env):
+            notes.append(f"trunk {spec.name}: {spec.password_env} is not set (needed to dial)")
+        trunks.append(_trunk(spec, root))
+    if not trunks:
+        notes.append("no trunks defined: calls cannot be placed")
+    return trunks
+
+
+def _trunk(spec: TrunkModel, root: Path) -> Trunk:
+    signing = None
+    if spec.signing is not None:
+        s = spec.signing
+        signing = Signing(
+            key_file=str(_resolve(root, s.key_file)),
+            x5u=s.x5u,
+            attestation=s.attestation,
+            key_password_env=s.key_password_env,
+            origid=s.origid,
+        )
+    port = spec.port or (5061 if spec.transport is Transport.TLS else 5060)
+    return Trunk(
+        name=spec.name,
+        host=spec.host,
+        port=port,
+        transport=spec.transport,
+        auth_user=spec.auth_user,
+        password_env=spec.password_env,
+        register=spec.register_,
+        from_display_name=spec.from_display_name,
+        caller_id_in_from="from" in spec.caller_id,
+        caller_id_in_pai="pai" in spec.caller_id,
+        cps=spec.cps,
+        max_concurrent_calls=spec.max_concurrent_calls,
+        tls_verify=spec.tls_verify,
+        extra_headers=tuple(spec.headers.items()),
+        signing=signing,
+    )
+
+
+def _numbers(
+    model: ProjectModel, doc: YamlDoc, root: Path, trunks: list[Trunk], notes: list[str]
+) -> tuple[list[Path], list[NumberEntry]]:
+    names = [t.name for t in trunks]
+    files: list[Path] = []
+    entries: list[NumberEntry] = []
+    listed = model.numbers if model.numbers is not None else None
+    for index, value in enumerate(listed if listed is not None else [DEFAULT_NUMBERS]):
+        path = _resolve(root, value)
+        if not path.is_file():
+            if listed is None:
+                notes.append(f"no numbers file ({DEFAULT_NUMBERS}): no numbers")
+                continue
+            raise doc.error(
+                ("numbers", index),
+                f"numbers file {display_path(path)} not found",
+                "check the path; it is relative to the project folder",
+            )
+        result = read_numbers(path, names)
+        if result.errors:
+            raise result.errors[0]
+        files.append(path)
+        entries.extend(result.entries)
+        notes.extend(result.notes)
+    duplicates = check_duplicates(entries)
+    if duplicates:
+        raise duplicates[0]
+    return files, entries

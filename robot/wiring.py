@@ -1,0 +1,229 @@
+"""The one place that builds concrete adapters from a project: store, dialer, handsets, reader.
+
+This is the composition root, so it is the only robot module that reaches into `devices` (and
+only lazily, inside functions): the engine and everything below it see ports alone. With the
+virtual farm (`FarmEndpoints`, read from `ringcheck farm sim --ready-file`), calls go to the
+simulated carrier of each handset and every handset is served by the farm's Appium endpoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from robot.clock import SystemClock
+from robot.config.project import Project
+from robot.domain.model import DialerKind, Number, Reading, Trunk
+from robot.domain.model import Handset as HandsetSpec
+from robot.engine.environment import Environment
+from robot.errors import ConfigError
+from robot.ports import Handset, ScreenReader
+from robot.store.results import SqlResultStore, open_store
+
+log = logging.getLogger(__name__)
+
+MAX_DIALER_CONCURRENCY = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FarmEndpoints:
+    """Where a running virtual farm listens (its ready file)."""
+
+    sip: dict[str, int]
+    appium_url: str
+    truth_url: str
+    pid: int
+
+    @classmethod
+    def read(cls, path: Path) -> FarmEndpoints:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                sip={str(k): int(v) for k, v in data["sip"].items()},
+                appium_url=str(data["appium_url"]),
+                truth_url=str(data["truth_url"]),
+                pid=int(data["pid"]),
+            )
+        except FileNotFoundError:
+            raise ConfigError(
+                "virtual farm ready file not found",
+                file=str(path),
+                hint="start it with `ringcheck farm sim --ready-file FILE`",
+            ) from None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(
+                f"not a virtual farm ready file: {exc}",
+                file=str(path),
+                hint="pass the file written by `ringcheck farm sim --ready-file`",
+            ) from None
+
+
+def open_project_store(project: Project) -> SqlResultStore:
+    """The project's results store, migrated, with dead writers' attempts marked interrupted."""
+    return open_store(project.store_url_expanded(), artifacts_dir=project.artifacts_dir)
+
+
+class ThreadLocalReader:
+    """One screen reader per thread: OCR engines are not safe to share between threads."""
+
+    def __init__(self, factory: Callable[[], ScreenReader]) -> None:
+        self._factory = factory
+        self._local = threading.local()
+        self._all: list[ScreenReader] = []
+        self._lock = threading.Lock()
+
+    def read(
+        self,
+        image: bytes,
+        *,
+        dialer: DialerKind | None = None,
+        languages: Sequence[str] = ("eng",),
+        page_source: str | None = None,
+    ) -> Reading:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._factory()
+            self._local.reader = reader
+            with self._lock:
+                self._all.append(reader)
+        return reader.read(image, dialer=dialer, languages=languages, page_source=page_source)
+
+    def close(self) -> None:
+        with self._lock:
+            for reader in self._all:
+                close = getattr(reader, "close", None)
+                if close is not None:
+                    close()
+            self._all.clear()
+
+
+def default_reader() -> ScreenReader:
+    from robot.screen.reader import TesseractReader
+
+    return TesseractReader()
+
+
+def farm_handsets(project: Project, farm: FarmEndpoints | None) -> list[HandsetSpec]:
+    """The project's handsets, pointed at the virtual farm's Appium endpoint when given."""
+    if farm is None:
+        return list(project.handsets)
+    return [dataclasses.replace(h, appium_url=farm.appium_url) for h in project.handsets]
+
+
+def trunk_chooser(
+    project: Project, farm: FarmEndpoints | None
+) -> Callable[[Number, HandsetSpec], Trunk | None]:
+    """A real farm: the number's trunk. The virtual farm: the handset's simulated carrier,
+    keeping the trunk's caller-ID presentation and signing."""
+    by_name = {t.name: t for t in project.trunks}
+
+    def real(number: Number, handset: HandsetSpec) -> Trunk | None:
+        del handset
+        if number.trunk is not None:
+            return by_name[number.trunk]
+        return project.trunks[0] if project.trunks else None
+
+    if farm is None:
+        return real
+
+    def simulated(number: Number, handset: HandsetSpec) -> Trunk | None:
+        base = real(number, handset) or Trunk(name="sim", host="127.0.0.1")
+        port = farm.sip.get(handset.carrier)
+        if port is None:
+            raise ConfigError(
+                f"the virtual farm simulates no carrier {handset.carrier!r}",
+                hint="carriers it serves: " + ", ".join(sorted(farm.sip)),
+            )
+        return dataclasses.replace(
+            base,
+            name=f"sim-{handset.carrier}",
+            host="127.0.0.1",
+            port=port,
+            auth_user=None,
+            password_env=None,
+            register=False,
+        )
+
+    return simulated
+
+
+@dataclass
+class Wired:
+    """An Environment plus what must be closed after the run."""
+
+    env: Environment
+    store: SqlResultStore
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close adapters in reverse order; the dialer's close ends any call still up."""
+        for closer in reversed(self.closers):
+            try:
+                closer()
+            except Exception:  # one adapter failing to close must not keep others open
+                log.exception("closing %r failed", closer)
+
+
+def build_environment(
+    project: Project,
+    *,
+    farm: FarmEndpoints | None = None,
+    concurrency: int = 4,
+    store: SqlResultStore | None = None,
+    reader: ScreenReader | None = None,
+    lease_holder: str = "ringcheck",
+    stop: threading.Event | None = None,
+) -> Wired:
+    """Real adapters for a run on `project` (and on the virtual farm when `farm` is given)."""
+    from devices.appium import AppiumHandset  # composition root: the only robot->devices edge
+    from robot.sip.pool import Pjsua2Dialer
+
+    own_store = store is None
+    store = store or open_project_store(project)
+    if store.artifacts is None:
+        raise ConfigError("the results store has no artifacts folder")
+    closers: list[Callable[[], None]] = [store.close] if own_store else []
+    try:
+        dialer = Pjsua2Dialer(concurrency=max(1, min(concurrency, MAX_DIALER_CONCURRENCY)))
+    except BaseException:
+        for closer in closers:
+            closer()
+        raise
+    closers.append(dialer.close)
+    shared_reader: Any = reader or ThreadLocalReader(default_reader)
+    if reader is None:
+        closers.append(shared_reader.close)
+    sessions: dict[str, Handset] = {}
+    sessions_lock = threading.Lock()
+    watch = tuple(n.e164 for n in project.numbers)
+
+    def handset_for(spec: HandsetSpec) -> Handset:
+        with sessions_lock:
+            if spec.id not in sessions:
+                sessions[spec.id] = AppiumHandset(spec, watch_numbers=watch)
+            return sessions[spec.id]
+
+    def close_sessions() -> None:
+        for handset in sessions.values():
+            handset.close()
+
+    closers.append(close_sessions)
+    env = Environment(
+        dialer=dialer,
+        handset_for=handset_for,
+        reader=shared_reader,
+        store=store,
+        evidence=store.artifacts,
+        clock=SystemClock(),
+        trunk_for=trunk_chooser(project, farm),
+        leases=store.leases,
+        lease_holder=lease_holder,
+        stop=stop or threading.Event(),
+    )
+    return Wired(env=env, store=store, closers=closers)
