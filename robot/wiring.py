@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,9 @@ from robot.clock import SystemClock
 from robot.config.project import Project
 from robot.domain.model import DialerKind, Number, Reading, Trunk
 from robot.domain.model import Handset as HandsetSpec
-from robot.engine.environment import Environment
+from robot.domain.scenario import PlannedCall, Scenario
+from robot.engine.environment import AttemptListener, Environment
+from robot.engine.run import RunSummary, execute_run
 from robot.errors import ConfigError
 from robot.ports import Handset, ScreenReader
 from robot.store.results import SqlResultStore, open_store
@@ -227,3 +231,43 @@ def build_environment(
         stop=stop or threading.Event(),
     )
     return Wired(env=env, store=store, closers=closers)
+
+
+def run_planned(
+    project: Project,
+    scenario: Scenario,
+    calls: Sequence[PlannedCall],
+    *,
+    farm: FarmEndpoints | None,
+    trigger: str,
+    listeners: Sequence[AttemptListener] = (),
+    stop: threading.Event | None = None,
+) -> RunSummary:
+    """Run planned calls with real adapters (one lease holder per process), then close them."""
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    concurrency = len({c.handset.id for c in calls}) or 1
+    wired = build_environment(
+        project, farm=farm, concurrency=concurrency, lease_holder=holder, stop=stop
+    )
+    try:
+        wired.env.listeners.extend(listeners)
+        wired.env.listeners.extend(alert_listeners(project, wired.store))
+        return execute_run(wired.env, scenario, calls, trigger=trigger)
+    finally:
+        wired.close()
+
+
+def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptListener]:
+    """Webhook alerts for the project's configured webhooks whose URL variable is set."""
+    from robot.alerts.notifier import AlertNotifier, MemoryAlertState
+    from robot.alerts.webhooks import WebhookTarget
+
+    targets = [
+        WebhookTarget(w.kind, w.name or w.kind, os.environ[w.url_env])
+        for w in project.alerts
+        if os.environ.get(w.url_env)
+    ]
+    if not targets:
+        return []
+    del store  # confirmed states live in memory per process until the store keeps them
+    return [AlertNotifier(MemoryAlertState(), targets)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,11 +21,11 @@ from robot.config.project import Project
 from robot.domain.model import Attempt, Run
 from robot.domain.scenario import PlannedCall, Scenario, plan
 from robot.engine.guards import check_disk, check_quiet_hours, within_budget
-from robot.engine.run import RunSummary, execute_run
+from robot.engine.run import RunSummary
 from robot.errors import UsageError
 from robot.junit import junit_xml
 from robot.scenario.load import find_scenario, load_scenario
-from robot.wiring import FarmEndpoints, build_environment, open_project_store
+from robot.wiring import FarmEndpoints, open_project_store, run_planned
 
 runs_app = typer.Typer(help="Runs recorded in the store.", no_args_is_help=True)
 FARM_ENV = "RINGCHECK_FARM"
@@ -85,21 +84,13 @@ def run_scenario(
     farm: FarmEndpoints | None,
     trigger: str,
     show_progress: bool,
-    stop: threading.Event | None = None,
 ) -> RunSummary:
-    """Wire real adapters, make the calls with a progress display, close everything."""
-    stop = stop or threading.Event()
-    holder = f"{socket.gethostname()}:{os.getpid()}"
-    concurrency = len({c.handset.id for c in calls}) or 1
-    wired = build_environment(
-        project, farm=farm, concurrency=concurrency, lease_holder=holder, stop=stop
-    )
-    try:
-        with stop_on_signals(stop), _progress(show_progress, len(calls)) as advance:
-            wired.env.listeners.append(advance)
-            return execute_run(wired.env, scenario, calls, trigger=trigger)
-    finally:
-        wired.close()
+    """Run with real adapters, a progress display, and Ctrl-C/SIGTERM ending calls cleanly."""
+    stop = threading.Event()
+    with stop_on_signals(stop), _progress(show_progress, len(calls)) as advance:
+        return run_planned(
+            project, scenario, calls, farm=farm, trigger=trigger, listeners=[advance], stop=stop
+        )
 
 
 @contextmanager

@@ -14,8 +14,7 @@ scenarios_app = typer.Typer(help="Scenario files: list and check them.", no_args
 
 
 def _schedule_text(scenario: Scenario) -> str | None:
-    schedule = scenario.schedule
-    return f"{schedule.cron} ({schedule.timezone})" if schedule else None
+    return scenario.schedule.describe() if scenario.schedule else None
 
 
 def _describe(scenario: Scenario, calls: int) -> dict[str, object]:

@@ -86,8 +86,16 @@ class ExpectationSpec:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    cron: str
+    """A cron expression in a time zone, or a plain interval (`every_s`, for sandboxes)."""
+
+    cron: str | None = None
     timezone: str = "UTC"
+    every_s: float | None = None
+
+    def describe(self) -> str:
+        if self.cron is not None:
+            return f"{self.cron} ({self.timezone})"
+        return f"every {self.every_s:g}s"
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def _check_semantics(model: ScenarioModel, doc: YamlDoc) -> None:
                 loc, f'unknown time zone "{zone}"', "use an IANA name such as Europe/Paris"
             ) from None
     if model.schedule is not None:
-        _check_cron(model.schedule.cron, doc)
+        _check_schedule(model, doc)
     for i, raw in enumerate(model.numbers.numbers):
         number = parse_e164(raw)
         if number is None:
@@ -73,6 +73,19 @@ def _zones(model: ScenarioModel) -> list[tuple[tuple[str, ...], str]]:
     if model.quiet_hours is not None:
         zones.append((("quiet_hours", "timezone"), model.quiet_hours.timezone))
     return zones
+
+
+def _check_schedule(model: ScenarioModel, doc: YamlDoc) -> None:
+    assert model.schedule is not None
+    cron, every = model.schedule.cron, model.schedule.every_s
+    if (cron is None) == (every is None):
+        raise doc.error(
+            ("schedule",),
+            "a schedule needs exactly one of `cron` and `every_s`",
+            'e.g. `cron: "0 2 * * *"` for 02:00 every day',
+        )
+    if cron is not None:
+        _check_cron(cron, doc)
 
 
 def _check_cron(cron: str, doc: YamlDoc) -> None:
@@ -137,7 +150,11 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
     return Scenario(
         name=model.name,
         description=model.description,
-        schedule=Schedule(model.schedule.cron, model.schedule.timezone) if model.schedule else None,
+        schedule=(
+            Schedule(model.schedule.cron, model.schedule.timezone, model.schedule.every_s)
+            if model.schedule
+            else None
+        ),
         numbers=NumberSelector(
             tuple(model.numbers.numbers),
             tuple(model.numbers.tags),

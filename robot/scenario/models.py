@@ -7,7 +7,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -26,7 +25,8 @@ def _yes_no(value: Any) -> Any:
 
 
 class ScheduleModel(_Strict):
-    cron: str
+    cron: str | None = None
+    every_s: float | None = Field(default=None, ge=1)
     timezone: str = "UTC"
 
 

@@ -1,0 +1,133 @@
+"""`ringcheck serve` (the scheduler daemon) and `ringcheck schedule list|pause|resume`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+from rich.table import Table
+
+from robot.cli.config_cmd import console, print_json, project_from
+from robot.cli.run_cmd import FARM_ENV
+from robot.errors import UsageError
+from robot.schedule.service import (
+    JOB_PREFIX,
+    SchedulerService,
+    job_dict,
+    make_scheduler,
+    scheduled_scenarios,
+    serve_health,
+    sync_jobs,
+)
+from robot.wiring import open_project_store
+
+schedule_app = typer.Typer(help="Scheduled scenarios in the store.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    health_port: int = typer.Option(8765, "--health-port", help="127.0.0.1 port; 0 = any."),
+    ready_file: Path | None = typer.Option(None, "--ready-file", help="Write the port here."),
+    farm: str | None = typer.Option(None, "--farm", help=f"Virtual farm ready file (${FARM_ENV})."),
+    lease_ttl_s: float = typer.Option(30.0, "--lease-ttl", help="Leader lease, seconds."),
+) -> None:
+    """Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files."""
+    project = project_from(ctx)
+    store = open_project_store(project)
+    farm_file = farm or os.environ.get(FARM_ENV)
+    service = SchedulerService(project, store, farm_file=farm_file, lease_ttl_s=lease_ttl_s)
+    health = serve_health(service, health_port)
+    port = health.server_address[1]
+    if ready_file is not None:
+        tmp = ready_file.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"health_url": f"http://127.0.0.1:{port}/health", "pid": os.getpid()}),
+            encoding="utf-8",
+        )
+        tmp.replace(ready_file)
+    typer.echo(f"ringcheck serve: health on http://127.0.0.1:{port}/health", err=True)
+
+    def stop(signum: int, frame: object) -> None:
+        service.stop.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, lambda signum, frame: service.reload.set())
+    try:
+        service.run()
+    finally:
+        health.shutdown()
+        health.server_close()
+        store.close()
+
+
+@contextmanager
+def _paused_scheduler(ctx: typer.Context) -> Iterator[BackgroundScheduler]:
+    """The job store, seen through a scheduler that never fires (for list/pause/resume)."""
+    project = project_from(ctx)
+    store = open_project_store(project)
+    scheduler = make_scheduler(store.engine)
+    scheduler.start(paused=True)
+    try:
+        sync_jobs(scheduler, scheduled_scenarios(project), project.project_dir, None)
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)
+        store.close()
+
+
+@schedule_app.command("list")
+def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Scheduled scenarios, their trigger and next run."""
+    with _paused_scheduler(ctx) as scheduler:
+        jobs = [job_dict(j) for j in scheduler.get_jobs()]
+    if as_json:
+        print_json(jobs)
+        return
+    table = Table("scenario", "trigger", "next run (UTC)", "state", title="Schedule")
+    for job in jobs:
+        state = "paused" if job["paused"] else "active"
+        table.add_row(job["scenario"], job["trigger"], job["next_run_time"] or "-", state)
+    console().print(table)
+
+
+def _job_id(scheduler: BackgroundScheduler, scenario: str) -> str:
+    job_id = JOB_PREFIX + scenario
+    if scheduler.get_job(job_id) is None:
+        names = ", ".join(j.name for j in scheduler.get_jobs()) or "none"
+        raise UsageError(f"scenario {scenario!r} has no schedule (scheduled: {names})")
+    return job_id
+
+
+@schedule_app.command("pause")
+def pause_cmd(ctx: typer.Context, scenario: str = typer.Argument(...)) -> None:
+    """Stop firing a scenario until `resume` (kept across restarts)."""
+    with _paused_scheduler(ctx) as scheduler:
+        try:
+            scheduler.pause_job(_job_id(scheduler, scenario))
+        except JobLookupError as exc:
+            raise UsageError(str(exc)) from None
+    typer.echo(f"paused {scenario}")
+
+
+@schedule_app.command("resume")
+def resume_cmd(ctx: typer.Context, scenario: str = typer.Argument(...)) -> None:
+    """Fire a paused scenario again on its schedule."""
+    with _paused_scheduler(ctx) as scheduler:
+        try:
+            scheduler.resume_job(_job_id(scheduler, scenario))
+        except JobLookupError as exc:
+            raise UsageError(str(exc)) from None
+    typer.echo(f"resumed {scenario}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(schedule_app, name="schedule")

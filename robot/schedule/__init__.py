@@ -1,0 +1,1 @@
+"""The scheduler behind `ringcheck serve`: scenario schedules as persistent APScheduler jobs."""

@@ -1,0 +1,217 @@
+"""`ringcheck serve`: APScheduler 3 with its SQLAlchemy job store in the results database.
+
+Only one serve per store fires jobs: the leader holds a lease row in the store and renews it;
+a second serve waits and takes over when the leader's lease expires (it died). Jobs coalesce
+misfires within a grace time and never run twice at once, so a restart does not double-fire.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from robot.config.project import Project
+from robot.domain.scenario import Scenario, Schedule
+from robot.scenario.load import load_scenario
+from robot.schedule.jobs import fire_scenario
+from robot.store.results import SqlResultStore
+
+log = logging.getLogger(__name__)
+
+JOBS_TABLE = "scheduler_jobs"
+JOB_PREFIX = "scenario:"
+LEADER_KEY = "__scheduler_leader__"
+MISFIRE_GRACE_S = 600
+
+
+def trigger_for(schedule: Schedule) -> BaseTrigger:
+    if schedule.cron is not None:
+        return CronTrigger.from_crontab(schedule.cron, timezone=schedule.timezone)
+    assert schedule.every_s is not None
+    return IntervalTrigger(seconds=schedule.every_s, timezone=schedule.timezone)
+
+
+def make_scheduler(engine: sa.Engine) -> BackgroundScheduler:
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_S,
+        },
+        timezone="UTC",
+    )
+
+
+def scheduled_scenarios(project: Project) -> list[Scenario]:
+    """Schedules come from the project's own `scenarios/` only: a shipped example never
+    starts calling a team's phones just because it has a schedule."""
+    folder = project.project_dir / "scenarios"
+    paths = sorted(p for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    scenarios = [load_scenario(path, project) for path in paths]
+    return [s for s in scenarios if s.schedule is not None]
+
+
+def sync_jobs(
+    scheduler: BackgroundScheduler,
+    scenarios: Sequence[Scenario],
+    project_dir: Path,
+    farm_file: str | None,
+) -> list[str]:
+    """Make the job store match the scenario files; a paused job stays paused."""
+    wanted = {JOB_PREFIX + s.name: s for s in scenarios}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+    for job_id, scenario in wanted.items():
+        assert scenario.schedule is not None
+        trigger = trigger_for(scenario.schedule)
+        args = [str(project_dir), scenario.name, farm_file]
+        existing = scheduler.get_job(job_id)
+        if (
+            existing is not None
+            and str(existing.trigger) == str(trigger)
+            and existing.args == tuple(args)
+        ):
+            continue
+        paused = existing is not None and existing.next_run_time is None
+        scheduler.add_job(
+            fire_scenario,
+            trigger=trigger,
+            args=args,
+            id=job_id,
+            name=scenario.name,
+            replace_existing=True,
+        )
+        if paused:
+            scheduler.pause_job(job_id)
+    return sorted(wanted)
+
+
+@dataclass
+class ServeStatus:
+    leader: bool = False
+    jobs: tuple[str, ...] = ()
+    started_at: str = ""
+
+
+class SchedulerService:
+    """Leader election, job sync and the scheduler's life cycle for one `serve` process."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: SqlResultStore,
+        *,
+        farm_file: str | None = None,
+        lease_ttl_s: float = 30.0,
+    ) -> None:
+        self.project = project
+        self.store = store
+        self.farm_file = farm_file
+        self.lease_ttl_s = lease_ttl_s
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        self.stop = threading.Event()
+        self.reload = threading.Event()
+        self.status = ServeStatus(started_at=datetime.now().astimezone().isoformat())
+        self._scheduler: BackgroundScheduler | None = None
+
+    def run(self) -> None:
+        """Wait to lead, then fire jobs until stopped; renew the lease as we go."""
+        try:
+            while not self.stop.is_set():
+                if self._scheduler is None:
+                    if self.store.leases.acquire(LEADER_KEY, self.holder, self.lease_ttl_s):
+                        self._lead()
+                elif not self.store.leases.renew(LEADER_KEY, self.holder, self.lease_ttl_s):
+                    log.warning("lost the scheduler lease; standing by")
+                    self._stand_down()
+                if self.reload.is_set() and self._scheduler is not None:
+                    self.reload.clear()
+                    self._sync()
+                self.stop.wait(self.lease_ttl_s / 3)
+        finally:
+            self._stand_down()
+            self.store.leases.release(LEADER_KEY, self.holder)
+
+    def _lead(self) -> None:
+        self._scheduler = make_scheduler(self.store.engine)
+        self._scheduler.start(paused=True)
+        self._sync()
+        self._scheduler.resume()
+        self.status.leader = True
+        log.info("leading the scheduler with jobs: %s", ", ".join(self.status.jobs) or "none")
+
+    def _sync(self) -> None:
+        assert self._scheduler is not None
+        scenarios = scheduled_scenarios(self.project)
+        jobs = sync_jobs(self._scheduler, scenarios, self.project.project_dir, self.farm_file)
+        self.status.jobs = tuple(jobs)
+
+    def _stand_down(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            self._scheduler = None
+        self.status.leader = False
+
+    def jobs(self) -> list[dict[str, Any]]:
+        if self._scheduler is None:
+            return []
+        return [job_dict(j) for j in self._scheduler.get_jobs()]
+
+
+def job_dict(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "scenario": job.name,
+        "trigger": str(job.trigger),
+        "next_run_time": job.next_run_time.isoformat() if job.next_run_time else None,
+        "paused": job.next_run_time is None,
+    }
+
+
+def serve_health(service: SchedulerService, port: int) -> ThreadingHTTPServer:
+    """GET /health on 127.0.0.1 for process supervisors: 200 with the leader flag and jobs."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.rstrip("/") not in ("/health", ""):
+                self.send_error(404)
+                return
+            body = json.dumps(
+                {
+                    "status": "ok",
+                    "leader": service.status.leader,
+                    "jobs": service.jobs(),
+                    "started_at": service.status.started_at,
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("health: " + format, *args)
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    return server
