@@ -1,0 +1,278 @@
+"""`AppiumHandset`: one real phone behind one Appium server, as a `Handset` and `HandsetProbe`.
+
+One long-lived session per handset, because creating a UiAutomator2/XCUITest session takes
+seconds to a minute and a ring lasts about thirty. When the session is lost (server restart,
+session timeout) the action is tried once more on a new session; if that fails too, the handset
+is marked unhealthy and the caller gets a `DeviceError` naming the handset, the action and the
+cause. Library exceptions never leave this module (see `devices.boundary`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import httpx
+from appium import webdriver
+from appium.webdriver.client_config import AppiumClientConfig
+from appium.webdriver.webdriver import WebDriver
+from selenium.common.exceptions import StaleElementReferenceException
+
+from devices.android import AndroidStrategy
+from devices.boundary import cause, device_error, session_lost
+from devices.ios import IosStrategy
+from devices.platform import Observation, PlatformStrategy
+from devices.profiles import profile_for
+from robot.clock import SystemClock
+from robot.domain.model import Handset as HandsetSpec
+from robot.domain.model import Platform
+from robot.errors import DeviceError
+from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class PartialCaptureError(DeviceError):
+    """Capture failed part-way; `captures` holds the frames taken before, so none is lost."""
+
+    def __init__(self, message: str, captures: Sequence[Capture]) -> None:
+        super().__init__(message)
+        self.captures = tuple(captures)
+
+
+def strategy_for(spec: HandsetSpec) -> PlatformStrategy:
+    profile = profile_for(spec.dialer)
+    if spec.platform is Platform.IOS:
+        return IosStrategy(spec, profile)
+    return AndroidStrategy(spec, profile)
+
+
+class AppiumHandset:
+    """A farm phone driven through its Appium server (see docs/real-farm.md)."""
+
+    def __init__(
+        self,
+        spec: HandsetSpec,
+        *,
+        connect_timeout_s: float = 5.0,
+        command_timeout_s: float = 30.0,
+        session_start_timeout_s: float = 120.0,
+        poll_interval_s: float = 0.25,
+        end_timeout_s: float = 10.0,
+        watch_numbers: Sequence[str] = (),
+        clock: Clock | None = None,
+    ) -> None:
+        self.spec = spec
+        self._connect_timeout_s = connect_timeout_s
+        self._command_timeout_s = command_timeout_s
+        self._session_start_timeout_s = session_start_timeout_s
+        self._poll_interval_s = poll_interval_s
+        self._end_timeout_s = end_timeout_s
+        self._watch = tuple(watch_numbers)
+        self._clock: Clock = clock or SystemClock()
+        self._strategy = strategy_for(spec)
+        self._driver: WebDriver | None = None
+        self._closed = threading.Event()
+        self.unhealthy: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def base_url(self) -> str:
+        return self.spec.appium_url.rstrip("/")
+
+    # --- Handset --------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Session up, screen on, no leftover call; a fresh chance for an unhealthy handset."""
+        self.unhealthy = None
+        self._closed.clear()
+        self._do("preparing", self._strategy.prepare)
+        if not self._wait_idle(self._end_timeout_s):
+            raise DeviceError(f"handset {self.id}: still in a call after dismissing leftovers")
+
+    def wait_for_incoming(self, deadline: float) -> RingObservation | None:
+        while True:
+            seen = self._do("watching for the incoming call", self._strategy.observe)
+            if seen.ringing:
+                return RingObservation(
+                    at=self._clock.now(),
+                    how=seen.how,
+                    foreground=seen.foreground,
+                    heads_up=seen.heads_up,
+                )
+            remaining = deadline - self._clock.monotonic()
+            if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
+                return None
+
+    def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]:
+        """`frames` screenshots `interval_s` apart: names and labels often appear late."""
+        taken: list[Capture] = []
+        for index in range(max(1, frames)):
+            if index and self._closed.wait(interval_s):
+                break
+            try:
+                taken.append(self._do(f"capturing frame {index + 1} of {frames}", self._frame))
+            except DeviceError as exc:
+                raise PartialCaptureError(str(exc), taken) from exc
+        return taken
+
+    def end_call(self, how: EndHow) -> bool:
+        """Decline on the handset (ENDCALL key, then the Decline button) or wait for CANCEL."""
+        if how is EndHow.DECLINE:
+            self._do("declining the call", self._strategy.decline)
+            if self._wait_idle(self._end_timeout_s / 2):
+                return True
+            self._do("tapping Decline", self._tap_decline)
+            return self._wait_idle(self._end_timeout_s / 2)
+        return self._wait_idle(self._end_timeout_s)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._discard()
+
+    # --- HandsetProbe ---------------------------------------------------------------------
+
+    def health(self) -> HandsetHealth:
+        """Reachability, radio, battery, lock and hygiene; an unreachable phone is a result."""
+        try:
+            state = self._do(
+                "reading its state",
+                lambda d: self._strategy.report(d, self._watch),
+                even_if_unhealthy=True,
+            )
+        except DeviceError as exc:
+            return HandsetHealth(handset_id=self.id, reachable=False, error=str(exc))
+        self.unhealthy = None  # it answers again: the recovery check passed
+        return HandsetHealth(
+            handset_id=self.id,
+            reachable=True,
+            battery_pct=state.battery_pct,
+            in_service=state.in_service,
+            carrier_name=state.carrier_name,
+            msisdn=state.msisdn,
+            airplane_mode=state.airplane_mode,
+            locked=state.locked,
+            hygiene=state.hygiene,
+        )
+
+    # --- session --------------------------------------------------------------------------
+
+    def _frame(self, driver: WebDriver) -> Capture:
+        png = driver.get_screenshot_as_png()
+        at = self._clock.now()
+        if not png.startswith(_PNG_MAGIC):
+            raise DeviceError(f"handset {self.id}: the screenshot is not a PNG")
+        return Capture(
+            png=png,
+            page_source=driver.page_source,
+            foreground=self._strategy.foreground(driver),
+            at=at,
+        )
+
+    def _tap_decline(self, driver: WebDriver) -> None:
+        """The screen may redraw between find and tap: one retry on a stale element."""
+        try:
+            self._strategy.decline_by_button(driver)
+        except StaleElementReferenceException:
+            self._strategy.decline_by_button(driver)
+
+    def _wait_idle(self, timeout_s: float) -> bool:
+        deadline = self._clock.monotonic() + timeout_s
+        while True:
+            seen: Observation = self._do("checking the handset is idle", self._strategy.observe)
+            if seen.idle:
+                return True
+            remaining = deadline - self._clock.monotonic()
+            if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
+                return False
+
+    def _do(
+        self, action: str, step: Callable[[WebDriver], T], *, even_if_unhealthy: bool = False
+    ) -> T:
+        """Run `step` on the session; on a lost session, once more on a new one.
+
+        An unhealthy handset fails at once (until `prepare()`), so a run does not spend a
+        ring timeout on a phone that already failed twice; health checks still probe it.
+        """
+        if self.unhealthy and not even_if_unhealthy:
+            raise DeviceError(self.unhealthy)
+        driver = self._session()
+        try:
+            return step(driver)
+        except DeviceError:
+            raise
+        except Exception as exc:
+            if not session_lost(exc):
+                raise device_error(self.id, action, exc) from exc
+            log.warning("handset %s: %s: %s; starting a new session", self.id, action, cause(exc))
+        self._discard()
+        driver = self._session()
+        try:
+            return step(driver)
+        except Exception as exc:
+            error = device_error(self.id, action, exc, retried=True)
+            if session_lost(exc):
+                self._discard()
+                self.unhealthy = str(error)
+            raise error from exc
+
+    def _session(self) -> WebDriver:
+        if self._driver is None:
+            try:
+                self._driver = self._open()
+            except DeviceError as exc:
+                self.unhealthy = str(exc)
+                raise
+        return self._driver
+
+    def _open(self) -> WebDriver:
+        self._preflight()
+        options = self._strategy.options()
+        for key, value in self.spec.capabilities:
+            options.set_capability(key, value)
+        # Selenium sends every request with `client_config.timeout`; a new UiAutomator2 or
+        # WebDriverAgent session may take a minute, a command must not.
+        config = AppiumClientConfig(
+            remote_server_addr=self.base_url,
+            keep_alive=True,
+            timeout=self._session_start_timeout_s,
+            init_args_for_pool_manager={"init_args_for_pool_manager": {"retries": False}},
+        )
+        try:
+            driver = webdriver.Remote(
+                command_executor=self.base_url, options=options, client_config=config
+            )
+        except Exception as exc:
+            raise device_error(self.id, "starting an Appium session", exc) from exc
+        config.timeout = self._command_timeout_s
+        return driver
+
+    def _preflight(self) -> None:
+        """Ask /status with a short connect timeout, so a dead server fails fast and clearly."""
+        url = f"{self.base_url}/status"
+        try:
+            response = httpx.get(
+                url, timeout=httpx.Timeout(self._command_timeout_s, connect=self._connect_timeout_s)
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise DeviceError(
+                f"handset {self.id}: the Appium server at {self.base_url} is not reachable "
+                f"({cause(exc)}; is it running?)"
+            ) from exc
+
+    def _discard(self) -> None:
+        driver, self._driver = self._driver, None
+        if driver is None:
+            return
+        try:
+            driver.quit()
+        except Exception as exc:  # the session is being thrown away; its end is best-effort
+            log.debug("handset %s: quitting the old session: %s", self.id, cause(exc))

@@ -1,0 +1,69 @@
+"""Phone screens for the fake driver: an idle home screen and incoming-call screens (PNG at a
+phone's aspect ratio plus the page source a dialer would expose), written to files the test
+plugin serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from PIL import Image, ImageDraw
+
+from devices.profiles import profile_for
+from robot.domain.model import DialerKind
+
+WIDTH, HEIGHT = 540, 1200
+LAUNCHER = ("com.google.android.apps.nexuslauncher", ".NexusLauncherActivity")
+
+
+@dataclass(frozen=True)
+class Screen:
+    xml: Path
+    png: Path
+
+    def png_bytes(self) -> bytes:
+        return self.png.read_bytes()
+
+
+def _png(path: Path, lines: list[str], background: tuple[int, int, int]) -> Path:
+    image = Image.new("RGB", (WIDTH, HEIGHT), background)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((40, 120 + 60 * index), line, fill=(255, 255, 255))
+    image.save(path, format="PNG")
+    return path
+
+
+def idle_screen(folder: Path) -> Screen:
+    xml = folder / "idle.xml"
+    xml.write_text(
+        f'<app width="{WIDTH}" height="{HEIGHT}">'
+        f'<android.widget.FrameLayout id="launcher" package="{LAUNCHER[0]}" text="Home"/></app>'
+    )
+    return Screen(xml=xml, png=_png(folder / "idle.png", ["12:00"], (20, 40, 90)))
+
+
+def ringing_screen(folder: Path, dialer: DialerKind, name: str, number: str, label: str) -> Screen:
+    """The incoming-call screen of `dialer`, with the caller info at its resource-ids."""
+    profile = profile_for(dialer)
+    nodes = []
+    if profile.resource_ids:
+        for key, text in (("name", name), ("number", number), ("label", label), ("decline", "")):
+            rid = profile.resource_id(key)
+            tag = "android.widget.Button" if key == "decline" else "android.widget.TextView"
+            nodes.append(
+                f"<{tag} id={quoteattr(str(rid))} resource-id={quoteattr(str(rid))} "
+                f"text={quoteattr(text or 'Decline')}/>"
+            )
+    else:  # iOS: buttons by accessibility id (the localized label)
+        decline = profile.decline_label("en-US")
+        nodes.append(f'<XCUIElementTypeStaticText id="name" name={quoteattr(name)}/>')
+        nodes.append(
+            f"<XCUIElementTypeButton id={quoteattr(decline)} name={quoteattr(decline)} "
+            f"label={quoteattr(decline)}/>"
+        )
+    xml = folder / f"ringing-{dialer.value}.xml"
+    xml.write_text(f'<app width="{WIDTH}" height="{HEIGHT}">{"".join(nodes)}</app>')
+    png = _png(folder / f"ringing-{dialer.value}.png", [label, name, number], (10, 10, 10))
+    return Screen(xml=xml, png=png)
