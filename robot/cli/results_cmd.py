@@ -1,0 +1,324 @@
+"""`ringcheck results list|export|prune`: read and tidy the results store.
+
+Everything printed here may hold text read off a handset screen, which is untrusted: tables get
+it as plain `Text` (never Rich markup), CSV cells that a spreadsheet would run as a formula are
+quoted, and JSON is JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from robot.cli.context import CliState
+from robot.domain.model import Attempt, Tristate
+from robot.errors import UsageError
+from robot.store import SqlResultStore, open_store
+
+STORE_URL_ENV = "RINGCHECK_STORE_URL"
+DEFAULT_STORE = Path(".ringcheck") / "results.db"
+DEFAULT_ARTIFACTS = Path(".ringcheck") / "artifacts"
+
+results_app = typer.Typer(
+    help="List, export and prune stored test-call results.", no_args_is_help=True
+)
+
+
+# --- where the store is ---------------------------------------------------------------------
+
+
+def _project(state: CliState) -> Any | None:
+    """The loaded project, or None when the folder has no ringcheck.yaml (or no config yet)."""
+    try:
+        from robot.config import PROJECT_FILE, load_project
+    except ImportError:
+        return None
+    if not (state.project_dir / PROJECT_FILE).is_file():
+        return None
+    return load_project(state.project_dir)
+
+
+def store_url_for(state: CliState) -> str:
+    """RINGCHECK_STORE_URL, else the project's store, else `<project>/.ringcheck/results.db`."""
+    override = os.environ.get(STORE_URL_ENV)
+    if override:
+        return override
+    project = _project(state)
+    if project is not None:
+        expanded = getattr(project, "store_url_expanded", None)
+        return str(expanded() if callable(expanded) else project.store_url)
+    return f"sqlite:///{(state.project_dir / DEFAULT_STORE).resolve()}"
+
+
+def artifacts_dir_for(state: CliState) -> Path:
+    project = _project(state)
+    if project is not None:
+        return Path(project.artifacts_dir)
+    return (state.project_dir / DEFAULT_ARTIFACTS).resolve()
+
+
+def _store(ctx: typer.Context) -> SqlResultStore:
+    state: CliState = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+    return open_store(store_url_for(state), artifacts_dir=artifacts_dir_for(state))
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+_AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_age(text: str, option: str = "--older-than") -> timedelta:
+    """`90d`, `12w`, `48h` → a timedelta."""
+    match = _AGE.match(text)
+    if not match:
+        raise UsageError(
+            f"{option} {text!r}: expected a number and a unit, such as 90d, 12w or 48h"
+        )
+    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """A date (UTC midnight), an ISO time (naive = UTC) or an age such as `7d`."""
+    if _AGE.match(text):
+        return now - parse_age(text, "--since")
+    try:
+        if len(text.strip()) == 10:
+            day = date.fromisoformat(text.strip())
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: expected a date such as 2026-11-23, a time such as "
+            "2026-11-23T08:00+00:00, or an age such as 7d"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- shapes for machines --------------------------------------------------------------------
+
+
+def _tristate(value: Tristate | None) -> bool | None:
+    return {Tristate.YES: True, Tristate.NO: False}.get(value) if value else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def attempt_json(a: Attempt) -> dict[str, Any]:
+    """The export shape of one attempt (stable keys; `verified`/`logo` are booleans or null)."""
+    sip, reading, verdict = a.sip, a.reading, a.verdict
+    return {
+        "id": a.id,
+        "run": a.run_id,
+        "status": a.status.value,
+        "dialed_at": _iso(a.times.dialed_at),
+        "ended_at": _iso(a.times.ended_at),
+        "number": a.number,
+        "carrier": a.carrier,
+        "handset": a.handset_id,
+        "attestation": a.attestation.value if a.attestation else None,
+        "delivery": a.delivery.value if a.delivery else None,
+        "final_code": sip.final_code if sip else None,
+        "final_phrase": sip.final_phrase if sip else None,
+        "name": reading.name if reading else None,
+        "number_shown": reading.number if reading else None,
+        "spam_label": reading.spam_label if reading else None,
+        "spam_class": reading.spam_class.value if reading and reading.spam_class else None,
+        "verified": _tristate(reading.verified) if reading else None,
+        "logo": reading.logo if reading else None,
+        "verdict": (
+            {
+                "passed": verdict.passed,
+                "checks": [
+                    {"expectation": c.expectation, "passed": c.passed, "reason": c.reason}
+                    for c in verdict.checks
+                ],
+            }
+            if verdict
+            else None
+        ),
+        "screenshot": a.artifacts.screenshot,
+        "page_source": a.artifacts.page_source,
+        "error": a.error,
+    }
+
+
+CSV_FIELDS = [
+    "id", "run", "status", "dialed_at", "ended_at", "number", "carrier", "handset",
+    "attestation", "delivery", "final_code", "final_phrase", "name", "number_shown",
+    "spam_label", "spam_class", "verified", "logo", "verdict", "verdict_reasons",
+    "screenshot", "page_source", "error",
+]  # fmt: skip
+_PHONE_LIKE = re.compile(r"^[+\-\d\s().]*$")
+
+
+def _csv_cell(value: Any) -> str:
+    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not _PHONE_LIKE.match(text))):
+        return "'" + text
+    return text
+
+
+def attempts_csv(items: list[Attempt]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for a in items:
+        row = attempt_json(a)
+        verdict = row.pop("verdict")
+        row["verdict"] = None if verdict is None else ("pass" if verdict["passed"] else "fail")
+        row["verdict_reasons"] = "; ".join(a.verdict.reasons) if a.verdict else None
+        writer.writerow({k: _csv_cell(row.get(k)) for k in CSV_FIELDS})
+    return out.getvalue()
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _console() -> Console:
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out.width = 160
+    return out
+
+
+def _select(
+    store: SqlResultStore,
+    run: int | None,
+    carrier: str | None,
+    number: str | None,
+    since: str | None,
+    limit: int | None,
+) -> list[Attempt]:
+    start = parse_since(since, store.clock.now()) if since else None
+    return store.attempts(run_id=run, carrier=carrier, number=number, since=start, limit=limit)
+
+
+_RUN = typer.Option(None, "--run", help="Only this run id.")
+_CARRIER = typer.Option(None, "--carrier", help="Only this carrier.")
+_NUMBER = typer.Option(None, "--number", help="Only this caller number (E.164).")
+_SINCE = typer.Option(None, "--since", help="Dialled since DATE (2026-11-23) or an age (7d).")
+
+
+@results_app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    run: int | None = _RUN,
+    carrier: str | None = _CARRIER,
+    number: str | None = _NUMBER,
+    since: str | None = _SINCE,
+    limit: int = typer.Option(50, "--limit", help="At most this many, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List recorded attempts, newest first."""
+    store = _store(ctx)
+    try:
+        items = _select(store, run, carrier, number, since, limit)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps([attempt_json(a) for a in items], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"Attempts ({len(items)})", title_justify="left")
+    columns = ("id", "run", "dialed (UTC)", "number", "carrier", "handset", "delivery", "SIP")
+    for column in (*columns, "name", "label", "verified", "verdict"):
+        table.add_column(column, overflow="fold")
+    for a in items:
+        reading = a.reading
+        table.add_row(
+            *(
+                Text(str(v) if v is not None else "-")
+                for v in (
+                    a.id,
+                    a.run_id,
+                    f"{a.times.dialed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+                    a.number,
+                    a.carrier,
+                    a.handset_id,
+                    a.delivery.value if a.delivery else a.status.value,
+                    a.sip.final_code if a.sip else None,
+                    reading.name if reading else None,
+                    reading.spam_label if reading else None,
+                    reading.verified.value if reading else None,
+                    None if a.verdict is None else ("pass" if a.verdict.passed else "FAIL"),
+                )
+            )
+        )
+    _console().print(table)
+
+
+@results_app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    fmt: str = typer.Option(..., "--format", help="csv or json."),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to FILE instead of stdout.")
+    ] = None,
+    run: int | None = _RUN,
+    carrier: str | None = _CARRIER,
+    number: str | None = _NUMBER,
+    since: str | None = _SINCE,
+) -> None:
+    """Export attempts (oldest first) as CSV or a JSON array, for spreadsheets and scripts."""
+    kind = fmt.strip().lower()
+    if kind not in ("csv", "json"):
+        raise UsageError(f"--format {fmt!r}: use csv or json")
+    store = _store(ctx)
+    try:
+        items = _select(store, run, carrier, number, since, None)
+    finally:
+        store.close()
+    items.reverse()
+    if kind == "json":
+        text = json.dumps([attempt_json(a) for a in items], indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = attempts_csv(items)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write ({exc.strerror or exc})") from exc
+    typer.echo(f"exported {len(items)} attempt(s) to {out}", err=True)
+
+
+@results_app.command("prune")
+def prune_cmd(
+    ctx: typer.Context,
+    older_than: str = typer.Option(..., "--older-than", help="Age such as 90d, 12w or 48h."),
+) -> None:
+    """Delete attempts dialled longer ago than the age given, with their evidence files."""
+    age = parse_age(older_than)
+    store = _store(ctx)
+    try:
+        cutoff = store.clock.now() - age
+        result = store.prune(cutoff)
+    finally:
+        store.close()
+    typer.echo(
+        f"pruned {result.attempts} attempt(s), {result.runs} run(s) and {result.files} file(s)"
+        f" dialled before {cutoff:%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(results_app, name="results")

@@ -1,0 +1,123 @@
+"""Evidence files (screenshots, page sources, SIP traces) under the artifacts folder.
+
+The store chooses every file name from the attempt's date, run id and attempt id; nothing read
+off a screen or passed by a caller becomes part of a path, so hostile caller names cannot write
+outside the folder. Files are written to a temporary name and renamed, so a crash or a full disk
+never leaves half a screenshot that a report would show as evidence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import errno
+import os
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+from robot.domain.model import Attempt
+from robot.errors import StoreError
+
+
+class ArtifactKind(enum.StrEnum):
+    SCREENSHOT = "screenshot"
+    PAGE_SOURCE = "page_source"
+    SIP_TRACE = "sip_trace"
+
+
+_SUFFIX = {
+    ArtifactKind.SCREENSHOT: ".png",
+    ArtifactKind.PAGE_SOURCE: ".xml",
+    ArtifactKind.SIP_TRACE: ".txt",
+}
+
+
+class ArtifactStore:
+    """Writes, finds and deletes the evidence files of attempts under one root folder."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).resolve()
+
+    def relative_name(self, attempt: Attempt, kind: ArtifactKind, frame: int = 0) -> str:
+        """`YYYY/MM/DD/run<run>/attempt<id>-<kind>[-<frame>].<ext>`, from ids and UTC date only."""
+        if attempt.id is None:
+            raise StoreError("record the attempt before writing its evidence (it has no id yet)")
+        day = attempt.times.dialed_at.astimezone(UTC)
+        frame_part = f"-{int(frame)}" if frame else ""
+        return (
+            f"{day:%Y/%m/%d}/run{int(attempt.run_id)}/"
+            f"attempt{int(attempt.id)}-{ArtifactKind(kind).value}{frame_part}{_SUFFIX[kind]}"
+        )
+
+    def write(
+        self, attempt: Attempt, kind: ArtifactKind, data: bytes | str, *, frame: int = 0
+    ) -> str:
+        """Store `data` for the attempt; returns the path relative to the root."""
+        relative = self.relative_name(attempt, kind, frame)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self._write_atomic(self.resolve(relative), payload, relative)
+        return relative
+
+    def resolve(self, relative: str) -> Path:
+        """The absolute path of a stored name; refuses anything that would leave the root."""
+        candidate = Path(relative)
+        if candidate.is_absolute() or not relative or "\x00" in relative:
+            raise StoreError(f"artifact path {relative!r} must be relative to {self.root}")
+        path = (self.root / candidate).resolve()
+        if path != self.root and self.root not in path.parents:
+            raise StoreError(f"artifact path {relative!r} escapes the artifacts folder {self.root}")
+        return path
+
+    def delete_attempt_files(self, attempt_id: int, known: list[str]) -> int:
+        """Delete the files of one attempt (its recorded paths and sibling frames); count them."""
+        deleted = 0
+        folders: set[Path] = set()
+        for relative in known:
+            try:
+                folders.add(self.resolve(relative).parent)
+            except StoreError:
+                continue  # a path we did not write: never follow it
+        for folder in folders:
+            for path in folder.glob(f"attempt{int(attempt_id)}-*"):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    deleted += 1
+            self._remove_empty_parents(folder)
+        return deleted
+
+    def _remove_empty_parents(self, folder: Path) -> None:
+        while folder != self.root and self.root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return  # not empty (or gone): stop climbing
+            folder = folder.parent
+
+    def _write_atomic(self, path: Path, payload: bytes, relative: str) -> None:
+        tmp_name: str | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, path)
+            tmp_name = None
+        except OSError as exc:
+            raise StoreError(self._explain(exc, relative)) from exc
+        finally:
+            if tmp_name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
+
+    def _explain(self, exc: OSError, relative: str) -> str:
+        if exc.errno == errno.ENOSPC:
+            return (
+                f"cannot write evidence {relative}: the disk holding {self.root} is full"
+                " (free space or prune old results: ringcheck results prune --older-than 90d)"
+            )
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"cannot write evidence {relative}: no permission to write in {self.root}"
+        return f"cannot write evidence {relative} under {self.root}: {exc.strerror or exc}"

@@ -1,0 +1,362 @@
+"""`SqlResultStore`: runs and attempts in SQLite or PostgreSQL (robot.ports.ResultStore).
+
+Attempts are written when dialled (`in_progress`) and completed when they end, so a process
+killed mid-run leaves rows that the next start marks `interrupted` instead of losing them.
+Reports and the CLI read through the query methods here; aggregation happens in SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from robot.clock import SystemClock
+from robot.domain.model import Attempt, AttemptStatus, Run, RunStatus
+from robot.errors import StoreError
+from robot.ports import Clock, ResultStore
+from robot.store import queries
+from robot.store.artifacts import ArtifactStore
+from robot.store.engine import (
+    create_store_engine,
+    read_tx,
+    safe_url,
+    sqlite_path,
+    store_error,
+    write_tx,
+)
+from robot.store.leases import SqlHandsetState, SqlLeases
+from robot.store.mapping import attempt_to_row, row_to_attempt, row_to_run, run_to_row
+from robot.store.migrate import upgrade_to_head
+from robot.store.owner import is_alive_here, this_process
+from robot.store.schema import attempts, runs
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    runs: tuple[int, ...] = ()
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    attempts: int = 0
+    runs: int = 0
+    files: int = 0
+
+
+class SqlResultStore:
+    """The results store; also hands out the lease and handset-state views of its database."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        artifacts_dir: str | os.PathLike[str] | None = None,
+        clock: Clock | None = None,
+        migrate: bool = True,
+        echo: bool = False,
+    ) -> None:
+        self.engine = create_store_engine(url, echo=echo)
+        self.url = safe_url(self.engine.url)
+        self.clock: Clock = clock or SystemClock()
+        self.artifacts = ArtifactStore(artifacts_dir) if artifacts_dir is not None else None
+        self._leases = SqlLeases(self.engine, clock=self.clock)
+        self._handset_state = SqlHandsetState(self.engine, clock=self.clock)
+        self._owner = this_process()
+        if migrate:
+            upgrade_to_head(self.engine)
+
+    @property
+    def leases(self) -> SqlLeases:
+        return self._leases
+
+    @property
+    def handset_state(self) -> SqlHandsetState:
+        return self._handset_state
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _guard(self, what: str, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except SQLAlchemyError as exc:
+            raise store_error(what, exc, self.engine.url) from exc
+
+    # --- writes (ResultStore port) --------------------------------------------------------
+
+    def start_run(self, run: Run) -> Run:
+        values = {**run_to_row(run), "owner": self._owner}
+
+        def action() -> Run:
+            with write_tx(self.engine) as conn:
+                stmt = sa.insert(runs).values(values).returning(runs.c.id)
+                return dataclasses.replace(run, id=int(conn.execute(stmt).scalar_one()))
+
+        return self._guard(f"cannot start run of scenario {run.scenario!r}", action)
+
+    def record_attempt(self, attempt: Attempt) -> Attempt:
+        """Insert an attempt without id (normally `in_progress`); update one with an id."""
+        values = attempt_to_row(attempt)
+
+        def action() -> Attempt:
+            with write_tx(self.engine) as conn:
+                if attempt.id is None:
+                    stmt = sa.insert(attempts).values(values).returning(attempts.c.id)
+                    return dataclasses.replace(attempt, id=int(conn.execute(stmt).scalar_one()))
+                stmt2 = sa.update(attempts).where(attempts.c.id == attempt.id).values(values)
+                if conn.execute(stmt2).rowcount == 0:
+                    raise StoreError(f"attempt {attempt.id} is not in the store {self.url}")
+                return attempt
+
+        return self._guard(
+            f"cannot record attempt of {attempt.number} on {attempt.carrier}", action
+        )
+
+    def finish_run(self, run: Run) -> None:
+        """Close the run; any attempt of it still `in_progress` is marked `interrupted`."""
+        if run.id is None:
+            raise StoreError("cannot finish a run that was never started (no id)")
+        status = RunStatus.COMPLETED if run.status is RunStatus.RUNNING else run.status
+        ended = run.ended_at or self.clock.now()
+
+        def action() -> None:
+            with write_tx(self.engine) as conn:
+                conn.execute(
+                    sa.update(runs)
+                    .where(runs.c.id == run.id)
+                    .values(status=status.value, ended_at=ended)
+                )
+                conn.execute(
+                    sa.update(attempts)
+                    .where(attempts.c.run_id == run.id, attempts.c.status == "in_progress")
+                    .values(status=AttemptStatus.INTERRUPTED.value)
+                )
+
+        self._guard(f"cannot finish run {run.id}", action)
+
+    def mark_interrupted(self, *, stale_after: timedelta | None = None) -> Interrupted:
+        """Runs whose writer died (on this host) and their open attempts become `interrupted`.
+
+        Writers on other hosts (a shared PostgreSQL store) cannot be checked from here; pass
+        `stale_after` to also close runs of any host that started longer ago than that.
+        """
+        now = self.clock.now()
+        stale_before = now - stale_after if stale_after is not None else None
+
+        def action() -> Interrupted:
+            with write_tx(self.engine) as conn:
+                running = conn.execute(
+                    sa.select(runs.c.id, runs.c.owner, runs.c.started_at).where(
+                        runs.c.status == "running"
+                    )
+                ).all()
+                dead = tuple(
+                    sorted(
+                        r.id
+                        for r in running
+                        if is_alive_here(r.owner) is False
+                        or (stale_before is not None and r.started_at < stale_before)
+                    )
+                )
+                if dead:
+                    conn.execute(
+                        sa.update(runs)
+                        .where(runs.c.id.in_(dead))
+                        .values(status=RunStatus.INTERRUPTED.value, ended_at=now)
+                    )
+                closed_runs = sa.select(runs.c.id).where(runs.c.status != "running")
+                count = conn.execute(
+                    sa.update(attempts)
+                    .where(attempts.c.status == "in_progress", attempts.c.run_id.in_(closed_runs))
+                    .values(status=AttemptStatus.INTERRUPTED.value)
+                ).rowcount
+            return Interrupted(runs=dead, attempts=int(count or 0))
+
+        result = self._guard("cannot mark interrupted runs", action)
+        if result.runs or result.attempts:
+            log.warning(
+                "marked %d run(s) and %d attempt(s) interrupted (their process had stopped)",
+                len(result.runs),
+                result.attempts,
+            )
+        return result
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def run(self, run_id: int) -> Run | None:
+        def action() -> Run | None:
+            with read_tx(self.engine) as conn:
+                row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).first()
+            return row_to_run(row._mapping) if row else None
+
+        return self._guard(f"cannot read run {run_id}", action)
+
+    def runs(self, limit: int = 50) -> list[Run]:
+        stmt = sa.select(runs).order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(limit)
+
+        def action() -> list[Run]:
+            with read_tx(self.engine) as conn:
+                return [row_to_run(r._mapping) for r in conn.execute(stmt)]
+
+        return self._guard("cannot list runs", action)
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        found = self.attempts(ids=[attempt_id])
+        return found[0] if found else None
+
+    def attempts(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        carrier: str | None = None,
+        number: str | None = None,
+        run_id: int | None = None,
+        handset_id: str | None = None,
+        status: AttemptStatus | None = None,
+        ids: list[int] | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[Attempt]:
+        """Attempts dialled in [since, until) matching every filter given, newest first."""
+        stmt = queries.select_attempts(
+            since=since,
+            until=until,
+            carrier=carrier,
+            number=number,
+            run_id=run_id,
+            handset_id=handset_id,
+            status=status.value if status else None,
+            ids=ids,
+            limit=limit,
+            newest_first=newest_first,
+        )
+
+        def action() -> list[Attempt]:
+            with read_tx(self.engine) as conn:
+                return [row_to_attempt(r._mapping) for r in conn.execute(stmt)]
+
+        return self._guard("cannot read attempts", action)
+
+    def latest_states(
+        self, period: queries.Span | None = None, *, carrier: str | None = None
+    ) -> list[queries.LatestState]:
+        """Per (number, carrier): its most recent classified attempt (within `period`)."""
+        return self._read("latest states", lambda c: queries.latest_states(c, period, carrier))
+
+    def period_states(self, period: queries.Span) -> list[queries.PeriodState]:
+        """Per (number, carrier): the dominant state over `period`, its rate and evidence."""
+        return self._read("period states", lambda c: queries.period_states(c, period))
+
+    def changes(
+        self, previous: queries.Span, current: queries.Span, *, only_changed: bool = True
+    ) -> list[queries.StateChange]:
+        """What moved between two periods, regressions first."""
+        return self._read("changes", lambda c: queries.changes(c, previous, current, only_changed))
+
+    def counts(self, period: queries.Span | None = None) -> queries.Counts:
+        stmt = queries.counts_select(period, by_carrier=False)
+        return self._read("counts", lambda c: queries.row_to_counts(c.execute(stmt).one()))
+
+    def counts_by_carrier(self, period: queries.Span | None = None) -> dict[str, queries.Counts]:
+        stmt = queries.counts_select(period, by_carrier=True)
+        return self._read(
+            "counts",
+            lambda c: {row.carrier: queries.row_to_counts(row) for row in c.execute(stmt)},
+        )
+
+    def _read(self, what: str, action: Callable[[sa.Connection], T]) -> T:
+        def run() -> T:
+            with read_tx(self.engine) as conn:
+                return action(conn)
+
+        return self._guard(f"cannot read {what}", run)
+
+    # --- housekeeping ---------------------------------------------------------------------
+
+    def prune(self, older_than: datetime) -> Pruned:
+        """Delete attempts dialled before `older_than`, their evidence files and empty runs."""
+        old = attempts.c.dialed_at < older_than
+
+        def action() -> tuple[list[tuple[int, list[str]]], int, int]:
+            with write_tx(self.engine) as conn:
+                files = [
+                    (r.id, [p for p in (r.screenshot, r.page_source, r.sip_trace) if p])
+                    for r in conn.execute(
+                        sa.select(
+                            attempts.c.id,
+                            attempts.c.screenshot,
+                            attempts.c.page_source,
+                            attempts.c.sip_trace,
+                        ).where(old)
+                    )
+                ]
+                n_attempts = conn.execute(sa.delete(attempts).where(old)).rowcount
+                has_attempts = sa.select(attempts.c.id).where(attempts.c.run_id == runs.c.id)
+                n_runs = conn.execute(
+                    sa.delete(runs).where(
+                        runs.c.started_at < older_than,
+                        runs.c.status != "running",
+                        ~has_attempts.exists(),
+                    )
+                ).rowcount
+            return files, int(n_attempts or 0), int(n_runs or 0)
+
+        files, n_attempts, n_runs = self._guard("cannot prune old results", action)
+        deleted = 0
+        if self.artifacts is not None:
+            for attempt_id, paths in files:
+                if paths:
+                    try:
+                        deleted += self.artifacts.delete_attempt_files(attempt_id, paths)
+                    except OSError as exc:  # rows are gone already: report, do not fail
+                        log.warning("could not delete evidence of attempt %d: %s", attempt_id, exc)
+        return Pruned(attempts=n_attempts, runs=n_runs, files=deleted)
+
+
+def open_store(
+    url: str,
+    *,
+    artifacts_dir: str | os.PathLike[str] | None = None,
+    clock: Clock | None = None,
+) -> SqlResultStore:
+    """Open (creating the SQLite folder), migrate to head and mark dead writers' attempts."""
+    path = sqlite_path(url) if _parses(url) else None
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store folder {path.parent}: {exc.strerror}"
+            ) from exc
+    store = SqlResultStore(url, artifacts_dir=artifacts_dir, clock=clock)
+    store.mark_interrupted()
+    return store
+
+
+def _satisfies_the_port(store: SqlResultStore) -> ResultStore:
+    """Never called: lets mypy check that SqlResultStore implements robot.ports.ResultStore."""
+    return store
+
+
+def _parses(url: str) -> bool:
+    try:
+        sa.engine.make_url(url)
+    except Exception:
+        return False
+    return True
+
+
+__all__ = ["Interrupted", "Pruned", "SqlResultStore", "open_store"]

@@ -1,0 +1,129 @@
+"""The tables of the results store (SQLAlchemy 2 Core), the single source for migrations.
+
+Every change here needs an Alembic revision in `robot/store/migrations/versions/`; a test
+compares the migrated database with this metadata, so the two cannot drift apart.
+
+Enumerations are stored as short strings (not database enums) so adding a value never needs a
+migration, and JSON holds the few structured fields (Call-Info, jCard redress, verdict checks,
+hygiene, OCR confidence) whose shape belongs to the domain, not to SQL.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from robot.store.types import UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scenario", sa.String(200), nullable=False),
+    sa.Column("trigger", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    # Who writes this run: "host:pid:start-ticks", so a later start can tell a dead writer
+    # (its attempts become `interrupted`) from one still running in another process.
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Index(None, "status"),
+    sa.Index(None, "started_at"),
+)
+
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.Integer,
+        sa.ForeignKey("runs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("number", sa.String(32), nullable=False),
+    sa.Column("carrier", sa.String(64), nullable=False),
+    sa.Column("handset_id", sa.String(100), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("delivery", sa.String(20), nullable=True),
+    sa.Column("attestation", sa.String(1), nullable=True),
+    # What a customer saw, classified once when the attempt completes (see store/states.py)
+    # so reports can count and compare states in SQL.
+    sa.Column("state", sa.String(20), nullable=True),
+    # timestamps (DESIGN.md "Attempt")
+    sa.Column("dialed_at", UtcDateTime, nullable=False),
+    sa.Column("first_provisional_at", UtcDateTime, nullable=True),
+    sa.Column("sip_ringing_at", UtcDateTime, nullable=True),
+    sa.Column("handset_ringing_at", UtcDateTime, nullable=True),
+    sa.Column("captured_at", UtcDateTime, nullable=True),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    # SIP outcome; call_id NULL means no SIP outcome was recorded
+    sa.Column("call_id", sa.String(255), nullable=True),
+    sa.Column("sip_events", sa.JSON, nullable=True),
+    sa.Column("final_code", sa.Integer, nullable=True),
+    sa.Column("final_phrase", sa.String(255), nullable=True),
+    sa.Column("reason_protocol", sa.String(40), nullable=True),
+    sa.Column("reason_cause", sa.Integer, nullable=True),
+    sa.Column("reason_text", sa.Text, nullable=True),
+    sa.Column("reason_location", sa.String(255), nullable=True),
+    sa.Column("call_info", sa.JSON, nullable=True),
+    sa.Column("redress", sa.JSON, nullable=True),
+    sa.Column("answered", sa.Boolean, nullable=True),
+    sa.Column("transport", sa.String(8), nullable=True),
+    sa.Column("cancelled_by_us", sa.Boolean, nullable=True),
+    sa.Column("duration_ms", sa.Float, nullable=True),
+    sa.Column("sip_error", sa.Text, nullable=True),
+    # screen reading; verified NULL means no reading was recorded
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("number_shown", sa.String(64), nullable=True),
+    sa.Column("spam_label", sa.Text, nullable=True),
+    sa.Column("spam_class", sa.String(20), nullable=True),
+    sa.Column("verified", sa.String(8), nullable=True),
+    sa.Column("logo", sa.Boolean, nullable=True),
+    sa.Column("call_reason", sa.Text, nullable=True),
+    sa.Column("confidence", sa.JSON, nullable=True),
+    sa.Column("raw_text", sa.Text, nullable=True),
+    sa.Column("engine", sa.String(64), nullable=True),
+    # verdict, hygiene, failure
+    sa.Column("verdict_passed", sa.Boolean, nullable=True),
+    sa.Column("verdict_checks", sa.JSON, nullable=True),
+    sa.Column("hygiene", sa.JSON, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    # evidence, relative to the artifacts folder
+    sa.Column("screenshot", sa.String(500), nullable=True),
+    sa.Column("page_source", sa.String(500), nullable=True),
+    sa.Column("sip_trace", sa.String(500), nullable=True),
+    sa.Index(None, "dialed_at"),
+    sa.Index(None, "number", "carrier", "dialed_at"),
+    sa.Index(None, "run_id"),
+    sa.Index(None, "status"),
+    sa.Index(None, "handset_id", "dialed_at"),
+)
+
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("handset_id", sa.String(100), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("acquired_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)
+
+handset_state = sa.Table(
+    "handset_state",
+    metadata,
+    sa.Column("handset_id", sa.String(100), primary_key=True),
+    sa.Column("enabled_override", sa.Boolean, nullable=True),
+    sa.Column("consecutive_errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("quarantined_at", UtcDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)
