@@ -259,8 +259,9 @@ def run_planned(
 
 def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptListener]:
     """Webhook alerts for the project's configured webhooks whose URL variable is set."""
-    from robot.alerts.notifier import AlertNotifier, MemoryAlertState
+    from robot.alerts.notifier import AlertNotifier
     from robot.alerts.webhooks import WebhookTarget
+    from robot.store.alert_state import SqlAlertState
 
     targets = [
         WebhookTarget(w.kind, w.name or w.kind, os.environ[w.url_env])
@@ -269,5 +270,4 @@ def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptList
     ]
     if not targets:
         return []
-    del store  # confirmed states live in memory per process until the store keeps them
-    return [AlertNotifier(MemoryAlertState(), targets)]
+    return [AlertNotifier(SqlAlertState(store.engine, store.clock), targets)]

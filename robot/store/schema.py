@@ -127,3 +127,24 @@ handset_state = sa.Table(
     sa.Column("quarantined_at", UtcDateTime, nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
 )
+
+# What alerts have seen and said per (number, carrier): the recent states (JSON list, oldest
+# first) a change must be confirmed by, and the last confirmed one.
+alert_states = sa.Table(
+    "alert_states",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("carrier", sa.String(100), primary_key=True),
+    sa.Column("recent", sa.JSON, nullable=False),
+    sa.Column("confirmed", sa.JSON, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Changes already claimed for sending, so a retried or repeated observation alerts once.
+alerts_sent = sa.Table(
+    "alerts_sent",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=False),
+)

@@ -151,3 +151,23 @@ def test_a_dead_receiver_fails_after_retries_without_leaking_the_url(caplog) -> 
     assert notifier.sent == []
     assert "s3cret-token" not in caplog.text
     assert "s3cret-token" not in repr(target)
+
+
+def test_confirmation_and_once_only_span_runs_through_the_store(receiver, tmp_path) -> None:
+    from robot.store.alert_state import SqlAlertState
+    from robot.store.results import open_store
+
+    receiver.fail_left = 0
+    url = f"sqlite:///{tmp_path / 'results.db'}"
+    target = [WebhookTarget("json", "ops", receiver.url)]
+    # One call per nightly run, each run a new process with a new notifier.
+    for i, label in enumerate([None, None, "Spam Risk", "Spam Risk", "Spam Risk"]):
+        store = open_store(url)
+        sender = WebhookSender(backoff_s=0.01)
+        notifier = AlertNotifier(
+            SqlAlertState(store.engine, store.clock), target, sender=sender, confirm_after=2
+        )
+        notifier(_attempt(i, label))
+        sender.close()
+        store.close()
+    assert [b["kind"] for b in receiver.bodies] == ["newly_labelled"]
