@@ -70,7 +70,9 @@ class SqlAlertState:
             with write_tx(self._engine) as conn:
                 conn.execute(
                     sa.insert(alerts_sent).values(
-                        key=hashlib.sha256(key.encode()).hexdigest(), summary=summary, sent_at=self._clock.now()
+                        key=hashlib.sha256(key.encode()).hexdigest(),
+                        summary=summary,
+                        sent_at=self._clock.now(),
                     )
                 )
         except IntegrityError:
