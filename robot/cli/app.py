@@ -54,12 +54,24 @@ def _register() -> None:
     from robot.cli import (
         config_cmd,
         devices_cmd,
+        devices_ops_cmd,
         numbers_cmd,
+        results_cmd,
         run_cmd,
         scenarios_cmd,
+        serve_cmd,
     )
 
-    for module in (config_cmd, numbers_cmd, devices_cmd, scenarios_cmd, run_cmd):
+    for module in (
+        config_cmd,
+        numbers_cmd,
+        devices_cmd,
+        devices_ops_cmd,
+        results_cmd,
+        scenarios_cmd,
+        run_cmd,
+        serve_cmd,
+    ):
         module.register(app)
 
 
@@ -67,27 +79,13 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: our errors become one line on stderr and an exit code."""
+    """Console entry point. Typer handles usage errors, `Exit` codes and Ctrl-C itself; our
+    own errors become one line on stderr (details with -v) and their exit code."""
     verbose = "-v" in sys.argv or "--verbose" in sys.argv
     try:
-        app(standalone_mode=False)
+        app()
     except RingcheckError as exc:
         err_console.print(f"error: {exc}", markup=False)
         if verbose:
             err_console.print_exception()
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
