@@ -235,6 +235,7 @@ class SipOutcome:
     transport: Transport | None = None
     duration_ms: float = 0.0
     error: str | None = None
+    jcard: str | None = None  # raw text of an inline jCard (RFC 7095), kept even if not JSON
 
     @property
     def rang(self) -> bool:
@@ -258,6 +259,11 @@ class Reading:
     confidence: tuple[tuple[str, float], ...] = ()
     raw_text: str = ""
     engine: str = ""
+    # Added by screen reading (issue 6): (field, screen value, page-source value) for every
+    # field where the OCR of the screenshot and the Android page source differ, and the
+    # page-source reading itself when there was one.
+    disagreements: tuple[tuple[str, str | None, str | None], ...] = ()
+    page_source: Reading | None = None
 
 
 # --- expectations and verdicts ---------------------------------------------------------

@@ -1,0 +1,64 @@
+"""Per-trunk limits: calls per second (paced, so a burst waits) and concurrent calls (refused).
+
+Carriers throttle or block a trunk that exceeds its agreed CPS, so placing calls is paced
+here rather than left to the network; exceeding the concurrent-call limit is the caller's
+mistake and becomes a clear `DialError` instead of a queue nobody sees.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+
+class Pacer:
+    """Hands out start times at least 1/cps apart; thread-safe."""
+
+    def __init__(self, cps: float, clock: Callable[[], float] = time.monotonic) -> None:
+        if cps <= 0:
+            raise ValueError("cps must be positive")
+        self.interval_s = 1.0 / cps
+        self._clock = clock
+        self._next = float("-inf")
+        self._lock = threading.Lock()
+
+    @property
+    def next_start(self) -> float:
+        """The earliest time the next caller may start (for picking the least busy pacer)."""
+        return self._next
+
+    def reserve(self) -> float:
+        """The monotonic time at which the caller may start (now or later)."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self.interval_s
+            return start
+
+    def wait(self, sleep: Callable[[float], None] = time.sleep) -> float:
+        start = self.reserve()
+        delay = start - self._clock()
+        if delay > 0:
+            sleep(delay)
+        return start
+
+
+class Slots:
+    """A counter with a ceiling: `take()` is False when full."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.used >= self.limit:
+                return False
+            self.used += 1
+            return True
+
+    def give(self) -> None:
+        with self._lock:
+            self.used = max(0, self.used - 1)

@@ -1,0 +1,362 @@
+"""`Pjsua2Dialer`: the `Dialer` port on a pool of pjsua2 worker processes.
+
+The pjsua2 wheel allows 4 calls per process and the native stack can abort, so calls are
+spread over spawned workers (`robot.sip.worker`), each with its own Endpoint. This side keeps
+the bookkeeping a caller relies on: per-trunk pacing and concurrency, which worker holds which
+call, events as they arrive, and an outcome for every call even when its worker dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from robot.domain.model import SipEvent, SipOutcome, Trunk
+from robot.errors import DialError, UsageError
+from robot.ports import Dialer, DialRequest
+from robot.sip.limits import Pacer, Slots
+from robot.sip.outcome import build_outcome
+from robot.sip.passport import Signer
+from robot.sip.protocol import CallReport, WorkerOptions, build_spec, uri_user
+from robot.sip.worker import run_worker
+
+PLACE_TIMEOUT_S = 15.0
+WHEEL_MAX_CALLS = 4
+WORKER_MAX_CPS = 25.0
+"""Each call opens RTP/RTCP sockets in the worker's pjlib ioqueue (64 handles, select), and
+closed ones are recycled only after 500 ms: a worker placing calls much faster than this runs
+out and pjlib aborts the process. So each worker is paced, whatever the trunks allow."""
+
+
+class _PoolCall:
+    """A `LiveCall` whose SIP dialog lives in one worker process."""
+
+    def __init__(self, worker: _Worker, key: int, trunk: Trunk | None, grace_s: float) -> None:
+        self.worker = worker
+        self.key = key
+        self.trunk = trunk
+        self.worker_pid = worker.pid
+        self.dialed_at = time.monotonic()
+        self._grace_s = grace_s
+        self._cond = threading.Condition()
+        self._events: list[SipEvent] = []
+        self._outcome: SipOutcome | None = None
+        self._trace = ""
+        self._call_id = ""
+        self._place_error: str | None = None
+        self._placed = threading.Event()
+        self.on_end: list[Any] = []
+
+    @property
+    def call_id(self) -> str:
+        return self._call_id
+
+    def events(self) -> Sequence[SipEvent]:
+        with self._cond:
+            return tuple(self._events)
+
+    def wait(self, timeout_s: float) -> SipOutcome | None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._outcome is not None, timeout=timeout_s)
+            return self._outcome
+
+    def hang_up(self) -> SipOutcome:
+        if self._outcome is None:
+            self.worker.send(("hangup", self.key))
+        outcome = self.wait(self._grace_s + 30.0)
+        if outcome is None:
+            self._end(None, f"no outcome from SIP worker {self.worker_pid} after hang-up")
+            outcome = self.wait(0)
+        assert outcome is not None
+        return outcome
+
+    def trace(self) -> str:
+        with self._cond:
+            return self._trace
+
+    # --- fed by the worker's reader thread --------------------------------------------
+    def _on_placed(self, call_id: str) -> None:
+        self._call_id = call_id
+        self._placed.set()
+
+    def _on_place_failed(self, message: str) -> None:
+        self._place_error = message
+        self._placed.set()
+
+    def _on_event(self, code: int, phrase: str, at_ms: float) -> None:
+        with self._cond:
+            self._events.append(SipEvent(code=code, phrase=phrase, at_ms=at_ms))
+            self._cond.notify_all()
+
+    def _end(self, report: CallReport | None, error: str | None = None) -> None:
+        with self._cond:
+            if self._outcome is not None:
+                return
+            if report is None:
+                report = CallReport(call_id=self._call_id, error=error,
+                                    duration_ms=(time.monotonic() - self.dialed_at) * 1000.0)
+            self._trace = report.trace
+            self._outcome = build_outcome(report, self._events)
+            self._cond.notify_all()
+        self._placed.set()
+        for callback in self.on_end:
+            callback()
+
+
+class _Worker:
+    """Parent-side handle of one worker process: its pipe, its calls, its reader thread."""
+
+    def __init__(self, ctx: Any, options: WorkerOptions, index: int) -> None:
+        parent_conn, child_conn = ctx.Pipe()
+        self.process = ctx.Process(target=run_worker, args=(child_conn, options), daemon=True,
+                                   name=f"ringcheck-sip-{index}")
+        self.process.start()
+        child_conn.close()
+        self.conn: Connection = parent_conn
+        self.pid: int = self.process.pid or 0
+        self.calls: dict[int, _PoolCall] = {}
+        self.alive = True
+        self.start_error: str | None = None
+        self.pacer = Pacer(WORKER_MAX_CPS)
+        self.ready = threading.Event()
+        self._send_lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True,
+                                        name=f"ringcheck-sip-reader-{index}")
+        self._reader.start()
+
+    @property
+    def load(self) -> int:
+        return len(self.calls)
+
+    def send(self, message: tuple[Any, ...]) -> bool:
+        with self._send_lock:
+            if not self.alive:
+                return False
+            try:
+                self.conn.send(message)
+            except (OSError, ValueError):
+                return False
+            return True
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self._dispatch(self.conn.recv())
+        except (EOFError, OSError):
+            pass
+        self.alive = False
+        self.ready.set()
+        self.process.join(timeout=5)
+        code = self.process.exitcode
+        for call in list(self.calls.values()):
+            call._end(None, f"SIP worker process {self.pid} exited (code {code}) during the call; "
+                      "its state on the network is unknown")
+
+    def _dispatch(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            self.ready.set()
+            return
+        if kind == "fatal":
+            self.start_error = str(message[1])
+            self.ready.set()
+            return
+        if kind == "bye":
+            return
+        call = self.calls.get(message[1]) if len(message) > 1 else None
+        if call is None:
+            return
+        if kind == "placed":
+            call._on_placed(message[2])
+        elif kind == "place_failed":
+            self.calls.pop(message[1], None)
+            call._on_place_failed(message[2])
+        elif kind == "event":
+            call._on_event(message[2], message[3], message[4])
+        elif kind == "ended":
+            self.calls.pop(message[1], None)
+            call._end(message[2])
+
+
+class Pjsua2Dialer:
+    """Places calls through pjsua2 worker processes; implements the `Dialer` port.
+
+    `concurrency` is how many calls may be up at once; workers are started for it at
+    `max_calls_per_process` each (4 for the pjsua2 wheel, more for a pjproject built with a
+    larger PJSUA_MAX_CALLS). Secrets come from `environ` (default: the process environment).
+    """
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = 4,
+        max_calls_per_process: int = WHEEL_MAX_CALLS,
+        environ: Mapping[str, str] | None = None,
+        bind_address: str | None = None,
+        log_level: int = 4,
+        hangup_grace_s: float = 8.0,
+        start_timeout_s: float = 60.0,
+    ) -> None:
+        if concurrency < 1 or max_calls_per_process < 1:
+            raise UsageError("concurrency and max_calls_per_process must be at least 1")
+        if log_level < 4:
+            raise UsageError("log_level must be at least 4: SIP traces come from pjsip's log")
+        self._environ = os.environ if environ is None else environ
+        self._options = WorkerOptions(max_calls=max_calls_per_process, bind_address=bind_address,
+                                      log_level=log_level, hangup_grace_s=hangup_grace_s)
+        self._grace_s = hangup_grace_s
+        self._ctx = multiprocessing.get_context("spawn")
+        self._keys = itertools.count(1)
+        self._lock = threading.Lock()
+        self._pacers: dict[str, Pacer] = {}
+        self._slots: dict[str, Slots] = {}
+        self._signers: dict[str, Signer] = {}
+        self._closed = False
+        count = math.ceil(concurrency / max_calls_per_process)
+        self._workers = [_Worker(self._ctx, self._options, i) for i in range(count)]
+        self._next_index = count
+        self._await_ready(self._workers, start_timeout_s)
+
+    def __enter__(self) -> Pjsua2Dialer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return [w.pid for w in self._workers if w.alive]
+
+    def place(self, request: DialRequest) -> _PoolCall:
+        if self._closed:
+            raise DialError("the dialer is closed")
+        identity = self._identity(request)
+        spec = build_spec(request, identity=identity, environ=self._environ)
+        trunk = request.trunk
+        slots = self._trunk_slots(trunk)
+        if slots is not None and not slots.take():
+            assert trunk is not None
+            raise DialError(f"trunk {trunk.name} already has {slots.limit} calls up "
+                            "(max_concurrent_calls); wait for one to end")
+        try:
+            if trunk is not None:
+                self._pacer(trunk).wait()
+            call = self._assign(trunk)
+        except BaseException:
+            if slots is not None:
+                slots.give()
+            raise
+        worker = call.worker
+        if slots is not None:
+            call.on_end.append(slots.give)
+        worker.pacer.wait()
+        call.dialed_at = time.monotonic()
+        if not worker.send(("place", call.key, spec)):
+            worker.calls.pop(call.key, None)
+            call._end(None, "SIP worker is gone")
+            raise DialError(f"SIP worker process {worker.pid} is not running")
+        if not call._placed.wait(PLACE_TIMEOUT_S):
+            worker.send(("hangup", call.key))
+            raise DialError(f"SIP worker process {worker.pid} did not place the call "
+                            f"within {PLACE_TIMEOUT_S:.0f}s")
+        if call._place_error is not None:
+            if slots is not None:
+                slots.give()
+            raise DialError(f"could not place the call to {request.to}: {call._place_error}")
+        if not call.call_id:
+            outcome = call.wait(0)
+            raise DialError(f"could not place the call to {request.to}: "
+                            f"{outcome.error if outcome else 'unknown error'}")
+        return call
+
+    def close(self) -> None:
+        """End every live call (CANCEL/BYE), then stop the workers."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._workers:
+            worker.send(("shutdown",))
+        deadline = time.monotonic() + self._grace_s + 10.0
+        for worker in self._workers:
+            worker.process.join(timeout=max(0.1, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=5)
+            worker._reader.join(timeout=10)
+            with contextlib.suppress(OSError):
+                worker.conn.close()
+
+    # --- helpers -------------------------------------------------------------------------
+    def _await_ready(self, workers: list[_Worker], timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        for worker in workers:
+            worker.ready.wait(max(0.0, deadline - time.monotonic()))
+            if worker.start_error or not worker.alive or not worker.ready.is_set():
+                why = worker.start_error or f"process {worker.pid} did not start"
+                self.close()
+                raise DialError(f"SIP worker could not start: {why}")
+
+    def _assign(self, trunk: Trunk | None) -> _PoolCall:
+        """Pick the least loaded live worker and book the call on it (one step, one lock)."""
+        limit = self._options.max_calls
+        with self._lock:
+            for i, worker in enumerate(self._workers):
+                if not worker.alive:  # replace a crashed worker before using the pool
+                    self._workers[i] = _Worker(self._ctx, self._options, self._next_index)
+                    self._next_index += 1
+            fresh = [w for w in self._workers if not w.ready.is_set()]
+        self._await_ready(fresh, 60.0)
+        with self._lock:
+            candidates = [w for w in self._workers if w.alive and w.load < limit]
+            if not candidates:
+                total = limit * len(self._workers)
+                raise DialError(f"all {total} call slots of the dialer are busy "
+                                f"({len(self._workers)} processes x {limit} calls); "
+                                "raise its concurrency or wait for calls to end")
+            worker = min(candidates, key=lambda w: (w.load, w.pacer.next_start))
+            call = _PoolCall(worker, next(self._keys), trunk, self._grace_s)
+            worker.calls[call.key] = call
+            return call
+
+    def _trunk_slots(self, trunk: Trunk | None) -> Slots | None:
+        if trunk is None:
+            return None
+        with self._lock:
+            return self._slots.setdefault(trunk.name, Slots(trunk.max_concurrent_calls))
+
+    def _pacer(self, trunk: Trunk) -> Pacer:
+        with self._lock:
+            return self._pacers.setdefault(trunk.name, Pacer(trunk.cps))
+
+    def _identity(self, request: DialRequest) -> str | None:
+        trunk = request.trunk
+        signing = trunk.signing if trunk else None
+        if signing is None:
+            if request.attestation is not None:
+                raise UsageError("an attestation level needs a trunk with STIR/SHAKEN signing")
+            return None
+        assert trunk is not None
+        with self._lock:
+            signer = self._signers.get(trunk.name)
+            if signer is None:
+                signer = Signer.from_signing(signing, self._environ)
+                self._signers[trunk.name] = signer
+        dest = request.to if not request.to.startswith("sip") else uri_user(request.to) or ""
+        return signer.identity(request.from_number, dest, request.attestation)
+
+
+
+def _implements_port(dialer: Pjsua2Dialer) -> Dialer:
+    """Never called: lets mypy check that `Pjsua2Dialer` implements the `Dialer` port."""
+    return dialer

@@ -1,0 +1,182 @@
+"""What the dialer and its worker processes say to each other, and how a request becomes one.
+
+Everything crossing the process boundary is a small picklable dataclass; the worker knows
+nothing about trunks, numbers or signing: the parent turns a `DialRequest` into a `CallSpec`
+(request URI, From, headers, credentials) so the native stack only executes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from robot.domain.model import Transport, Trunk
+from robot.errors import ConfigError, UsageError
+from robot.ports import DialRequest
+
+E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
+_URI_TRANSPORT_RE = re.compile(r";transport=(udp|tcp|tls)\b", re.IGNORECASE)
+_HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
+_OWNED_HEADERS = frozenset({"from", "to", "call-id", "cseq", "via", "contact", "content-length",
+                            "max-forwards"})
+URI_PASSWORD_ENV = "RINGCHECK_SIP_PASSWORD"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSpec:
+    """A pjsua account: one per trunk (or per direct target host), reused by its calls."""
+
+    key: str
+    id_uri: str
+    auth_user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    registrar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallSpec:
+    """Everything the worker needs to place one INVITE."""
+
+    uri: str
+    local_uri: str
+    transport: Transport
+    account: AccountSpec
+    headers: tuple[tuple[str, str], ...] = ()
+    ring_timeout_s: float = 30.0
+    max_duration_s: float = 60.0
+    tls_verify: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CallReport:
+    """What the worker saw of one call once it is over (parsed further by the parent)."""
+
+    call_id: str
+    final_code: int | None = None
+    final_phrase: str | None = None
+    final_raw: str | None = None
+    answered: bool = False
+    cancelled_by_us: bool = False
+    transport: str | None = None
+    duration_ms: float = 0.0
+    malformed: str | None = None
+    error: str | None = None
+    trace: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerOptions:
+    max_calls: int = 4
+    bind_address: str | None = None
+    log_level: int = 4
+    hangup_grace_s: float = 8.0
+    user_agent: str = "ringcheck"
+
+
+def uri_transport(uri: str) -> Transport:
+    match = _URI_TRANSPORT_RE.search(uri)
+    if match:
+        return Transport(match.group(1).lower())
+    return Transport.TLS if uri.lower().startswith("sips:") else Transport.UDP
+
+
+def _uri_host(uri: str) -> str:
+    rest = uri.split(":", 1)[1] if ":" in uri else uri
+    hostport = rest.split("@", 1)[-1]
+    host = re.split(r"[;>?]", hostport, maxsplit=1)[0]
+    if host.startswith("["):
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def uri_user(uri: str) -> str | None:
+    """The user part of a SIP URI (a number when the target is a phone)."""
+    rest = uri.split(":", 1)[1] if ":" in uri else uri
+    return rest.split("@", 1)[0].split(";")[0] if "@" in rest else None
+
+
+def check_header(name: str, value: str) -> tuple[str, str]:
+    if not _HEADER_NAME_RE.match(name) or name.lower() in _OWNED_HEADERS:
+        raise UsageError(
+            f"header {name!r} cannot be added (not a header name, or set by the stack)")
+    if "\r" in value or "\n" in value:
+        raise UsageError(f"header {name!r} has a line break in its value")
+    return name, value
+
+
+def build_spec(request: DialRequest, *, identity: str | None,
+               environ: Mapping[str, str]) -> CallSpec:
+    """Turn a request into the INVITE to send: target URI, From, PAI, extra headers, auth."""
+    trunk = request.trunk
+    if trunk is None:
+        if not request.to.lower().startswith(("sip:", "sips:")):
+            raise UsageError(f"{request.to!r} needs a trunk (or give a sip: URI)")
+        return _direct_spec(request, identity=identity, environ=environ)
+    if request.to.lower().startswith(("sip:", "sips:")):
+        uri = request.to
+        transport = uri_transport(uri)
+    else:
+        if not E164_RE.match(request.to):
+            raise UsageError(f"{request.to!r} is not an E.164 number (like +15550100)")
+        transport = trunk.transport
+        uri = f"sip:{request.to}@{trunk.host}:{trunk.port};transport={transport.value}"
+    headers = list(_caller_id_headers(request, trunk))
+    headers += [check_header(n, v) for n, v in (*trunk.extra_headers, *request.headers)]
+    if identity:
+        headers.append(("Identity", identity))
+    user = request.auth_user or trunk.auth_user
+    password = _password(trunk.password_env, environ, f"trunk {trunk.name}") if user else None
+    registrar = None
+    if trunk.register:
+        registrar = f"sip:{trunk.host}:{trunk.port};transport={trunk.transport.value}"
+    account = AccountSpec(key=f"trunk:{trunk.name}:{user}",
+                          id_uri=f"sip:{user or 'ringcheck'}@{trunk.host}",
+                          auth_user=user, password=password, registrar=registrar)
+    return CallSpec(uri=uri, local_uri=_local_uri(request, trunk), transport=transport,
+                    account=account, headers=tuple(headers),
+                    ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s,
+                    tls_verify=trunk.tls_verify)
+
+
+def _direct_spec(request: DialRequest, *, identity: str | None,
+                 environ: Mapping[str, str]) -> CallSpec:
+    host = _uri_host(request.to)
+    headers = [check_header(n, v) for n, v in request.headers]
+    if identity:
+        headers.append(("Identity", identity))
+    user = request.auth_user
+    password = _password(URI_PASSWORD_ENV, environ, "--auth-user") if user else None
+    account = AccountSpec(key=f"direct:{host}:{user}", id_uri=f"sip:{user or 'ringcheck'}@{host}",
+                          auth_user=user, password=password)
+    local = f"<sip:{request.from_number}@{host}>"
+    return CallSpec(uri=request.to, local_uri=local, transport=uri_transport(request.to),
+                    account=account, headers=tuple(headers),
+                    ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s)
+
+
+def _local_uri(request: DialRequest, trunk: Trunk) -> str:
+    if not trunk.caller_id_in_from:
+        return '"Anonymous" <sip:anonymous@anonymous.invalid>'
+    uri = f"<sip:{request.from_number}@{trunk.host}>"
+    if trunk.from_display_name:
+        name = trunk.from_display_name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{name}" {uri}'
+    return uri
+
+
+def _caller_id_headers(request: DialRequest, trunk: Trunk) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    if trunk.caller_id_in_pai:
+        headers.append(("P-Asserted-Identity", f"<sip:{request.from_number}@{trunk.host}>"))
+    if not trunk.caller_id_in_from:
+        headers.append(("Privacy", "id" if trunk.caller_id_in_pai else "user"))
+    return headers
+
+
+def _password(env_name: str | None, environ: Mapping[str, str], what: str) -> str:
+    if not env_name:
+        raise ConfigError(f"{what} has an auth user but no password_env naming its password")
+    if env_name not in environ:
+        raise ConfigError(f"environment variable {env_name} (SIP password for {what}) is not set")
+    return environ[env_name]

@@ -1,0 +1,344 @@
+"""One SIP worker process: a pjsua2 `Endpoint` driven by a single-threaded event loop.
+
+The wheel allows 4 calls per process and the native stack may abort, so each worker owns one
+Endpoint and is told what to do over a pipe (see `robot.sip.protocol`). The loop alternates
+`libHandleEvents` with commands and deadlines; with `threadCnt = 0` every pjsua callback runs
+on this one thread, so no other thread ever touches pjsua. Our code, not the network, ends
+calls: ring timeout and maximum duration are enforced here, and on shutdown, SIGTERM or a
+vanished parent every live call is hung up before `libDestroy`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+from robot.sip.callstate import CallState
+from robot.sip.protocol import AccountSpec, CallSpec, WorkerOptions
+from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
+
+_SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
+MAX_ACCOUNTS = 6  # PJSUA_MAX_ACC is 8 in the wheel; one more than it allows aborts
+_TRANSPORT_TYPES = {"udp": "PJSIP_TRANSPORT_UDP", "tcp": "PJSIP_TRANSPORT_TCP",
+                    "tls": "PJSIP_TRANSPORT_TLS"}
+
+
+def run_worker(conn: Connection, options: WorkerOptions) -> None:
+    """Process entry point (spawned): never writes to stdout; ignores Ctrl-C (the parent
+    ends it)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # pjlib prints start-up lines before log settings apply: not on stdout
+    os.close(devnull)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker = _Worker(conn, options)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    try:
+        worker.start()
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            conn.send(("fatal", f"SIP stack did not start: {exc}"))
+        raise
+    worker.loop()
+
+
+class _Worker:
+    def __init__(self, conn: Connection, options: WorkerOptions) -> None:
+        self.conn = conn
+        self.options = options
+        self.calls: dict[int, CallState] = {}
+        self.by_call_id: dict[str, CallState] = {}
+        self.accounts: dict[str, Any] = {}
+        self.transports: dict[str, int] = {}
+        self.graveyard: list[Any] = []
+        self.early_logs: dict[str, list[str]] = {}
+        self.drop_notice = ""
+        self.call_class: Any = None
+        self.stopping = False
+        self.parent_gone = False
+        self.last_busy = 0.0
+
+    # --- start and stop --------------------------------------------------------------
+    def start(self) -> None:
+        import pjsua2 as pj
+
+        self.pj = pj
+        worker = self
+
+        class _LogWriter(pj.LogWriter):  # type: ignore[misc]
+            def write(self, entry: Any) -> None:
+                try:
+                    worker.on_log(entry.msg)
+                except Exception as exc:  # never let an exception cross into pjlib
+                    print(f"ringcheck sip worker: log handling failed: {exc!r}", file=sys.stderr)
+
+        self.ep = pj.Endpoint()
+        self.ep.libCreate()
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.uaConfig.maxCalls = self.options.max_calls
+        cfg.uaConfig.userAgent = self.options.user_agent
+        cfg.medConfig.threadCnt = 0
+        self.log_writer = _LogWriter()
+        cfg.logConfig.writer = self.log_writer
+        cfg.logConfig.level = self.options.log_level
+        cfg.logConfig.consoleLevel = self.options.log_level  # the writer is pjsua's "console"
+        cfg.logConfig.decor = 0
+        cfg.logConfig.msgLogging = 1
+        self.ep.libInit(cfg)
+        self.ep.audDevManager().setNullDev()
+        self.ep.libStart()
+        self.send(("ready", os.getpid()))
+
+    def stop(self) -> None:
+        self.stopping = True
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        if self.parent_gone:
+            return
+        try:
+            self.conn.send(message)
+        except (OSError, EOFError, BrokenPipeError):
+            self.parent_gone = True
+            self.stopping = True
+
+    # --- the loop --------------------------------------------------------------------
+    def loop(self) -> None:
+        stop_deadline: float | None = None
+        while True:
+            self.graveyard.clear()
+            self._commands()
+            now = time.monotonic()
+            if self.stopping:
+                if stop_deadline is None:
+                    stop_deadline = now + self.options.hangup_grace_s
+                    for state in list(self.calls.values()):
+                        self._hang_up(state)
+                if not self.calls or now > stop_deadline:
+                    break
+            self._deadlines(now)
+            if self.calls:
+                self.last_busy = now
+            # Commands arrive on a pipe pjlib cannot watch, so the poll is short while calls
+            # are up or were recently (a CANCEL waits at most 1 ms) and longer when idle.
+            self.ep.libHandleEvents(1 if now - self.last_busy < 2.0 else 10)
+        for state in list(self.calls.values()):
+            state.error = state.error or "dialer shut down before the call ended"
+            self._finish(state)
+        self._destroy()
+
+    def _commands(self) -> None:
+        try:
+            while self.conn.poll(0):
+                message = self.conn.recv()
+                self._command(message)
+        except (EOFError, OSError):
+            self.parent_gone = True
+            self.stopping = True
+
+    def _command(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "place":
+            self._place(message[1], message[2])
+        elif kind == "hangup":
+            state = self.calls.get(message[1])
+            if state is not None:
+                self._hang_up(state)
+        elif kind == "shutdown":
+            self.stopping = True
+
+    def _destroy(self) -> None:
+        self.calls.clear()
+        self.by_call_id.clear()
+        self.graveyard.clear()
+        for account in self.accounts.values():
+            with contextlib.suppress(Exception):
+                account.shutdown()
+        self.accounts.clear()
+        self.ep.libDestroy()
+        self.send(("bye", os.getpid()))
+
+    # --- calls -----------------------------------------------------------------------
+    def _place(self, key: int, spec: CallSpec) -> None:
+        pj = self.pj
+        live = sum(1 for s in self.calls.values() if not s.disconnected)
+        if live >= self.options.max_calls:
+            self.send(("place_failed", key, f"worker {os.getpid()} already has {live} calls"))
+            return
+        state = CallState(key=key, spec=spec, started=time.monotonic())
+        try:
+            kind = spec.transport.value
+            if spec.transport.value == "tls" and not spec.tls_verify:
+                kind = "tls-noverify"
+            transport_id = self._transport(kind)
+            account = self._account(spec.account, kind, transport_id)
+            state.account_key = f"{spec.account.key}/{kind}"
+            if self.call_class is None:
+                self.call_class = _make_call_class(pj, self)
+            call = self.call_class(account, state)
+            prm = pj.CallOpParam(True)
+            prm.txOption.localUri = spec.local_uri
+            for name, value in spec.headers:
+                header = pj.SipHeader()
+                header.hName = name
+                header.hValue = value
+                prm.txOption.headers.append(header)
+            state.call = call
+            self.calls[key] = state
+            state.started = time.monotonic()
+            call.makeCall(spec.uri, prm)
+            state.call_id = call.getInfo().callIdString
+        except Exception as exc:
+            self.calls.pop(key, None)
+            self.early_logs.clear()
+            state.call = None
+            reason = _pj_reason(exc)
+            if "PJ_ETOOMANY" in reason:
+                reason = ("the SIP stack holds fewer concurrent calls than max_calls_per_process "
+                          "(PJSUA_MAX_CALLS is 4 in the pjsua2 wheel): lower it")
+            self.send(("place_failed", key, reason))
+            return
+        self.by_call_id[state.call_id] = state
+        for text in self.early_logs.pop(state.call_id, []):
+            self._record(state, text, read_log_entry(text))
+        self.send(("placed", key, state.call_id))
+
+    def _transport(self, kind: str) -> int:
+        """Only the transports calls use are created; each account is bound to one, so a
+        signed INVITE over 1,300 bytes stays on the trunk's transport (no switch to TCP)."""
+        if kind in self.transports:
+            return self.transports[kind]
+        pj = self.pj
+        cfg = pj.TransportConfig()
+        cfg.port = 0
+        if self.options.bind_address:
+            cfg.boundAddress = self.options.bind_address
+        if kind.startswith("tls"):
+            # the server certificate is checked unless the trunk says tls_verify: false
+            cfg.tlsConfig.verifyServer = kind == "tls"
+            if os.path.exists(_SYSTEM_CA):
+                cfg.tlsConfig.CaListFile = _SYSTEM_CA
+        kind_type = _TRANSPORT_TYPES[kind.split("-")[0]]
+        self.transports[kind] = self.ep.transportCreate(getattr(pj, kind_type), cfg)
+        return self.transports[kind]
+
+    def _account(self, spec: AccountSpec, kind: str, transport_id: int) -> Any:
+        """The account for a trunk (or target host) on one transport, least recently used
+        ones dropped first: pjsua holds 8 accounts and aborts on the ninth."""
+        key = f"{spec.key}/{kind}"
+        existing = self.accounts.pop(key, None)
+        if existing is not None:
+            self.accounts[key] = existing  # most recently used last
+            return existing
+        if len(self.accounts) >= MAX_ACCOUNTS:
+            busy = {state.account_key for state in self.calls.values()}
+            idle = [k for k in self.accounts if k not in busy]
+            if not idle:
+                raise RuntimeError(f"all {MAX_ACCOUNTS} SIP accounts of this worker are in use")
+            old = self.accounts.pop(idle[0])
+            with contextlib.suppress(Exception):
+                old.shutdown()
+            self.graveyard.append(old)
+        pj = self.pj
+        cfg = pj.AccountConfig()
+        cfg.idUri = spec.id_uri
+        cfg.sipConfig.transportId = transport_id
+        cfg.regConfig.registrarUri = spec.registrar or ""
+        cfg.regConfig.registerOnAdd = bool(spec.registrar)
+        if spec.auth_user and spec.password is not None:
+            cfg.sipConfig.authCreds.append(
+                pj.AuthCredInfo("digest", "*", spec.auth_user, 0, spec.password))
+        account = pj.Account()
+        account.create(cfg)
+        self.accounts[key] = account
+        return account
+
+    def _hang_up(self, state: CallState) -> None:
+        if state.hung_up_at is not None or state.call is None:
+            return
+        state.mark_hung_up(time.monotonic())
+        if state.disconnected:
+            return
+        try:
+            state.call.hangup(self.pj.CallOpParam())
+        except Exception as exc:
+            state.error = state.error or f"hang-up failed: {_pj_reason(exc)}"
+
+    def _deadlines(self, now: float) -> None:
+        for state in list(self.calls.values()):
+            if state.due_for_hang_up(now):
+                self._hang_up(state)
+            if state.is_over(now, self.options.hangup_grace_s):
+                self._finish(state)
+
+    def _finish(self, state: CallState) -> None:
+        self.calls.pop(state.key, None)
+        self.by_call_id.pop(state.call_id, None)
+        self.graveyard.append(state.call)
+        state.call = None
+        self.send(("ended", state.key, state.report(time.monotonic())))
+
+    # --- callbacks (all on this thread) ---------------------------------------------
+    def on_log(self, text: str) -> None:
+        if is_drop_notice(text):
+            self.drop_notice = text.strip()
+            return
+        logged = read_log_entry(text)
+        if logged is not None and logged.malformed and self.drop_notice:
+            text = f"{self.drop_notice}\n{text}"
+            self.drop_notice = ""
+        if logged is None or logged.call_id is None:
+            return
+        state = self.by_call_id.get(logged.call_id)
+        if state is None:
+            if logged.direction == "TX" and logged.method == "INVITE":
+                self.early_logs.setdefault(logged.call_id, []).append(text)
+            return
+        self._record(state, text, logged)
+
+    def _record(self, state: CallState, text: str, logged: LoggedMessage | None) -> None:
+        event = state.record(text, logged, time.monotonic())
+        if event is not None:
+            self.send(("event", state.key, *event))
+
+    def on_call_state(self, state: CallState, info: Any, whole_msg: str | None) -> None:
+        pj = self.pj
+        if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+            state.answered = True
+        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            state.disconnect(info.lastStatusCode, info.lastReason, whole_msg)
+
+
+def _make_call_class(pj: Any, worker: _Worker) -> Any:
+    class _Call(pj.Call):  # type: ignore[misc]
+        def __init__(self, account: Any, state: CallState) -> None:
+            super().__init__(account)
+            self.state = state
+
+        def onCallState(self, prm: Any) -> None:
+            try:
+                whole = None
+                event = prm.e
+                if event.type == pj.PJSIP_EVENT_TSX_STATE:
+                    tsx = event.body.tsxState
+                    if tsx.type == pj.PJSIP_EVENT_RX_MSG:
+                        whole = tsx.src.rdata.wholeMsg
+                worker.on_call_state(self.state, self.getInfo(), whole)
+            except Exception as exc:  # never let an exception cross into the native stack
+                print(f"ringcheck sip worker: callback failed: {exc!r}", file=sys.stderr)
+
+    return _Call
+
+
+def _pj_reason(exc: Exception) -> str:
+    info = getattr(exc, "info", None)
+    if callable(info):
+        with contextlib.suppress(Exception):
+            return str(info())
+    reason = getattr(exc, "reason", None)
+    return str(reason) if reason else str(exc) or type(exc).__name__

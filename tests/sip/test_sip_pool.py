@@ -1,0 +1,210 @@
+"""The worker pool: many calls at once, limits, shutdown and a crashed worker."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from robot.domain.model import Trunk
+from robot.errors import DialError
+from robot.ports import DialRequest, LiveCall
+from robot.sip import Pjsua2Dialer
+from robot.sip.limits import Pacer, Slots
+from tests.sip.sipp_peer import SippUas
+from tests.support.peers import wait_until
+
+Sipp = Callable[..., SippUas]
+FROM = "+15550100"
+
+
+def _ringing(call: LiveCall) -> bool:
+    return any(e.code == 180 for e in call.events())
+
+
+@pytest.mark.sipp
+def test_close_cancels_every_live_call(sipp: Sipp) -> None:
+    uas = sipp("ring_cancel.xml", calls=2)
+    dialer = Pjsua2Dialer(concurrency=2, bind_address="127.0.0.1")
+    try:
+        calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
+                 for _ in range(2)]
+        wait_until(lambda: all(_ringing(c) for c in calls), 30, "both calls ringing")
+    finally:
+        dialer.close()
+    outcomes = [c.wait(0) for c in calls]
+    assert all(o is not None and o.final_code == 487 and o.cancelled_by_us for o in outcomes)
+    assert uas.finish() == 0, uas.log()  # SIPp got a CANCEL for each and completed both
+    with pytest.raises(DialError, match="closed"):
+        dialer.place(DialRequest(from_number=FROM, to=uas.uri()))
+
+
+@pytest.mark.sipp
+@pytest.mark.slow
+def test_twenty_concurrent_calls_without_cross_talk(sipp: Sipp) -> None:
+    uas = sipp("ring_cancel.xml", calls=20)
+    with Pjsua2Dialer(concurrency=20, bind_address="127.0.0.1") as dialer:
+        assert len(dialer.worker_pids) == 5
+        calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(f"+1555020{i:02d}"),
+                                          ring_timeout_s=300)) for i in range(20)]
+        with pytest.raises(DialError, match="call slots"):
+            dialer.place(DialRequest(from_number=FROM, to=uas.uri()))
+        wait_until(lambda: all(_ringing(c) for c in calls), 60, "twenty calls ringing")
+        assert len({c.worker_pid for c in calls}) == 5
+        outcomes = [c.hang_up() for c in calls]
+    assert len({o.call_id for o in outcomes}) == 20
+    for i, (call, outcome) in enumerate(zip(calls, outcomes, strict=True)):
+        assert outcome.final_code == 487 and [e.code for e in outcome.events] == [100, 180, 487]
+        trace = call.trace()
+        assert set(re.findall(r"^Call-ID: (\S+)", trace, re.MULTILINE)) == {outcome.call_id}
+        assert f"INVITE sip:+1555020{i:02d}@" in trace
+    assert uas.finish() == 0, uas.log()
+
+
+@pytest.mark.sipp
+def test_killed_worker_fails_only_its_own_calls(sipp: Sipp) -> None:
+    uas = sipp("ring_cancel.xml", calls=9)
+    with Pjsua2Dialer(concurrency=8, bind_address="127.0.0.1") as dialer:
+        calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
+                 for _ in range(8)]
+        wait_until(lambda: all(_ringing(c) for c in calls), 60, "eight calls ringing")
+        victim = calls[0].worker_pid
+        os.kill(victim, signal.SIGKILL)
+        mine = [c for c in calls if c.worker_pid == victim]
+        others = [c for c in calls if c.worker_pid != victim]
+        assert len(mine) == 4 and len(others) == 4
+        for call in mine:
+            outcome = call.wait(30)
+            assert outcome is not None and outcome.final_code is None
+            assert outcome.error is not None and f"process {victim} exited" in outcome.error
+        assert all(c.hang_up().final_code == 487 for c in others)
+        again = dialer.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
+        wait_until(lambda: _ringing(again), 30, "a call on the replacement worker")
+        assert again.hang_up().final_code == 487
+        assert victim not in dialer.worker_pids
+
+
+@pytest.mark.sipp
+def test_trunk_concurrency_limit(dialer: Pjsua2Dialer, sipp: Sipp) -> None:
+    uas = sipp("ring_cancel.xml")
+    trunk = Trunk(name="one-at-a-time", host="127.0.0.1", port=uas.port, cps=100,
+                  max_concurrent_calls=1)
+    call = dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+    with pytest.raises(DialError, match="one-at-a-time already has 1 calls up"):
+        dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+    wait_until(lambda: _ringing(call), 30, "ringing")
+    assert call.hang_up().final_code == 487
+    assert uas.finish() == 0, uas.log()
+
+
+@pytest.mark.sipp
+def test_cps_limit_spaces_invites(dialer: Pjsua2Dialer, sipp: Sipp) -> None:
+    uas = sipp("final_486.xml", calls=4)
+    trunk = Trunk(name="paced", host="127.0.0.1", port=uas.port, cps=5.0)
+    calls = [dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+             for _ in range(4)]
+    starts = [c.dialed_at for c in calls]
+    assert all(b - a >= 0.2 * 0.99 for a, b in itertools.pairwise(starts))
+    assert all((o := c.wait(30)) is not None and o.final_code == 486 for c in calls)
+    assert uas.finish() == 0, uas.log()
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_pacer_hands_out_one_start_per_interval() -> None:
+    clock = _FakeClock()
+    pacer = Pacer(4.0, clock=clock)
+    starts = [pacer.wait(sleep=clock.sleep) for _ in range(9)]
+    assert starts == [100.0 + i * 0.25 for i in range(9)]
+    in_first_second = [s for s in starts if s < 101.0]
+    assert len(in_first_second) == 4
+    clock.now += 10
+    assert pacer.reserve() == clock.now  # idle time is not saved up into a burst
+    with pytest.raises(ValueError):
+        Pacer(0)
+
+
+def test_slots() -> None:
+    slots = Slots(2)
+    assert slots.take() and slots.take() and not slots.take()
+    slots.give()
+    assert slots.take()
+
+
+_ORPHAN = """
+import sys
+from robot.ports import DialRequest
+from robot.sip import Pjsua2Dialer
+if __name__ == "__main__":
+    dialer = Pjsua2Dialer(concurrency=1, bind_address="127.0.0.1")
+    call = dialer.place(DialRequest(from_number="+15550100", to=sys.argv[1], ring_timeout_s=300))
+    while not any(e.code == 180 for e in call.events()):
+        call.wait(0.05)
+    print("ringing", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.sipp
+def test_killed_parent_leaves_no_call_up(sipp: Sipp, tmp_path: Path) -> None:
+    uas = sipp("ring_cancel.xml")
+    script = tmp_path / "orphan.py"
+    script.write_text(_ORPHAN)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with subprocess.Popen([sys.executable, str(script), uas.uri()], env=env, text=True,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL) as parent:
+        try:
+            assert parent.stdout is not None
+            assert parent.stdout.readline().strip() == "ringing"
+            parent.kill()  # no close(), no atexit: the worker sees its pipe close
+            parent.wait(timeout=30)
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+    assert uas.finish() == 0, uas.log()  # the orphaned worker still sent CANCEL
+
+
+@pytest.mark.sipp
+def test_many_trunks_do_not_exhaust_pjsua_accounts(sipp: Sipp) -> None:
+    uas = sipp("final_486.xml", calls=10)
+    with Pjsua2Dialer(concurrency=1, bind_address="127.0.0.1") as dialer:
+        (pid,) = dialer.worker_pids
+        for i in range(10):  # pjsua holds 8 accounts; the ninth would abort the process
+            trunk = Trunk(name=f"trunk-{i}", host="127.0.0.1", port=uas.port, cps=100)
+            call = dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+            outcome = call.wait(30)
+            assert outcome is not None and outcome.final_code == 486
+        assert dialer.worker_pids == [pid]
+    assert uas.finish() == 0, uas.log()
+
+
+@pytest.mark.sipp
+def test_more_calls_than_the_stack_holds_is_our_error(sipp: Sipp) -> None:
+    uas = sipp("ring_cancel.xml", calls=4)
+    with Pjsua2Dialer(concurrency=5, max_calls_per_process=5, bind_address="127.0.0.1") as d:
+        (pid,) = d.worker_pids
+        calls = [d.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
+                 for _ in range(4)]
+        with pytest.raises(DialError, match="PJSUA_MAX_CALLS"):
+            d.place(DialRequest(from_number=FROM, to=uas.uri()))
+        assert d.worker_pids == [pid]  # refused, not aborted
+        wait_until(lambda: all(_ringing(c) for c in calls), 30, "four calls ringing")
+        assert all(c.hang_up().final_code == 487 for c in calls)
+    assert uas.finish() == 0, uas.log()
