@@ -1,0 +1,240 @@
+"""`build_report()`: turn the store's SQL aggregates into a `Report`.
+
+The work per row here is per number × carrier cell, carrier or group, never per attempt:
+the counting happens in `robot.store.report_queries`. The inventory (numbers, handsets) is
+optional; with it the matrix also shows cells nobody tested and the Do-Not-Originate table
+knows which numbers are registered inbound-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from reports import assemble
+from reports.evidence import Thumbnailer, resolve_artifact
+from reports.model import (
+    AttestationCell,
+    AttestationMatrix,
+    CarrierTrend,
+    Cell,
+    Change,
+    HandsetInfo,
+    Methodology,
+    Observation,
+    Report,
+    ScenarioInfo,
+    TrendPoint,
+    pct,
+)
+from reports.period import Period
+from robot.domain.model import Handset, Number
+from robot.store import report_queries as q
+from robot.store.engine import read_tx
+
+TREND_PERIODS = 12
+# Inline thumbnails (≈3 KB each as data: URIs): the changed cells' before/after screens,
+# then the gallery's worst cells. The byte budget keeps the page under 5 MB in any case.
+CHANGES_INLINE_MAX = 50
+GALLERY_INLINE_MAX = 40
+THUMBNAIL_BYTES_MAX = 2_500_000
+
+
+class HasEngine(Protocol):
+    @property
+    def engine(self) -> sa.Engine: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """What the project says exists; every field may be empty (the store alone suffices)."""
+
+    numbers: Sequence[Number] = ()
+    handsets: Sequence[Handset] = ()
+    timezone: str = "UTC"
+    # carrier id as stored (e.g. `sim-tmobile`) → the name people know ("T-Mobile")
+    carrier_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def _engine(store: HasEngine | sa.Engine) -> sa.Engine:
+    return store if isinstance(store, sa.Engine) else store.engine
+
+
+def build_report(
+    store: HasEngine | sa.Engine,
+    period: Period,
+    *,
+    inventory: Inventory | None = None,
+    artifacts_dir: Path | None = None,
+    title: str = "ringcheck weekly report",
+    now: datetime | None = None,
+    trend_periods: int = TREND_PERIODS,
+    gallery_inline_max: int = GALLERY_INLINE_MAX,
+) -> Report:
+    """Aggregate `period` (and the one before, and the trend window) into a `Report`."""
+    inventory = inventory or Inventory()
+    previous = period.previous()
+    trailing = period.trailing(trend_periods)
+    exists = _exists(artifacts_dir)
+    with read_tx(_engine(store)) as conn, ThreadPoolExecutor(max_workers=1) as side:
+        q.tune_for_reading(conn)
+        totals = q.period_totals(conn, period.start, period.end)
+        previous_totals = q.period_totals(conn, previous.start, previous.end)
+        now_cells = _cells(q.cells(conn, period.start, period.end), exists)
+        before_cells = _cells(q.cells(conn, previous.start, previous.end), exists)
+        matrix = assemble.matrix(now_cells, before_cells, inventory)
+        changes = assemble.changes(now_cells, before_cells)
+        gallery = Report.gallery_of(matrix)
+        # Screenshots decode while the database answers the rest (both release the GIL).
+        thumbs_job = side.submit(_thumbnails, artifacts_dir, changes, gallery, gallery_inline_max)
+        trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end])
+        attestation_rows = q.attestation(conn, period.start, period.end)
+        dno_numbers = [n.e164 for n in inventory.numbers if n.do_not_originate]
+        dno_rows = q.dno(conn, period.start, period.end, dno_numbers)
+        blocked = q.blocked(conn, period.start, period.end)
+        handset_rows = q.handsets(conn, period.start, period.end)
+        scenario_rows = q.scenarios(conn, period.start, period.end)
+        thumbs = thumbs_job.result()
+    return Report(
+        title=title,
+        period=period,
+        previous=previous,
+        generated_at=(now or datetime.now(UTC)),
+        totals=assemble.totals(totals),
+        previous_totals=assemble.totals(previous_totals),
+        headline=assemble.headline(assemble.totals(totals), assemble.totals(previous_totals)),
+        changes=changes,
+        matrix=matrix,
+        trends=_trends(trend_rows, trailing, matrix.carriers),
+        attestation=_attestation(attestation_rows, matrix.carriers),
+        dno=assemble.dno(dno_rows),
+        blocked=assemble.blocked(blocked.rows),
+        blocked_truncated=max(0, blocked.total_groups - len(blocked.rows)),
+        methodology=_methodology(totals, handset_rows, scenario_rows, inventory),
+        thumbnails=thumbs,
+        carrier_labels=dict(inventory.carrier_labels),
+    )
+
+
+def _cells(rows: Sequence[dict[str, Any]], exists: assemble.Exists | None) -> dict[Any, Cell]:
+    return {(r["number"], r["carrier"]): assemble.cell(r, exists) for r in rows}
+
+
+def _exists(artifacts_dir: Path | None) -> assemble.Exists | None:
+    """Evidence links only for files that are really there (and inside the folder)."""
+    if artifacts_dir is None:
+        return None
+    folder = artifacts_dir
+    return lambda relative: resolve_artifact(folder, relative) is not None
+
+
+def _thumbnails(
+    artifacts_dir: Path | None,
+    changes: Sequence[Change],
+    cells: Sequence[Any],
+    gallery_max: int,
+) -> dict[int, str]:
+    """Inline thumbnails: changed cells' before/after first, then the gallery, worst first.
+
+    Both a count and a byte budget apply, so the page stays under 5 MB whatever the
+    screenshots look like; cells past the budget keep their link to the full screenshot.
+    """
+    if artifacts_dir is None:
+        return {}
+    wanted: list[Observation] = []
+    for change in changes[:CHANGES_INLINE_MAX]:
+        wanted.extend(o for o in (change.before, change.after) if o is not None)
+    wanted.extend(c.latest for c in cells[:gallery_max] if c.latest is not None)
+    with_shots = [o for o in wanted if o.evidence is not None and o.evidence.screenshot]
+    uris = Thumbnailer(artifacts_dir).many(
+        o.evidence.screenshot for o in with_shots if o.evidence and o.evidence.screenshot
+    )
+    out: dict[int, str] = {}
+    spent = 0
+    for obs in with_shots:
+        uri = uris.get(obs.evidence.screenshot or "") if obs.evidence else None
+        if uri is None or obs.attempt_id in out:
+            continue
+        if spent + len(uri) > THUMBNAIL_BYTES_MAX:
+            break
+        out[obs.attempt_id] = uri
+        spent += len(uri)
+    return out
+
+
+def _trends(
+    rows: Sequence[dict[str, Any]], trailing: Sequence[Period], carriers: Sequence[str]
+) -> tuple[CarrierTrend, ...]:
+    by_key = {(r["carrier"], r["bucket"]): r for r in rows if r["bucket"] is not None}
+    names = sorted(set(carriers) | {r["carrier"] for r in rows})
+    out = []
+    for carrier in names:
+        points = []
+        for i, p in enumerate(trailing):
+            row = by_key.get((carrier, i))
+            if row is None:
+                points.append(TrendPoint(p.label, 0, None, None, None))
+                continue
+            n, d = int(row["attempts"]), int(row["delivered"])
+            points.append(
+                TrendPoint(
+                    p.label,
+                    n,
+                    pct(d, n),
+                    pct(int(row["labelled"]), d),
+                    pct(int(row["verified"]), d),
+                )
+            )
+        out.append(CarrierTrend(carrier, tuple(points)))
+    return tuple(out)
+
+
+def _attestation(rows: Sequence[dict[str, Any]], carriers: Sequence[str]) -> AttestationMatrix:
+    cells = tuple(
+        AttestationCell(r["carrier"], r["level"], int(r["delivered"]), int(r["verified"]))
+        for r in rows
+    )
+    levels = ["A", "B", "C"]
+    if any(c.level == "none" for c in cells):
+        levels.append("none")
+    names = sorted(set(carriers) | {c.carrier for c in cells})
+    return AttestationMatrix(tuple(levels), tuple(names), cells)
+
+
+def _methodology(
+    totals: dict[str, Any],
+    handset_rows: Sequence[dict[str, Any]],
+    scenario_rows: Sequence[dict[str, Any]],
+    inventory: Inventory,
+) -> Methodology:
+    specs = {h.id: h for h in inventory.handsets}
+    handsets = []
+    for row in handset_rows:
+        spec = specs.get(row["handset_id"])
+        handsets.append(
+            HandsetInfo(
+                id=row["handset_id"],
+                carrier=row["carrier"],
+                attempts=int(row["attempts"]),
+                model=spec.model if spec else "",
+                os_version=spec.os_version if spec else "",
+                dialer=spec.dialer.value if spec else "",
+                platform=spec.platform.value if spec else "",
+            )
+        )
+    scenarios = tuple(
+        ScenarioInfo(r["scenario"], int(r["runs"]), int(r["attempts"])) for r in scenario_rows
+    )
+    return Methodology(
+        handsets=tuple(handsets),
+        scenarios=scenarios,
+        first_at=totals["first_at"],
+        last_at=totals["last_at"],
+        timezone=inventory.timezone,
+    )

@@ -1,0 +1,120 @@
+"""Evidence files beside the report: safe names, safe sources, small inline thumbnails.
+
+Artifact paths come from the store and the files from handsets, so neither is trusted:
+sources must resolve inside the artifacts folder, and names in the evidence folder are
+chosen here from the attempt id (never from screen text or the stored file name).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from reports.model import Evidence
+
+log = logging.getLogger(__name__)
+
+_EXTENSIONS = {
+    "screenshot": {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".webp": ".webp"},
+    "page_source": {".xml": ".xml", ".html": ".xml", ".json": ".json", ".txt": ".txt"},
+    "sip_trace": {".txt": ".txt", ".log": ".txt", ".sip": ".txt", ".pcap": ".pcap"},
+}
+_DEFAULT_EXT = {"screenshot": ".bin", "page_source": ".txt", "sip_trace": ".txt"}
+
+THUMB_WIDTH_PX = 96
+THUMB_HEIGHT_PX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """A file to copy: `source` relative to the artifacts folder, `name` in the evidence one."""
+
+    source: str
+    name: str
+
+
+def evidence_name(attempt_id: int, kind: str, source: str) -> str:
+    """`attempt-42-screenshot.png`: only the id and a whitelisted extension survive."""
+    suffix = PurePosixPath(source.replace("\\", "/")).suffix.lower()
+    ext = _EXTENSIONS[kind].get(suffix, _DEFAULT_EXT[kind])
+    return f"attempt-{int(attempt_id)}-{kind.replace('_', '-')}{ext}"
+
+
+def files_of(evidence: Evidence) -> list[EvidenceFile]:
+    """The files of one attempt's evidence, named for the evidence folder."""
+    out: list[EvidenceFile] = []
+    for kind in ("screenshot", "page_source", "sip_trace"):
+        source = getattr(evidence, kind)
+        if source:
+            out.append(EvidenceFile(source, evidence_name(evidence.attempt_id, kind, source)))
+    return out
+
+
+def resolve_artifact(artifacts_dir: Path, relative: str) -> Path | None:
+    """The file for a stored artifact path, or None if it is missing or escapes the folder."""
+    root = artifacts_dir.resolve()
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root):
+        log.warning("artifact path %r leaves the artifacts folder; not used", relative)
+        return None
+    return candidate if candidate.is_file() else None
+
+
+class Thumbnailer:
+    """Small JPEG data: URIs for inline thumbnails, cached per source file."""
+
+    def __init__(self, artifacts_dir: Path, quality: int = 55) -> None:
+        self._dir = artifacts_dir
+        self._quality = quality
+        self._cache: dict[Path, str | None] = {}
+
+    def many(self, relatives: Iterable[str]) -> dict[str, str]:
+        """Thumbnails of several files at once; decoding runs in threads (Pillow drops the GIL)."""
+        todo = list(dict.fromkeys(relatives))
+        workers = max(1, min(8, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            uris = list(pool.map(self.data_uri, todo))
+        return {rel: uri for rel, uri in zip(todo, uris, strict=True) if uri}
+
+    def data_uri(self, relative: str) -> str | None:
+        path = resolve_artifact(self._dir, relative)
+        if path is None:
+            return None
+        if path not in self._cache:
+            self._cache[path] = self._make(path)
+        return self._cache[path]
+
+    def _make(self, path: Path) -> str | None:
+        try:
+            with Image.open(path) as image:
+                # JPEG decodes at reduced size (draft); shrink before converting, so the
+                # full-size screen is never copied (PNG decoding is most of the cost).
+                image.draft("RGB", (THUMB_WIDTH_PX * 2, THUMB_HEIGHT_PX * 2))
+                source = image.convert("RGB") if image.mode in ("P", "1") else image
+                source.thumbnail((THUMB_WIDTH_PX, THUMB_HEIGHT_PX))
+                thumb = source.convert("RGB")
+                buffer = io.BytesIO()
+                thumb.save(buffer, "JPEG", quality=self._quality, optimize=True)
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+            log.warning("no thumbnail for %s: %s", path.name, exc)
+            return None
+        return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def unique_files(groups: Iterable[Evidence | None]) -> list[EvidenceFile]:
+    """Every evidence file referenced by the report, once each."""
+    seen: dict[str, EvidenceFile] = {}
+    for evidence in groups:
+        if evidence is None:
+            continue
+        for item in files_of(evidence):
+            seen.setdefault(item.name, item)
+    return list(seen.values())

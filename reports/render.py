@@ -1,0 +1,111 @@
+"""Render a `Report` as one self-contained HTML page (inline CSS and SVG, no network).
+
+Jinja2 autoescaping is on for every template, so text read off handset screens is escaped
+wherever it lands: element text, attribute values and SVG `<title>`s alike.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from reports.charts import trend_chart
+from reports.evidence import evidence_name
+from reports.model import CellState, Evidence, Metric, Report
+from reports.period import Period
+
+# Word, icon and CSS class per state: the colour is never the only signal.
+STATES: dict[str, tuple[str, str]] = {
+    CellState.CLEAN_VERIFIED: ("Clean and verified", "✔"),
+    CellState.CLEAN: ("Clean", "✓"),
+    CellState.LABELLED: ("Labelled", "⚠"),
+    CellState.MISNAMED: ("Misnamed", "≠"),
+    CellState.BLOCKED: ("Blocked", "✖"),
+    CellState.UNDELIVERED: ("Not delivered", "∅"),
+    CellState.NOT_TESTED: ("Not tested", "–"),
+}
+
+
+@functools.cache
+def template_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = format_pct
+    env.filters["delta"] = format_delta
+    env.filters["metric"] = format_metric
+    env.globals["STATES"] = STATES
+    env.globals["trend_chart"] = trend_chart
+    return env
+
+
+def format_pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
+
+
+def format_metric(metric: Metric) -> str:
+    if metric.value is None:
+        return "—"
+    return format_pct(metric.value) if metric.is_pct else f"{metric.value:,.0f}"
+
+
+def format_delta(metric: Metric) -> str:
+    """`+2.5 pts`, `−3`, `no change` or `no data before`."""
+    delta = metric.delta
+    if delta is None:
+        return "no data before"
+    if abs(delta) < 0.05:
+        return "no change"
+    sign = "+" if delta > 0 else "−"
+    if metric.is_pct:
+        return f"{sign}{abs(delta):.1f} pts"
+    return f"{sign}{abs(delta):,.0f}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def render_html(report: Report, *, evidence_rel: str = "evidence") -> str:
+    """The report as an HTML string; evidence links point into `evidence_rel/` beside it."""
+    zone = _zone(report.methodology.timezone)
+
+    def when(moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    def href(evidence: Evidence | None, kind: str) -> str | None:
+        if evidence is None:
+            return None
+        source = getattr(evidence, kind)
+        if not source:
+            return None
+        return f"{evidence_rel}/{evidence_name(evidence.attempt_id, kind, source)}"
+
+    def day(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%a %Y-%m-%d")
+
+    def last_day(period: Period) -> str:
+        return day(period.end - timedelta(microseconds=1))
+
+    template = template_environment().get_template("report.html.j2")
+    return template.render(
+        r=report,
+        when=when,
+        day=day,
+        last_day=last_day,
+        href=href,
+        zone_name=str(zone),
+        CellState=CellState,
+    )

@@ -1,0 +1,340 @@
+"""SQL aggregation behind the weekly report: every count is a GROUP BY or a window function.
+
+The report reads one period (83 000 attempts in a busy week) plus the trailing trend window,
+so nothing here loops over attempt rows in Python: each function runs one statement and
+returns a few rows per number × carrier cell, carrier or group. The same statements run on
+SQLite (3.25+, for window functions) and PostgreSQL.
+
+"Conclusive" attempts are those that say something about the network: completed, and not a
+robot-side failure (trunk or device error) nor a SIP-only outcome. Rates use only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from robot.store.schema import attempts, runs
+from robot.store.states import SEVERITY
+from robot.store.types import UtcDateTime
+
+# Values of `attempts.state` (robot/store/states.py) that say something about the network;
+# `error` (our robot or trunk failed) and NULL (in progress, interrupted) do not.
+CONCLUSIVE_STATES = ("blocked", "labelled", "not_delivered", "misnamed", "clean", "verified")
+CLEAN_STATES = ("clean", "verified")
+
+a = attempts.c
+
+
+def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """1/0 for SUM(): portable across SQLite and PostgreSQL booleans."""
+    return sa.case((condition, 1), else_=0)
+
+
+def _in_period(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(a.dialed_at >= start, a.dialed_at < end)
+
+
+def conclusive() -> sa.ColumnElement[bool]:
+    return a.state.in_(CONCLUSIVE_STATES)
+
+
+DELIVERED = a.delivery == "delivered"
+LABELLED = a.state == "labelled"
+VERIFIED = sa.and_(DELIVERED, a.verified == "yes")
+BLOCKED = a.delivery == "blocked"
+
+
+def _row(result: Any) -> dict[str, Any]:
+    return dict(result._mapping)
+
+
+def tune_for_reading(conn: sa.Connection) -> None:
+    """Let this connection map the SQLite file into memory for the big scans (a no-op on
+    PostgreSQL). Per connection only: writers and other readers are unaffected."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA mmap_size = 1073741824")
+        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+
+
+def period_totals(conn: sa.Connection, start: datetime, end: datetime) -> dict[str, Any]:
+    """Headline counts of one period (one aggregate over the period's attempts)."""
+    ok = conclusive()
+    stmt = sa.select(
+        sa.func.count().label("attempts"),
+        sa.func.coalesce(sa.func.sum(_flag(ok)), 0).label("conclusive"),
+        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, DELIVERED))), 0).label("delivered"),
+        sa.func.coalesce(
+            sa.func.sum(_flag(sa.and_(ok, DELIVERED, a.state.in_(CLEAN_STATES)))), 0
+        ).label("clean"),
+        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, VERIFIED))), 0).label("verified"),
+        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, LABELLED))), 0).label("labelled"),
+        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, BLOCKED))), 0).label("blocked"),
+        sa.func.count(sa.distinct(sa.case((ok, a.number)))).label("numbers"),
+        sa.func.count(sa.distinct(sa.case((ok, a.carrier)))).label("carriers"),
+        sa.func.min(a.dialed_at).label("first_at"),
+        sa.func.max(a.dialed_at).label("last_at"),
+    ).where(_in_period(start, end))
+    return _row(conn.execute(stmt).one())
+
+
+_LATEST_COLUMNS = (
+    a.id,
+    a.dialed_at,
+    a.state,
+    a.delivery,
+    a.handset_id,
+    a.name,
+    a.number_shown,
+    a.spam_label,
+    a.spam_class,
+    a.verified,
+    a.final_code,
+    a.final_phrase,
+    a.screenshot,
+    a.page_source,
+    a.sip_trace,
+)
+
+
+def _severity(state: Any) -> sa.ColumnElement[int]:
+    """The store's worst-first order of states as SQL (ties in a period go to the worse)."""
+    return sa.case({k.value: v for k, v in SEVERITY.items()}, value=state, else_=0)
+
+
+def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Per number × carrier: the dominant state of the period, its share, and its evidence.
+
+    The dominant state is the one most of the cell's conclusive calls ended in (ties go to
+    the worse state); the evidence is the latest call in that state. Windows only, no joins:
+    the inner query counts per (cell, state) and per cell and numbers each (cell, state)'s
+    calls newest first; the middle keeps the newest per (cell, state) and ranks the states;
+    the outer keeps the top state of each cell.
+    """
+    cell = (a.number, a.carrier)
+    cell_state = (a.number, a.carrier, a.state)
+    inner = (
+        sa.select(
+            *_LATEST_COLUMNS,
+            a.number,
+            a.carrier,
+            sa.func.count().over(partition_by=cell_state).label("same_state"),
+            sa.func.row_number()
+            .over(partition_by=cell_state, order_by=(a.dialed_at.desc(), a.id.desc()))
+            .label("rn"),
+            sa.func.count().over(partition_by=cell).label("attempts"),
+            sa.func.sum(_flag(DELIVERED)).over(partition_by=cell).label("n_delivered"),
+            sa.func.sum(_flag(LABELLED)).over(partition_by=cell).label("n_labelled"),
+            sa.func.sum(_flag(VERIFIED)).over(partition_by=cell).label("n_verified"),
+            sa.func.sum(_flag(BLOCKED)).over(partition_by=cell).label("n_blocked"),
+        )
+        .where(_in_period(start, end), conclusive())
+        .subquery("per_call")
+    )
+    i = inner.c
+    middle = (
+        sa.select(
+            *[c for c in i if c.key != "rn"],
+            sa.func.row_number()
+            .over(
+                partition_by=(i.number, i.carrier),
+                order_by=(i.same_state.desc(), _severity(i.state).desc()),
+            )
+            .label("rk"),
+        )
+        .where(i.rn == 1)
+        .subquery("per_state")
+    )
+    m = middle.c
+    stmt = (
+        sa.select(*[c for c in m if c.key != "rk"]).where(m.rk == 1).order_by(m.number, m.carrier)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def _for_scan(conn: sa.Connection) -> sa.ColumnElement[datetime]:
+    """`dialed_at` for a filter that should scan the table rather than use its index.
+
+    The trend window (12 weeks) is most of a store pruned to 90 days, and SQLite then does
+    better reading the table in order than looking up a million rows through the index; its
+    no-op unary `+` keeps the planner off the index. PostgreSQL chooses well on its own.
+    """
+    if conn.dialect.name == "sqlite":
+        return sa.literal_column("+attempts.dialed_at", type_=UtcDateTime)
+    return a.dialed_at
+
+
+def trend(conn: sa.Connection, bounds: Sequence[datetime]) -> list[dict[str, Any]]:
+    """Per carrier and period (index into `bounds`, whose n+1 edges make n periods)."""
+    bucket = sa.case(
+        *[(a.dialed_at < edge, i) for i, edge in enumerate(bounds[1:])], else_=None
+    ).label("bucket")
+    scanned = _for_scan(conn)
+    inner = (
+        sa.select(a.carrier, a.delivery, a.state, a.verified, bucket)
+        .where(scanned >= bounds[0], scanned < bounds[-1], conclusive())
+        .subquery()
+    )
+    i = inner.c
+    delivered = i.delivery == "delivered"
+    stmt = (
+        sa.select(
+            i.carrier,
+            i.bucket,
+            sa.func.count().label("attempts"),
+            sa.func.sum(_flag(delivered)).label("delivered"),
+            sa.func.sum(_flag(i.state == "labelled")).label("labelled"),
+            sa.func.sum(_flag(sa.and_(delivered, i.verified == "yes"))).label("verified"),
+        )
+        .group_by(i.carrier, i.bucket)
+        .order_by(i.carrier, i.bucket)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def attestation(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Delivered calls and verified badges per carrier and attestation level we signed with."""
+    level = sa.func.coalesce(a.attestation, "none").label("level")
+    stmt = (
+        sa.select(
+            a.carrier,
+            level,
+            sa.func.count().label("delivered"),
+            sa.func.sum(_flag(a.verified == "yes")).label("verified"),
+        )
+        .where(_in_period(start, end), conclusive(), DELIVERED)
+        .group_by(a.carrier, level)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def dno(
+    conn: sa.Connection, start: datetime, end: datetime, numbers: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Calls, blocks and deliveries of Do-Not-Originate numbers per carrier."""
+    if not numbers:
+        return []
+    stmt = (
+        sa.select(
+            a.number,
+            a.carrier,
+            sa.func.count().label("attempts"),
+            sa.func.sum(_flag(BLOCKED)).label("blocked"),
+            sa.func.sum(_flag(DELIVERED)).label("delivered"),
+        )
+        .where(_in_period(start, end), conclusive(), a.number.in_(list(numbers)))
+        .group_by(a.number, a.carrier)
+        .order_by(a.number, a.carrier)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedGroups:
+    rows: list[dict[str, Any]]
+    total_groups: int
+
+
+def blocked(conn: sa.Connection, start: datetime, end: datetime, limit: int = 200) -> BlockedGroups:
+    """Blocks grouped by number, carrier and SIP code, with the newest block's details."""
+    part = (a.number, a.carrier, a.final_code)
+    ranked = (
+        sa.select(
+            a.id,
+            a.number,
+            a.carrier,
+            a.dialed_at,
+            a.final_code,
+            a.final_phrase,
+            a.reason_protocol,
+            a.reason_cause,
+            a.reason_text,
+            a.reason_location,
+            a.redress,
+            sa.func.row_number()
+            .over(partition_by=part, order_by=(a.dialed_at.desc(), a.id.desc()))
+            .label("rn"),
+            sa.func.count().over(partition_by=part).label("count"),
+        )
+        .where(_in_period(start, end), a.status == "completed", BLOCKED)
+        .subquery()
+    )
+    r = ranked.c
+    newest = sa.select(ranked).where(r.rn == 1)
+    total = conn.execute(sa.select(sa.func.count()).select_from(newest.subquery())).scalar_one()
+    rows = conn.execute(newest.order_by(r["count"].desc(), r.number, r.carrier).limit(limit)).all()
+    return BlockedGroups([_row(row) for row in rows], int(total))
+
+
+def handsets(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    stmt = (
+        sa.select(a.handset_id, a.carrier, sa.func.count().label("attempts"))
+        .where(_in_period(start, end), a.handset_id.is_not(None))
+        .group_by(a.handset_id, a.carrier)
+        .order_by(a.carrier, a.handset_id)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def scenarios(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    stmt = (
+        sa.select(
+            runs.c.scenario,
+            sa.func.count(sa.distinct(runs.c.id)).label("runs"),
+            sa.func.count(a.id).label("attempts"),
+        )
+        .select_from(attempts.join(runs, runs.c.id == a.run_id))
+        .where(_in_period(start, end))
+        .group_by(runs.c.scenario)
+        .order_by(runs.c.scenario)
+    )
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def evidence_summary(
+    conn: sa.Connection,
+    number: str,
+    carrier: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> list[dict[str, Any]]:
+    """What a disputed number's calls showed, grouped: carrier, state, label, SIP code."""
+    keys = (a.carrier, a.state, a.spam_label, a.final_code)
+    stmt = sa.select(
+        *keys,
+        sa.func.count().label("calls"),
+        sa.func.min(a.dialed_at).label("first_at"),
+        sa.func.max(a.dialed_at).label("last_at"),
+    ).where(a.number == number, a.state.is_not(None))
+    if carrier:
+        stmt = stmt.where(a.carrier == carrier)
+    if start is not None:
+        stmt = stmt.where(a.dialed_at >= start)
+    if end is not None:
+        stmt = stmt.where(a.dialed_at < end)
+    stmt = stmt.group_by(*keys).order_by(a.carrier, sa.func.count().desc())
+    return [_row(row) for row in conn.execute(stmt)]
+
+
+def attempts_for_evidence(
+    conn: sa.Connection,
+    number: str,
+    carrier: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Every stored field of one number's attempts, newest first, for an evidence bundle."""
+    stmt = sa.select(attempts).where(a.number == number)
+    if carrier:
+        stmt = stmt.where(a.carrier == carrier)
+    if start is not None:
+        stmt = stmt.where(a.dialed_at >= start)
+    if end is not None:
+        stmt = stmt.where(a.dialed_at < end)
+    stmt = stmt.order_by(a.dialed_at.desc(), a.id.desc()).limit(limit)
+    return [_row(row) for row in conn.execute(stmt)]
