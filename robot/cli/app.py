@@ -3,6 +3,7 @@ become a single line and an exit code."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -49,33 +50,49 @@ def _root(
     )
 
 
-def _register() -> None:
-    """Attach every command group; each lives in its own module with a `register(app)`."""
-    from robot.cli import (
-        config_cmd,
-        devices_cmd,
-        devices_ops_cmd,
-        numbers_cmd,
-        results_cmd,
-        run_cmd,
-        scenarios_cmd,
-        serve_cmd,
-    )
+# Command name -> the modules that define it (in registration order). Only the modules of the
+# command being run are imported: the store, OCR, SIP and Appium stacks cost seconds to import.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "config": ("config_cmd",),
+    "numbers": ("numbers_cmd",),
+    "devices": ("devices_cmd", "devices_ops_cmd"),
+    "results": ("results_cmd",),
+    "report": ("report_cmd",),
+    "evidence": ("evidence_cmd",),
+    "scenarios": ("scenarios_cmd",),
+    "run": ("run_cmd",),
+    "runs": ("run_cmd",),
+    "serve": ("serve_cmd",),
+    "schedule": ("serve_cmd",),
+    "dial": ("dial_cmd",),
+}
+_OPTIONS_WITH_VALUE = frozenset({"--project"})
 
-    for module in (
-        config_cmd,
-        numbers_cmd,
-        devices_cmd,
-        devices_ops_cmd,
-        results_cmd,
-        scenarios_cmd,
-        run_cmd,
-        serve_cmd,
-    ):
+
+def requested_command(argv: list[str]) -> str | None:
+    """The command word in `argv` (after global options), or None for help and the like."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _OPTIONS_WITH_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _register(argv: list[str]) -> None:
+    """Attach the command groups `argv` needs (all of them for help or an unknown word)."""
+    command = requested_command(argv)
+    wanted = COMMAND_MODULES.get(command or "")
+    names = wanted or tuple(dict.fromkeys(m for ms in COMMAND_MODULES.values() for m in ms))
+    for name in names:
+        module = importlib.import_module(f"robot.cli.{name}")
         module.register(app)
 
 
-_register()
+_register(sys.argv[1:])
 
 
 def main() -> None:
