@@ -110,14 +110,8 @@ class ThreadLocalReader:
 def default_reader() -> ScreenReader:
     from robot.screen.reader import TesseractReader
 
-    return TesseractReader()
-
-
-def farm_handsets(project: Project, farm: FarmEndpoints | None) -> list[HandsetSpec]:
-    """The project's handsets, pointed at the virtual farm's Appium endpoint when given."""
-    if farm is None:
-        return list(project.handsets)
-    return [dataclasses.replace(h, appium_url=farm.appium_url) for h in project.handsets]
+    reader: ScreenReader = TesseractReader()
+    return reader
 
 
 def trunk_chooser(
@@ -210,6 +204,8 @@ def build_environment(
     def handset_for(spec: HandsetSpec) -> Handset:
         with sessions_lock:
             if spec.id not in sessions:
+                if farm is not None:  # every simulated handset is served by the farm
+                    spec = dataclasses.replace(spec, appium_url=farm.appium_url)
                 sessions[spec.id] = AppiumHandset(spec, watch_numbers=watch)
             return sessions[spec.id]
 

@@ -108,11 +108,16 @@ def _progress(show: bool, total: int) -> Iterator[Any]:
     with Progress(*columns, console=console(), transient=False) as progress:
         task = progress.add_task("", total=total)
 
+        done = 0
+
         def advance(attempt: Attempt) -> None:
+            nonlocal done
+            done += 1
             verdict = "pass" if attempt.verdict and attempt.verdict.passed else "FAIL"
             progress.update(
                 task,
                 advance=1,
+                total=max(total, done),  # a device error retried elsewhere adds an attempt
                 description=f"{attempt.number} -> {attempt.handset_id}: "
                 f"{attempt.delivery.value if attempt.delivery else 'interrupted'} {verdict}",
             )
