@@ -52,3 +52,30 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> No
             return
         time.sleep(0.02)
     raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+
+
+def free_port_block(count: int = 4) -> int:
+    """The first of `count` consecutive ports free for TCP and UDP on 127.0.0.1.
+
+    Chosen below the kernel's ephemeral range (32768+), so a port handed out by `bind(0)` in a
+    concurrent test cannot land inside the block: SIPp binds its media port and the next three
+    (audio/video RTP and RTCP) without asking.
+    """
+    import random
+
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 32000 - count, 2)
+        if all(_bindable(base + i) for i in range(count)):
+            return base
+    raise RuntimeError(f"no block of {count} free ports on 127.0.0.1")
+
+
+def _bindable(port: int) -> bool:
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
