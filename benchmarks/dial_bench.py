@@ -30,7 +30,7 @@ from robot.ports import DialRequest  # noqa: E402
 from robot.sip import Pjsua2Dialer  # noqa: E402
 from robot.sip.pool import WORKER_MAX_CPS  # noqa: E402
 from tests.sip.sipp_peer import SippUas, start_uas  # noqa: E402
-from tests.support.peers import free_port  # noqa: E402
+from tests.support.peers import free_port, free_port_block  # noqa: E402
 
 UAC_SCENARIO = ROOT / "tests" / "sip" / "scenarios" / "uac_invite_cancel.xml"
 
@@ -99,7 +99,7 @@ def _run_uac(uas: SippUas, calls: int, limit: int, work: Path) -> float:
     assert sipp is not None
     command = [sipp, f"127.0.0.1:{uas.port}", "-sf", str(UAC_SCENARIO), "-i", "127.0.0.1",
                "-p", str(free_port()), "-cp", str(free_port(socket.SOCK_DGRAM)),
-               "-mp", str(free_port()), "-m", str(calls), "-l", str(limit), "-r", "10000",
+               "-mp", str(free_port_block()), "-m", str(calls), "-l", str(limit), "-r", "10000",
                "-s", "+15550199", "-nostdin", "-timeout", "300s"]
     start = time.perf_counter()
     subprocess.run(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

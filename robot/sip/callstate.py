@@ -21,6 +21,7 @@ class CallState:
     spec: CallSpec
     started: float
     call: Any = None
+    slot: int | None = None  # pjsua call id (slot index) the call was placed in
     call_id: str = ""
     account_key: str = ""
     disconnected: bool = False

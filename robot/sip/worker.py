@@ -54,7 +54,10 @@ class _Worker:
         self.by_call_id: dict[str, CallState] = {}
         self.accounts: dict[str, Any] = {}
         self.transports: dict[str, int] = {}
-        self.graveyard: list[Any] = []
+        # Ended Call/Account objects with the call slot they held. In the pjsua2 wheel, deleting
+        # an ended Call clears its slot's user data and hangs up whatever call uses that slot
+        # now, so a Call is only deleted once no live call holds its slot (`_bury`).
+        self.graveyard: list[tuple[int | None, Any]] = []
         self.early_logs: dict[str, list[str]] = {}
         self.drop_notice = ""
         self.call_class: Any = None
@@ -111,7 +114,7 @@ class _Worker:
     def loop(self) -> None:
         stop_deadline: float | None = None
         while True:
-            self.graveyard.clear()
+            self._bury()
             self._commands()
             now = time.monotonic()
             if self.stopping:
@@ -192,6 +195,7 @@ class _Worker:
             self.calls[key] = state
             state.started = time.monotonic()
             call.makeCall(spec.uri, prm)
+            state.slot = call.getId()
             state.call_id = call.getInfo().callIdString
         except Exception as exc:
             self.calls.pop(key, None)
@@ -207,6 +211,13 @@ class _Worker:
         for text in self.early_logs.pop(state.call_id, []):
             self._record(state, text, read_log_entry(text))
         self.send(("placed", key, state.call_id))
+
+    def _bury(self) -> None:
+        """Delete ended objects whose call slot no live call holds (see `graveyard`)."""
+        if not self.graveyard:
+            return
+        busy = {state.slot for state in self.calls.values() if state.slot is not None}
+        self.graveyard = [(slot, obj) for slot, obj in self.graveyard if slot in busy]
 
     def _transport(self, kind: str) -> int:
         """Only the transports calls use are created; each account is bound to one, so a
@@ -243,7 +254,7 @@ class _Worker:
             old = self.accounts.pop(idle[0])
             with contextlib.suppress(Exception):
                 old.shutdown()
-            self.graveyard.append(old)
+            self.graveyard.append((None, old))
         pj = self.pj
         cfg = pj.AccountConfig()
         cfg.idUri = spec.id_uri
@@ -279,7 +290,7 @@ class _Worker:
     def _finish(self, state: CallState) -> None:
         self.calls.pop(state.key, None)
         self.by_call_id.pop(state.call_id, None)
-        self.graveyard.append(state.call)
+        self.graveyard.append((state.slot, state.call))
         state.call = None
         self.send(("ended", state.key, state.report(time.monotonic())))
 

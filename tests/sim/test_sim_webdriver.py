@@ -1,0 +1,200 @@
+"""The virtual farm's Appium face, driven by the real Appium client, `AppiumHandset` and raw
+HTTP for the W3C error shapes."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from appium import webdriver
+from appium.options.android import UiAutomator2Options
+from appium.webdriver.common.appiumby import AppiumBy
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+from devices.appium import AppiumHandset
+from devices.sim.config import HandsetSim
+from devices.sim.handset import SimHandset
+from devices.sim.http import WebDriverServer
+from devices.sim.screen import CallScreen
+from devices.sim.truth import TruthLog
+from devices.sim.webdriver import WebDriverApp
+from robot.domain.model import DialerKind, Platform
+from robot.domain.model import Handset as HandsetSpec
+from robot.ports import EndHow
+
+
+def _spec(hid: str, platform: Platform, dialer: DialerKind, msisdn: str) -> HandsetSpec:
+    return HandsetSpec(id=hid, platform=platform, dialer=dialer, carrier="sim-tmobile",
+                       msisdn=msisdn, appium_url="", capabilities=(("appium:udid", f"u-{hid}"),))
+
+
+@dataclasses.dataclass
+class Rig:
+    url: str
+    handsets: dict[str, SimHandset]
+    declined: list[tuple[str, str]]
+
+    def spec(self, hid: str) -> HandsetSpec:
+        return dataclasses.replace(self.handsets[hid].spec, appium_url=self.url)
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    specs = [
+        _spec("pixel", Platform.ANDROID, DialerKind.GOOGLE, "+12025550181"),
+        _spec("galaxy", Platform.ANDROID, DialerKind.SAMSUNG, "+12025550182"),
+        _spec("iphone", Platform.IOS, DialerKind.IOS, "+12025550185"),
+    ]
+    handsets = {s.id: SimHandset(s) for s in specs}
+    handsets["galaxy"] = SimHandset(specs[1], HandsetSim(heads_up=True))
+    declined: list[tuple[str, str]] = []
+    for handset in handsets.values():
+        handset.on_decline = lambda call_id, hid: declined.append((call_id, hid))
+    server = WebDriverServer(WebDriverApp(handsets, TruthLog()))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Rig(server.url, handsets, declined)
+    server.shutdown()
+    server.server_close()
+
+
+CALL = CallScreen("+12025550100", "NORTHWIND BANK", "Spam Risk")
+
+
+def test_appium_client_session_screenshot_source_and_mobile_commands(rig: Rig) -> None:
+    options = UiAutomator2Options()
+    options.udid = "u-pixel"
+    driver = webdriver.Remote(rig.url, options=options)
+    try:
+        assert driver.get_screenshot_as_png().startswith(b"\x89PNG")
+        registry = driver.execute_script("mobile: shell", {"command": "dumpsys",
+                                                           "args": ["telephony.registry"]})
+        assert "mCallState=0" in registry and "mVoiceRegState=0(IN_SERVICE)" in registry
+        with pytest.raises(NoSuchElementException):
+            driver.find_element(AppiumBy.ID, "contactgrid_contact_name")
+
+        rig.handsets["pixel"].ring("call-1", CALL)
+        assert "mCallState=1" in driver.execute_script(
+            "mobile: shell", {"command": "dumpsys", "args": ["telephony.registry"]})
+        assert driver.execute_script("mobile: getCurrentPackage") == "com.google.android.dialer"
+        name = driver.find_element(AppiumBy.ID,
+                                   "com.google.android.dialer:id/contactgrid_contact_name")
+        assert name.text == "NORTHWIND BANK"
+        assert name.rect["width"] > 0
+        assert "Spam Risk" in driver.page_source
+        label = driver.find_element(AppiumBy.XPATH, "//*[@text='Spam Risk']")
+        assert str(label.get_attribute("resource-id")).endswith("contactgrid_top_row")
+        info = driver.execute_script("mobile: getDeviceInfo")
+        assert info["carrierName"] == "sim-tmobile"
+        assert driver.execute_script("mobile: batteryInfo")["level"] == pytest.approx(0.87)
+
+        driver.execute_script("mobile: pressKey", {"keycode": 6})
+        assert rig.declined == [("call-1", "pixel")]
+        with pytest.raises(StaleElementReferenceException):
+            _ = name.text
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("hid,heads_up", [("pixel", False), ("galaxy", True), ("iphone", False)])
+def test_appium_handset_sees_ring_captures_and_declines(rig: Rig, hid: str,
+                                                        heads_up: bool) -> None:
+    handset = AppiumHandset(rig.spec(hid), poll_interval_s=0.05, end_timeout_s=3.0)
+    try:
+        handset.prepare()
+        assert handset.wait_for_incoming(time.monotonic() + 0.1) is None
+        rig.handsets[hid].ring(f"call-{hid}", CALL)
+        seen = handset.wait_for_incoming(time.monotonic() + 5)
+        assert seen is not None and seen.heads_up is heads_up
+        frames = handset.capture(frames=2, interval_s=0.05)
+        assert frames[0].png == rig.handsets[hid].screen().png
+        assert handset.end_call(EndHow.DECLINE) is True
+        assert rig.declined == [(f"call-{hid}", hid)]
+        health = handset.health()
+        assert health.reachable and health.battery_pct == pytest.approx(87.0)
+    finally:
+        handset.close()
+
+
+def test_ios_source_hides_the_caller_and_activeappinfo_shows_incallservice(rig: Rig) -> None:
+    caps = {"capabilities": {"alwaysMatch": {"platformName": "iOS", "appium:udid": "u-iphone"}}}
+    with httpx.Client(base_url=rig.url) as http:
+        sid = http.post("/session", json=caps).json()["value"]["sessionId"]
+        rig.handsets["iphone"].ring("c9", CALL)
+        app = http.post(f"/session/{sid}/execute/sync",
+                        json={"script": "mobile: activeAppInfo", "args": []}).json()["value"]
+        assert app["bundleId"] == "com.apple.InCallService"
+        source = http.get(f"/session/{sid}/source").json()["value"]
+        assert 'name="Decline"' in source and "NORTHWIND" not in source
+        shot = http.get(f"/session/{sid}/screenshot").json()["value"]
+        assert base64.b64decode(shot).startswith(b"\x89PNG")
+        assert http.delete(f"/session/{sid}").status_code == 200
+
+
+@pytest.mark.parametrize("method,path,body,status,error", [
+    ("GET", "/session/nope/source", None, 404, "invalid session id"),
+    ("GET", "/nothing/here", None, 404, "unknown command"),
+    ("POST", "/session", {"capabilities": {"alwaysMatch": {"appium:udid": "ghost"}}}, 500,
+     "session not created"),
+    ("POST", "/session", {"capabilities": {"alwaysMatch": {"platformName": "iOS",
+                                                           "appium:udid": "u-pixel"}}}, 500,
+     "session not created"),
+    ("POST", "/session", {"desiredCapabilities": {}}, 400, "invalid argument"),
+])
+def test_w3c_errors(rig: Rig, method: str, path: str, body: object, status: int,
+                    error: str) -> None:
+    response = httpx.request(method, rig.url + path, json=body)
+    assert response.status_code == status
+    value = response.json()["value"]
+    assert value["error"] == error and value["message"]
+
+
+def test_w3c_errors_inside_a_session(rig: Rig) -> None:
+    caps = {"capabilities": {"alwaysMatch": {"appium:udid": "u-pixel"}}}
+    with httpx.Client(base_url=rig.url) as http:
+        sid = http.post("/session", json=caps).json()["value"]["sessionId"]
+        missing = http.post(f"/session/{sid}/element", json={"using": "id", "value": "x"})
+        assert missing.status_code == 404 and missing.json()["value"]["error"] == "no such element"
+        bad = http.post(f"/session/{sid}/element", json={"using": "magic", "value": "x"})
+        assert bad.json()["value"]["error"] == "invalid selector"
+        unknown = http.post(f"/session/{sid}/execute/sync",
+                            json={"script": "mobile: flyToTheMoon", "args": [{}]})
+        assert unknown.json()["value"]["error"] == "unsupported operation"
+        shell = http.post(f"/session/{sid}/execute/sync",
+                          json={"script": "mobile: shell", "args": [{}]})
+        assert shell.status_code == 400
+        http.delete(f"/session/{sid}")
+        gone = http.get(f"/session/{sid}/screenshot")
+        assert gone.json()["value"]["error"] == "invalid session id"
+
+
+def test_sim_control_routes_ring_hang_up_and_set_state(rig: Rig) -> None:
+    with httpx.Client(base_url=rig.url) as http:
+        rung = http.post("/sim/handsets/u-pixel/ring",
+                         json={"number": "+12025550100", "name": "ACME", "label": "Spam Risk"})
+        assert rung.status_code == 200
+        call_id = rung.json()["call_id"]
+        state = http.get("/sim/handsets/pixel").json()
+        assert state["call_state"] == 1 and state["call_id"] == call_id
+        busy = http.post("/sim/handsets/pixel/ring", json={"number": "+12025550111"})
+        assert busy.json()["value"]["error"] == "unsupported operation"
+        assert http.post("/sim/handsets/pixel/hangup").status_code == 200
+        assert http.get("/sim/handsets/pixel").json()["call_state"] == 0
+
+        assert http.post("/sim/handsets/pixel/state",
+                         json={"inService": False, "battery": 0.2}).status_code == 200
+        bad = http.post("/sim/handsets/pixel/state", json={"colour": "red"})
+        assert bad.status_code == 400 and "colour" in bad.json()["value"]["message"]
+        missing = http.get("/sim/handsets/nobody")
+        assert missing.status_code == 404
+    handset = AppiumHandset(rig.spec("pixel"), poll_interval_s=0.05)
+    try:
+        health = handset.health()
+        assert health.in_service is False and health.battery_pct == pytest.approx(20.0)
+    finally:
+        handset.close()
