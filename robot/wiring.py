@@ -12,7 +12,6 @@ import dataclasses
 import json
 import logging
 import os
-import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from robot.engine.environment import AttemptListener, Environment
 from robot.engine.run import RunSummary, execute_run
 from robot.errors import ConfigError
 from robot.ports import Handset, ScreenReader
+from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 
 log = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ def run_planned(
     stop: threading.Event | None = None,
 ) -> RunSummary:
     """Run planned calls with real adapters (one lease holder per process), then close them."""
-    holder = f"{socket.gethostname()}:{os.getpid()}"
+    holder = this_process()
     concurrency = len({c.handset.id for c in calls}) or 1
     wired = build_environment(
         project, farm=farm, concurrency=concurrency, lease_holder=holder, stop=stop

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from robot.config.project import Project
 from robot.domain.scenario import Scenario, Schedule
 from robot.scenario.load import load_scenario
 from robot.schedule.jobs import fire_scenario
+from robot.store.owner import this_process
 from robot.store.results import SqlResultStore
 
 log = logging.getLogger(__name__)
@@ -127,7 +126,7 @@ class SchedulerService:
         self.store = store
         self.farm_file = farm_file
         self.lease_ttl_s = lease_ttl_s
-        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        self.holder = this_process()
         self.stop = threading.Event()
         self.reload = threading.Event()
         self.status = ServeStatus(started_at=datetime.now().astimezone().isoformat())

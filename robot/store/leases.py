@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from robot.clock import SystemClock
 from robot.ports import Clock
 from robot.store.engine import dialect_insert, read_tx, store_error, write_tx
+from robot.store.owner import is_alive_here
 from robot.store.schema import handset_state, leases
 
 T = TypeVar("T")
@@ -140,6 +141,24 @@ class SqlLeases:
                 return sorted(conn.execute(stmt).scalars())
 
         return _guard(self._engine, "cannot reclaim expired leases", run)
+
+    def reclaim_dead(self) -> list[str]:
+        """Delete leases whose holder is a dead process on this host (a killed run); holders
+        that are alive, on other hosts, or not process names are left to expire."""
+
+        def run() -> list[str]:
+            with write_tx(self._engine) as conn:
+                held = conn.execute(sa.select(leases.c.handset_id, leases.c.holder)).all()
+                dead = [(h, holder) for h, holder in held if is_alive_here(holder) is False]
+                for handset_id, holder in dead:
+                    conn.execute(
+                        sa.delete(leases).where(
+                            leases.c.handset_id == handset_id, leases.c.holder == holder
+                        )
+                    )
+                return sorted(h for h, _ in dead)
+
+        return _guard(self._engine, "cannot reclaim leases of dead processes", run)
 
     def all(self) -> list[Lease]:
         """Every lease still valid, by handset id (for `ringcheck devices list`)."""

@@ -332,7 +332,8 @@ def open_store(
     artifacts_dir: str | os.PathLike[str] | None = None,
     clock: Clock | None = None,
 ) -> SqlResultStore:
-    """Open (creating the SQLite folder), migrate to head and mark dead writers' attempts."""
+    """Open (creating the SQLite folder), migrate to head, mark dead writers' attempts and free
+    the handsets they leased."""
     path = sqlite_path(url) if _parses(url) else None
     if path is not None:
         try:
@@ -343,6 +344,7 @@ def open_store(
             ) from exc
     store = SqlResultStore(url, artifacts_dir=artifacts_dir, clock=clock)
     store.mark_interrupted()
+    store.leases.reclaim_dead()
     return store
 
 

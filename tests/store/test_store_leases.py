@@ -90,3 +90,28 @@ def test_enable_override(store_url: str) -> None:
     assert state.enabled_override("pixel-1") is None
     assert [s.handset_id for s in state.all()] == ["pixel-1"]
     store.close()
+
+
+def test_leases_of_a_killed_run_are_freed_when_the_store_is_next_opened(store_url: str) -> None:
+    import subprocess
+    import sys
+
+    from robot.store.owner import this_process
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "from robot.store.owner import this_process; print(this_process())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    store = open_store(store_url)
+    assert store.leases.acquire("pixel-1", dead, ttl_s=300)
+    assert store.leases.acquire("pixel-2", this_process(), ttl_s=300)
+    assert store.leases.acquire("pixel-3", "run-on-another-host", ttl_s=300)
+    store.close()
+
+    reopened = open_store(store_url)  # as the next `ringcheck run` does
+    assert reopened.leases.holder("pixel-1") is None
+    assert reopened.leases.holder("pixel-2") == this_process()
+    assert reopened.leases.holder("pixel-3") == "run-on-another-host"
+    reopened.close()
