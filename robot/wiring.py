@@ -32,7 +32,7 @@ from robot.store.results import SqlResultStore, open_store
 
 log = logging.getLogger(__name__)
 
-MAX_DIALER_CONCURRENCY = 20
+MAX_DIALER_CONCURRENCY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +114,16 @@ def default_reader() -> ScreenReader:
     return reader
 
 
+def simulated_handset(spec: HandsetSpec, farm: FarmEndpoints) -> HandsetSpec:
+    """A handset as the virtual farm serves it: its Appium endpoint, chosen by `appium:udid`
+    (the handset id unless the farm file names another)."""
+    capabilities = dict(spec.capabilities)
+    capabilities.setdefault("appium:udid", spec.id)
+    return dataclasses.replace(
+        spec, appium_url=farm.appium_url, capabilities=tuple(capabilities.items())
+    )
+
+
 def trunk_chooser(
     project: Project, farm: FarmEndpoints | None
 ) -> Callable[[Number, HandsetSpec], Trunk | None]:
@@ -129,6 +139,10 @@ def trunk_chooser(
 
     if farm is None:
         return real
+
+    per_carrier: dict[str, int] = {}
+    for spec in project.handsets:
+        per_carrier[spec.carrier] = per_carrier.get(spec.carrier, 0) + 1
 
     def simulated(number: Number, handset: HandsetSpec) -> Trunk | None:
         base = real(number, handset) or Trunk(name="sim", host="127.0.0.1")
@@ -146,6 +160,8 @@ def trunk_chooser(
             auth_user=None,
             password_env=None,
             register=False,
+            # each simulated carrier is its own trunk: let every handset on it ring at once
+            max_concurrent_calls=max(base.max_concurrent_calls, per_carrier[handset.carrier]),
         )
 
     return simulated
@@ -205,7 +221,7 @@ def build_environment(
         with sessions_lock:
             if spec.id not in sessions:
                 if farm is not None:  # every simulated handset is served by the farm
-                    spec = dataclasses.replace(spec, appium_url=farm.appium_url)
+                    spec = simulated_handset(spec, farm)
                 sessions[spec.id] = AppiumHandset(spec, watch_numbers=watch)
             return sessions[spec.id]
 
