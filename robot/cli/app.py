@@ -56,6 +56,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "config": ("config_cmd",),
     "numbers": ("numbers_cmd",),
     "devices": ("devices_cmd", "devices_ops_cmd"),
+    "farm": ("farm_cmd",),
     "results": ("results_cmd",),
     "report": ("report_cmd",),
     "evidence": ("evidence_cmd",),
@@ -65,6 +66,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "serve": ("serve_cmd",),
     "schedule": ("serve_cmd",),
     "dial": ("dial_cmd",),
+    "read-screen": ("read_screen_cmd",),
+    "demo": ("demo_cmd",),
 }
 _OPTIONS_WITH_VALUE = frozenset({"--project"})
 

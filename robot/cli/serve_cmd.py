@@ -37,12 +37,17 @@ def serve(
     ready_file: Path | None = typer.Option(None, "--ready-file", help="Write the port here."),
     farm: str | None = typer.Option(None, "--farm", help=f"Virtual farm ready file (${FARM_ENV})."),
     lease_ttl_s: float = typer.Option(30.0, "--lease-ttl", help="Leader lease, seconds."),
+    weekly_report: Path | None = typer.Option(
+        None, "--weekly-report", help="Write last week's report here every Monday 06:00."
+    ),
 ) -> None:
     """Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files."""
     project = project_from(ctx)
     store = open_project_store(project)
     farm_file = farm or os.environ.get(FARM_ENV)
-    service = SchedulerService(project, store, farm_file=farm_file, lease_ttl_s=lease_ttl_s)
+    service = SchedulerService(
+        project, store, farm_file=farm_file, lease_ttl_s=lease_ttl_s, report_dir=weekly_report
+    )
     health = serve_health(service, health_port)
     port = health.server_address[1]
     if ready_file is not None:

@@ -66,3 +66,19 @@ def _fire(project_dir: Path, scenario_name: str, farm_file: str | None) -> None:
         len(summary.attempts),
         len(summary.failed),
     )
+
+
+def write_weekly_report(project_dir: str, out_dir: str) -> None:
+    """Write last week's report (Mondays, from `ringcheck serve --weekly-report DIR`)."""
+    from datetime import UTC, datetime
+
+    from reports.period import Period
+    from robot.cli.context import CliState
+    from robot.cli.report_cmd import write_report
+
+    try:
+        period = Period.last_complete_week(datetime.now(UTC))
+        written = write_report(CliState(project=project_dir), period, Path(out_dir))
+        log.info("weekly report written to %s", written.path)
+    except (RingcheckError, OSError) as exc:
+        log.error("weekly report failed: %s", exc)

@@ -28,12 +28,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from robot.config.project import Project
 from robot.domain.scenario import Scenario, Schedule
 from robot.scenario.load import load_scenario
-from robot.schedule.jobs import fire_scenario
+from robot.schedule.jobs import fire_scenario, write_weekly_report
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore
 
 log = logging.getLogger(__name__)
 
+REPORT_JOB = "report:weekly"
+REPORT_CRON = "0 6 * * 1"  # Mondays 06:00 in the project's time zone
 JOBS_TABLE = "scheduler_jobs"
 JOB_PREFIX = "scenario:"
 LEADER_KEY = "__scheduler_leader__"
@@ -121,8 +123,10 @@ class SchedulerService:
         *,
         farm_file: str | None = None,
         lease_ttl_s: float = 30.0,
+        report_dir: Path | None = None,
     ) -> None:
         self.project = project
+        self.report_dir = report_dir
         self.store = store
         self.farm_file = farm_file
         self.lease_ttl_s = lease_ttl_s
@@ -162,6 +166,18 @@ class SchedulerService:
         assert self._scheduler is not None
         scenarios = scheduled_scenarios(self.project)
         jobs = sync_jobs(self._scheduler, scenarios, self.project.project_dir, self.farm_file)
+        if self.report_dir is not None:
+            self._scheduler.add_job(
+                write_weekly_report,
+                trigger=CronTrigger.from_crontab(REPORT_CRON, timezone=self.project.timezone),
+                args=[str(self.project.project_dir), str(self.report_dir)],
+                id=REPORT_JOB,
+                name="weekly report",
+                replace_existing=True,
+            )
+            jobs.append(REPORT_JOB)
+        elif self._scheduler.get_job(REPORT_JOB) is not None:
+            self._scheduler.remove_job(REPORT_JOB)
         self.status.jobs = tuple(jobs)
 
     def _stand_down(self) -> None:

@@ -1,0 +1,69 @@
+"""`ringcheck demo [--dir DIR]`: the whole robot against the virtual farm, in one command."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from reports.period import Period
+from robot.cli.config_cmd import console
+from robot.cli.context import CliState
+from robot.cli.report_cmd import write_report
+from robot.cli.run_cmd import _progress, print_summary, stop_on_signals
+from robot.config.project import load_project
+from robot.demo import FarmProcess, live_calls, write_project
+from robot.domain.model import Delivery, RunStatus
+from robot.domain.scenario import plan
+from robot.errors import RingcheckError
+from robot.scenario.load import find_scenario, load_scenario
+from robot.wiring import FarmEndpoints, run_planned
+
+
+def demo(
+    directory: Path | None = typer.Option(
+        None, "--dir", help="Folder for the demo project, store, evidence and report (default: .)"
+    ),
+) -> None:
+    """Write a demo project, start the virtual farm, run it, write the report, stop the farm."""
+    root = (directory or Path.cwd()).resolve()
+    out = console()
+    paths = write_project(root)
+    project = load_project(root)
+    scenario = load_scenario(find_scenario("demo", project), project)
+    calls = plan(scenario, project.numbers, project.handsets)
+    out.print(f"demo project written to {root}; starting the virtual farm…")
+    stop = threading.Event()
+    with FarmProcess(paths) as farm_process, stop_on_signals(stop):
+        farm = FarmEndpoints.read(paths.ready_file)
+        with _progress(True, len(calls)) as advance:
+            summary = run_planned(
+                project, scenario, calls, farm=farm, trigger="demo", listeners=[advance], stop=stop
+            )
+        left_up = live_calls(farm.truth_url)
+        del farm_process
+    print_summary(summary)
+    written = write_report(
+        CliState(project=str(root)), Period.week_containing(datetime.now(UTC)), paths.report_dir
+    )
+    shown = sorted({a.delivery.value for a in summary.attempts if a.delivery is not None})
+    for line in (
+        f"outcomes seen: {', '.join(shown)}",
+        f"project:   {root / 'ringcheck.yaml'}",
+        f"results:   {project.store_url}  (ringcheck --project {root} results list)",
+        f"evidence:  {project.artifacts_dir}",
+        f"report:    {written.path}",
+        f"farm log:  {paths.farm_log}",
+        f"calls left up at the end: {left_up}",
+    ):
+        typer.echo(line)
+    if summary.errors or summary.run.status is not RunStatus.COMPLETED:
+        raise RingcheckError(f"the demo run ended {summary.run.status.value}")
+    if any(a.delivery is Delivery.DEVICE_ERROR for a in summary.attempts):
+        out.print("[yellow]some handsets could not be observed (device_error): see the farm log[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,138 @@
+"""`ringcheck read-screen FILE...`: what a call screenshot shows, as a table or JSON lines.
+
+Needs no project. A file that cannot be read is reported on stderr as `FILE: reason` and the
+others are still read; the exit code is then 1.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from robot.domain.model import DialerKind, Reading, Tristate
+from robot.errors import ScreenReadError
+
+
+class DialerChoice(enum.StrEnum):
+    AUTO = "auto"
+    GOOGLE = "google"
+    SAMSUNG = "samsung"
+    AOSP = "aosp"
+    IOS = "ios"
+
+
+def reading_json(file: str, reading: Reading, ms: float) -> dict[str, Any]:
+    """The JSON object of one screen: `verified` is true/false, or null when not observable."""
+    verified = {Tristate.YES: True, Tristate.NO: False}.get(reading.verified)
+    return {
+        "file": file,
+        "name": reading.name,
+        "number": reading.number,
+        "spam_label": reading.spam_label,
+        "spam_class": reading.spam_class.value if reading.spam_class else None,
+        "verified": verified,
+        "logo": bool(reading.logo),
+        "call_reason": reading.call_reason,
+        "confidence": dict(reading.confidence),
+        "ms": round(ms, 1),
+        "engine": reading.engine,
+        "disagreements": [
+            {"field": f, "screen": a, "page_source": b} for f, a, b in reading.disagreements
+        ],
+    }
+
+
+def _table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    for column in ("file", "name", "number", "spam_label", "verified", "logo", "call_reason", "ms"):
+        table.add_column(column)
+    for row in rows:
+        verified = {True: "yes", False: "no", None: "unknown"}[row["verified"]]
+        table.add_row(
+            Path(row["file"]).name,
+            row["name"] or "-",
+            row["number"] or "-",
+            f"{row['spam_label']} ({row['spam_class']})" if row["spam_label"] else "-",
+            verified,
+            "yes" if row["logo"] else "no",
+            row["call_reason"] or "-",
+            f"{row['ms']:.0f}",
+        )
+    return table
+
+
+def read_screen(
+    files: list[Path] = typer.Argument(..., help="Screenshots (PNG/JPEG) to read."),
+    dialer: DialerChoice = typer.Option(
+        DialerChoice.AUTO, "--dialer", help="Dialer that drew the screen (auto: search it all)."
+    ),
+    lang: str = typer.Option(
+        "auto",
+        "--lang",
+        help="Tesseract languages, e.g. eng, fra+eng, chi_sim, or a locale (fr-CA).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    page_source: Path | None = typer.Option(
+        None, "--page-source", help="UiAutomator2 page source XML of the (single) screenshot."
+    ),
+    escalate: bool = typer.Option(
+        False, "--escalate", help="Re-read doubtful names/numbers with RapidOCR (extra)."
+    ),
+) -> None:
+    """Read name, number, spam label, verified badge, logo and call reason off call screens."""
+    from robot.screen import TesseractReader
+
+    if page_source is not None and len(files) != 1:
+        raise typer.BadParameter("--page-source goes with exactly one FILE")
+    xml = page_source.read_text(encoding="utf-8") if page_source is not None else None
+    kind = None if dialer is DialerChoice.AUTO else DialerKind(dialer.value)
+    languages = tuple(part for part in lang.split(",") if part)
+    from robot.screen.langs import ladder
+    from robot.screen.ocr import installed_languages
+
+    ladder(languages, installed_languages(), strict=True)  # a typo is a usage error (exit 2)
+    escalation = None
+    if escalate:
+        from robot.screen.escalate import RapidOcrLine
+
+        escalation = RapidOcrLine()
+    reader = TesseractReader(escalation=escalation)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    rows: list[dict[str, Any]] = []
+    failed = False
+    try:
+        for file in files:
+            try:
+                data = file.read_bytes()
+                start = time.perf_counter()
+                reading = reader.read(data, dialer=kind, languages=languages, page_source=xml)
+                ms = (time.perf_counter() - start) * 1000
+            except (OSError, ScreenReadError) as exc:
+                failed = True
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                err.print(f"{file}: {reason}", markup=False)
+                continue
+            row = reading_json(str(file), reading, ms)
+            if as_json:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                rows.append(row)
+    finally:
+        reader.close()
+    if rows:
+        Console(highlight=False).print(_table(rows))
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("read-screen")(read_screen)
