@@ -13,10 +13,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from devices.sim.webdriver import Truth
 
-
-class TruthLog(Truth):
+class TruthLog:
     """Thread-safe; keeps the newest `keep` calls in memory (the file keeps them all)."""
 
     def __init__(self, path: Path | None = None, keep: int = 20_000) -> None:
