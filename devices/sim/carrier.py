@@ -30,6 +30,7 @@ from typing import Any
 from devices.sim.config import CarrierSim, TrustedCert
 from devices.sim.policy import Decision, Invite, decide, number_of
 from devices.sim.stir import StirVerifier, load_trusted
+from robot.sip.endpoint import quiet_process, single_thread_config
 from robot.sip.headers import parse_message
 
 STOP_GRACE_S = 3.0
@@ -66,10 +67,7 @@ class _Live:
 
 def run_carrier(conn: Connection, spec: CarrierSpec) -> None:
     """Process entry point: stdout stays clean, the parent ends us (or SIGTERM does)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # pjlib prints start-up lines before log settings apply: drop them
-    os.close(devnull)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_process()
     carrier = _Carrier(conn, spec)
     signal.signal(signal.SIGTERM, lambda *_: carrier.stop())
     try:
@@ -115,12 +113,9 @@ class _Carrier:
         self.pj = pj
         self.ep = pj.Endpoint()
         self.ep.libCreate()
-        cfg = pj.EpConfig()
-        cfg.uaConfig.threadCnt = 0
-        cfg.uaConfig.mainThreadOnly = True
-        cfg.uaConfig.maxCalls = self.spec.max_calls
-        cfg.uaConfig.userAgent = f"ringcheck-sim {self.spec.name}"
-        cfg.medConfig.threadCnt = 0
+        cfg = single_thread_config(
+            pj, max_calls=self.spec.max_calls, user_agent=f"ringcheck-sim {self.spec.name}"
+        )
         cfg.logConfig.level = 0
         cfg.logConfig.consoleLevel = 0
         self.ep.libInit(cfg)

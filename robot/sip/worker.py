@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from robot.sip.callstate import CallState
+from robot.sip.endpoint import quiet_process, single_thread_config
 from robot.sip.protocol import AccountSpec, CallSpec, WorkerOptions
 from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
 
@@ -31,10 +32,7 @@ _TRANSPORT_TYPES = {"udp": "PJSIP_TRANSPORT_UDP", "tcp": "PJSIP_TRANSPORT_TCP",
 def run_worker(conn: Connection, options: WorkerOptions) -> None:
     """Process entry point (spawned): never writes to stdout; ignores Ctrl-C (the parent
     ends it)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # pjlib prints start-up lines before log settings apply: not on stdout
-    os.close(devnull)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_process()
     worker = _Worker(conn, options)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:
@@ -81,12 +79,9 @@ class _Worker:
 
         self.ep = pj.Endpoint()
         self.ep.libCreate()
-        cfg = pj.EpConfig()
-        cfg.uaConfig.threadCnt = 0
-        cfg.uaConfig.mainThreadOnly = True
-        cfg.uaConfig.maxCalls = self.options.max_calls
-        cfg.uaConfig.userAgent = self.options.user_agent
-        cfg.medConfig.threadCnt = 0
+        cfg = single_thread_config(
+            pj, max_calls=self.options.max_calls, user_agent=self.options.user_agent
+        )
         self.log_writer = _LogWriter()
         cfg.logConfig.writer = self.log_writer
         cfg.logConfig.level = self.options.log_level
