@@ -51,6 +51,9 @@ class DialRequest:
     attestation: Attestation | None = None
     headers: tuple[tuple[str, str], ...] = ()
     auth_user: str | None = None
+    rcd_name: str | None = None  # Rich Call Data (RFC 9795), signed into the PASSporT
+    rcd_logo_url: str | None = None
+    call_reason: str | None = None
 
 
 class LiveCall(Protocol):

@@ -9,6 +9,7 @@ simulated carrier of each handset and every handset is served by the farm's Appi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ from typing import Any
 
 from robot.clock import SystemClock
 from robot.config.project import Project
-from robot.domain.model import DialerKind, Number, Reading, Trunk
+from robot.domain.model import Attempt, DialerKind, Number, Reading, Trunk
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.scenario import PlannedCall, Scenario
 from robot.engine.environment import AttemptListener, Environment
@@ -282,4 +283,17 @@ def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptList
     ]
     if not targets:
         return []
-    return [AlertNotifier(SqlAlertState(store.engine, store.clock), targets)]
+    return [
+        AlertNotifier(
+            SqlAlertState(store.engine, store.clock),
+            targets,
+            evidence_link=functools.partial(evidence_link, store),
+        )
+    ]
+
+
+def evidence_link(store: SqlResultStore, attempt: Attempt) -> str | None:
+    """Where a person finds the screenshot behind an alert (a file URL on the robot's host)."""
+    if store.artifacts is None or attempt.artifacts.screenshot is None:
+        return None
+    return store.artifacts.resolve(attempt.artifacts.screenshot).as_uri()

@@ -76,6 +76,9 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
         ring_timeout_s=options.ring_timeout_s,
         max_duration_s=options.ring_timeout_s + 30.0,
         attestation=call.attestation,
+        rcd_name=options.rcd_name,
+        rcd_logo_url=options.rcd_logo_url,
+        call_reason=options.call_reason,
     )
     try:
         live = env.dialer.place(request)

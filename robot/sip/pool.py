@@ -24,7 +24,7 @@ from robot.errors import DialError, UsageError
 from robot.ports import Dialer, DialRequest
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
-from robot.sip.passport import Signer
+from robot.sip.passport import RichCallData, Signer
 from robot.sip.protocol import CallReport, WorkerOptions, build_spec, uri_user
 from robot.sip.worker import run_worker
 
@@ -353,7 +353,10 @@ class Pjsua2Dialer:
                 signer = Signer.from_signing(signing, self._environ)
                 self._signers[trunk.name] = signer
         dest = request.to if not request.to.startswith("sip") else uri_user(request.to) or ""
-        return signer.identity(request.from_number, dest, request.attestation)
+        rcd = None
+        if request.rcd_name or request.rcd_logo_url or request.call_reason:
+            rcd = RichCallData(request.rcd_name, request.rcd_logo_url, request.call_reason)
+        return signer.identity(request.from_number, dest, request.attestation, rcd=rcd)
 
 
 

@@ -96,3 +96,26 @@ def test_recorded_readings_match_the_farm_ground_truth(tmp_path: Path) -> None:
     assert checked >= 3 * 150
     accuracy = 1 - wrong / checked
     assert accuracy >= 0.99, f"{accuracy:.3%} right; misses: {misses[:10]}"
+
+
+def test_rich_call_data_from_a_scenario_reaches_the_handset(tmp_path: Path) -> None:
+    paths = write_project(tmp_path)
+    project = load_project(tmp_path)
+    scenario = load_scenario(find_scenario("branded-display", project), project)
+    calls = [
+        c
+        for c in plan(scenario, project.numbers, project.handsets)
+        if c.number.e164 == "+12025550101" and c.handset.id == "pixel8-tmo"
+    ]
+    assert len(calls) == 1
+    with FarmProcess(paths):
+        farm = FarmEndpoints.read(paths.ready_file)
+        summary = run_planned(project, scenario, calls, farm=farm, trigger="test")
+        truth = httpx.get(f"{farm.truth_url}/calls", timeout=30).json()
+    shown = truth[-1]["shown"]
+    assert shown["verified"] is True
+    assert shown["name"] == "Northwind Bank"
+    assert shown["call_reason"] == "Fraud alert on your card"
+    assert shown["logo_url"] == "https://brand.example.com/northwind/logo.png"
+    attempt = summary.attempts[0]
+    assert attempt.reading is not None and attempt.reading.verified.value == "yes"
