@@ -12,7 +12,7 @@ from reports.period import Period
 from robot.cli.config_cmd import console
 from robot.cli.context import CliState
 from robot.cli.report_cmd import write_report
-from robot.cli.run_cmd import _progress, print_summary, stop_on_signals
+from robot.cli.run_cmd import print_summary, progress_display, stop_on_signals
 from robot.config.project import load_project
 from robot.demo import FarmProcess, live_calls, write_project
 from robot.domain.model import Delivery, RunStatus
@@ -36,14 +36,13 @@ def demo(
     calls = plan(scenario, project.numbers, project.handsets)
     out.print(f"demo project written to {root}; starting the virtual farm…")
     stop = threading.Event()
-    with FarmProcess(paths) as farm_process, stop_on_signals(stop):
+    with FarmProcess(paths), stop_on_signals(stop):
         farm = FarmEndpoints.read(paths.ready_file)
-        with _progress(True, len(calls)) as advance:
+        with progress_display(True, len(calls)) as advance:
             summary = run_planned(
                 project, scenario, calls, farm=farm, trigger="demo", listeners=[advance], stop=stop
             )
         left_up = live_calls(farm.truth_url)
-        del farm_process
     print_summary(summary)
     written = write_report(
         CliState(project=str(root)), Period.week_containing(datetime.now(UTC)), paths.report_dir

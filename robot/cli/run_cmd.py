@@ -87,14 +87,14 @@ def run_scenario(
 ) -> RunSummary:
     """Run with real adapters, a progress display, and Ctrl-C/SIGTERM ending calls cleanly."""
     stop = threading.Event()
-    with stop_on_signals(stop), _progress(show_progress, len(calls)) as advance:
+    with stop_on_signals(stop), progress_display(show_progress, len(calls)) as advance:
         return run_planned(
             project, scenario, calls, farm=farm, trigger=trigger, listeners=[advance], stop=stop
         )
 
 
 @contextmanager
-def _progress(show: bool, total: int) -> Iterator[Any]:
+def progress_display(show: bool, total: int) -> Iterator[Any]:
     if not show:
         yield lambda attempt: None
         return
