@@ -69,9 +69,17 @@ class FarmEndpoints:
             ) from None
 
 
+STORE_URL_ENV = "RINGCHECK_STORE_URL"
+
+
+def store_url(project: Project) -> str:
+    """RINGCHECK_STORE_URL (a team database for one command), else the project's store."""
+    return os.environ.get(STORE_URL_ENV) or project.store_url_expanded()
+
+
 def open_project_store(project: Project) -> SqlResultStore:
     """The project's results store, migrated, with dead writers' attempts marked interrupted."""
-    return open_store(project.store_url_expanded(), artifacts_dir=project.artifacts_dir)
+    return open_store(store_url(project), artifacts_dir=project.artifacts_dir)
 
 
 class ThreadLocalReader:

@@ -22,11 +22,12 @@ from rich.table import Table
 from rich.text import Text
 
 from robot.cli.context import CliState
+from robot.config import PROJECT_FILE, Project, load_project
 from robot.domain.model import Attempt, Tristate
 from robot.errors import UsageError
 from robot.store import SqlResultStore, open_store
+from robot.wiring import STORE_URL_ENV, store_url
 
-STORE_URL_ENV = "RINGCHECK_STORE_URL"
 DEFAULT_STORE = Path(".ringcheck") / "results.db"
 DEFAULT_ARTIFACTS = Path(".ringcheck") / "artifacts"
 
@@ -38,26 +39,21 @@ results_app = typer.Typer(
 # --- where the store is ---------------------------------------------------------------------
 
 
-def _project(state: CliState) -> Any | None:
-    """The loaded project, or None when the folder has no ringcheck.yaml (or no config yet)."""
-    try:
-        from robot.config import PROJECT_FILE, load_project
-    except ImportError:
-        return None
+def _project(state: CliState) -> Project | None:
+    """The loaded project, or None when the folder has no ringcheck.yaml."""
     if not (state.project_dir / PROJECT_FILE).is_file():
         return None
     return load_project(state.project_dir)
 
 
 def store_url_for(state: CliState) -> str:
-    """RINGCHECK_STORE_URL, else the project's store, else `<project>/.ringcheck/results.db`."""
+    """RINGCHECK_STORE_URL, else the project's store, else `<folder>/.ringcheck/results.db`."""
+    project = _project(state)
+    if project is not None:
+        return store_url(project)
     override = os.environ.get(STORE_URL_ENV)
     if override:
         return override
-    project = _project(state)
-    if project is not None:
-        expanded = getattr(project, "store_url_expanded", None)
-        return str(expanded() if callable(expanded) else project.store_url)
     return f"sqlite:///{(state.project_dir / DEFAULT_STORE).resolve()}"
 
 
