@@ -161,6 +161,9 @@ class HandsetProbe(Protocol):
 
 
 class ScreenReader(Protocol):
+    """`expected_logo` (the bytes of the number's logo file) asks for `Reading.logo_matches`;
+    `expected_name` lets a reader check harder a name that contradicts it."""
+
     def read(
         self,
         image: bytes,
@@ -168,6 +171,8 @@ class ScreenReader(Protocol):
         dialer: DialerKind | None = None,
         languages: Sequence[str] = ("eng",),
         page_source: str | None = None,
+        expected_logo: bytes | None = None,
+        expected_name: str | None = None,
     ) -> Reading: ...
 
 

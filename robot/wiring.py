@@ -98,6 +98,8 @@ class ThreadLocalReader:
         dialer: DialerKind | None = None,
         languages: Sequence[str] = ("eng",),
         page_source: str | None = None,
+        expected_logo: bytes | None = None,
+        expected_name: str | None = None,
     ) -> Reading:
         reader = getattr(self._local, "reader", None)
         if reader is None:
@@ -105,7 +107,14 @@ class ThreadLocalReader:
             self._local.reader = reader
             with self._lock:
                 self._all.append(reader)
-        return reader.read(image, dialer=dialer, languages=languages, page_source=page_source)
+        return reader.read(
+            image,
+            dialer=dialer,
+            languages=languages,
+            page_source=page_source,
+            expected_logo=expected_logo,
+            expected_name=expected_name,
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -64,3 +64,11 @@ def test_blocked_expectation_rejects_plain_decline() -> None:
     assert not verdict.passed
     assert "cannot tell" in verdict.reasons[0]
     assert not judge(Delivery.DELIVERED, Reading(name="X"), must_block).passed
+
+
+def test_a_configured_brand_logo_is_checked_only_when_compared() -> None:
+    expect = Expectations(name="Acme Bank")
+    assert judge(Delivery.DELIVERED, Reading(name="ACME BANK"), expect).passed
+    assert judge(Delivery.DELIVERED, Reading(name="ACME BANK", logo_matches=True), expect).passed
+    missing = judge(Delivery.DELIVERED, Reading(name="ACME BANK", logo_matches=False), expect)
+    assert not missing.passed and "logo" in missing.reasons[0]

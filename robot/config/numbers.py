@@ -3,6 +3,8 @@
 Every problem is collected (not raised at once) so `numbers import` can list all bad lines;
 `load_project` raises the first. A too-long display name is a note, not an error: carriers
 truncate CNAM to 15 characters and the report should say so, but the call still goes out.
+A number's expected brand logo (`logo` column, `logo_file` key) is a path relative to the
+project folder, resolved to an absolute one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from robot.domain.model import Direction, Number
 from robot.errors import ConfigError
 
 CNAM_MAX = 15
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 COLUMNS = {
     "number": "number",
     "e164": "number",
@@ -37,8 +40,12 @@ COLUMNS = {
     "direction": "direction",
     "trunk": "trunk",
     "tags": "tags",
+    "logo": "logo",
+    "logo_file": "logo",
 }
 CANONICAL = ("number", "name", "direction", "trunk", "tags")
+"""The columns `numbers import` writes (a logo path is the project's, not the source's)."""
+YAML_KEYS = (*CANONICAL[:-1], "logo_file", "tags")
 
 
 @dataclass(frozen=True)
@@ -62,14 +69,19 @@ def column_of(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lower())
 
 
-def read_numbers(path: Path, trunks: Collection[str] | None) -> NumbersResult:
-    """Parse a CSV or YAML numbers file; `trunks=None` skips the trunk reference check."""
+def read_numbers(
+    path: Path, trunks: Collection[str] | None, project_dir: Path | None = None
+) -> NumbersResult:
+    """Parse a CSV or YAML numbers file; `trunks=None` skips the trunk reference check,
+    `project_dir=None` the check that logo files exist (paths then stay as written)."""
     if path.suffix.lower() in (".yaml", ".yml"):
-        return _read_yaml(path, trunks)
-    return read_csv(path, trunks)
+        return _read_yaml(path, trunks, project_dir)
+    return read_csv(path, trunks, project_dir)
 
 
-def read_csv(path: Path, trunks: Collection[str] | None) -> NumbersResult:
+def read_csv(
+    path: Path, trunks: Collection[str] | None, project_dir: Path | None = None
+) -> NumbersResult:
     name = display_path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # portals often prepend a BOM
@@ -98,7 +110,9 @@ def read_csv(path: Path, trunks: Collection[str] | None) -> NumbersResult:
             result.errors.append(_width_error(row, header, name, line))
             continue
         fields = {col: cell for col, cell in zip(columns, row, strict=True) if col}
-        number = build_number(fields, name, lambda _k, ln=line: ln, trunks, result)
+        number = build_number(
+            fields, name, lambda _k, ln=line: ln, trunks, result, project_dir=project_dir
+        )
         if number is not None:
             result.entries.append(NumberEntry(number, name, line))
     return result
@@ -160,6 +174,8 @@ def build_number(
     line_of: Any,
     trunks: Collection[str] | None,
     result: NumbersResult,
+    *,
+    project_dir: Path | None = None,
 ) -> Number | None:
     """One Number from canonical fields; problems go to `result` (line_of(key) -> line)."""
     raw = str(fields.get("number") or "").strip()
@@ -222,7 +238,8 @@ def build_number(
             f'{file} line {line_of("name")}: name "{name}" is {len(name)} characters;'
             f' caller-ID name (CNAM) shows at most {CNAM_MAX}: "{name[:CNAM_MAX]}"'
         )
-    if not ok:
+    logo_ok, logo = _logo_file(fields, file, line_of, project_dir, result)
+    if not ok or not logo_ok:
         return None
     return Number(
         e164=e164,
@@ -230,7 +247,41 @@ def build_number(
         direction=direction,
         trunk=trunk,
         tags=split_tags(fields.get("tags")),
+        logo_file=logo,
     )
+
+
+def _logo_file(
+    fields: dict[str, Any],
+    file: str,
+    line_of: Any,
+    project_dir: Path | None,
+    result: NumbersResult,
+) -> tuple[bool, str | None]:
+    """(ok, the logo path made absolute against the project folder, or None when there is
+    none); not ok, with an error in `result`, when the file is missing or not a PNG/JPEG."""
+    raw = str(fields.get("logo") or "").strip()
+    if not raw:
+        return True, None
+    if project_dir is None:
+        return True, raw
+    path = Path(raw).expanduser()
+    path = path if path.is_absolute() else project_dir / path
+    problem = None
+    if path.suffix.lower() not in _LOGO_SUFFIXES:
+        problem = f'logo "{raw}" is not a PNG or JPEG file', "use a .png, .jpg or .jpeg file"
+    elif not path.is_file():
+        problem = (
+            f"logo file {display_path(path)} not found",
+            "check the path; it is relative to the project folder",
+        )
+    if problem is not None:
+        key = "logo_file" if file.endswith((".yaml", ".yml")) else "logo"  # as the user wrote it
+        result.errors.append(
+            ConfigError(problem[0], file=file, line=line_of("logo"), key=key, hint=problem[1])
+        )
+        return False, None
+    return True, str(path.resolve())
 
 
 def split_tags(value: Any) -> tuple[str, ...]:
@@ -239,7 +290,9 @@ def split_tags(value: Any) -> tuple[str, ...]:
     return tuple(t for t in (str(i).strip() for i in items) if t)
 
 
-def _read_yaml(path: Path, trunks: Collection[str] | None) -> NumbersResult:
+def _read_yaml(
+    path: Path, trunks: Collection[str] | None, project_dir: Path | None
+) -> NumbersResult:
     doc = load_yaml(path)
     result = NumbersResult()
     data = doc.data
@@ -262,7 +315,7 @@ def _read_yaml(path: Path, trunks: Collection[str] | None) -> NumbersResult:
         for key, value in item.items():
             col = COLUMNS.get(column_of(str(key)))
             if col is None:
-                hint = choice_hint(str(key), CANONICAL, "known keys")
+                hint = choice_hint(str(key), YAML_KEYS, "known keys")
                 raise doc.error((*loc, key), f"unknown key `{key}`", hint)
             quote = yaml_number_hint(value) if col == "number" else None
             if quote is not None:
@@ -275,6 +328,7 @@ def _read_yaml(path: Path, trunks: Collection[str] | None) -> NumbersResult:
             lambda k, lc=loc, ks=keys: doc.line((*lc, ks.get(k, k))),
             trunks,
             result,
+            project_dir=project_dir,
         )
         if number is not None:
             result.entries.append(NumberEntry(number, doc.name, doc.line(loc)))

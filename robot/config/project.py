@@ -265,7 +265,7 @@ def _numbers(
                 f"numbers file {display_path(path)} not found",
                 "check the path; it is relative to the project folder",
             )
-        result = read_numbers(path, names)
+        result = read_numbers(path, names, root)
         if result.errors:
             raise result.errors[0]
         files.append(path)

@@ -31,6 +31,8 @@ def judge(delivery: Delivery, reading: Reading | None, expectations: Expectation
         checks.append(_check_verified(reading, expectations.verified))
     if expectations.no_label:
         checks.append(_check_no_label(reading))
+    if reading.logo_matches is not None:  # the number has a brand logo to compare with
+        checks.append(_check_logo(reading.logo_matches))
     return Verdict(tuple(checks))
 
 
@@ -79,3 +81,9 @@ def _check_no_label(reading: Reading) -> Check:
         return Check("no_label", True, "no spam label")
     kind = reading.spam_class.value if reading.spam_class else "unclassified"
     return Check("no_label", False, f"labelled {reading.spam_label!r} ({kind})")
+
+
+def _check_logo(matches: bool) -> Check:
+    if matches:
+        return Check("logo", True, "the brand logo was shown")
+    return Check("logo", False, "the expected brand logo was not shown")

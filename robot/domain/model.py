@@ -154,6 +154,7 @@ class Number:
     direction: Direction = Direction.OUTBOUND
     trunk: str | None = None
     tags: tuple[str, ...] = ()
+    logo_file: str | None = None  # absolute path of the brand logo the avatar slot should show
 
     @property
     def do_not_originate(self) -> bool:
@@ -264,6 +265,9 @@ class Reading:
     # page-source reading itself when there was one.
     disagreements: tuple[tuple[str, str | None, str | None], ...] = ()
     page_source: Reading | None = None
+    # Whether the avatar slot showed the number's expected brand logo (`Number.logo_file`);
+    # None when no logo was expected.
+    logo_matches: bool | None = None
 
 
 # --- expectations and verdicts ---------------------------------------------------------

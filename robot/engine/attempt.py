@@ -11,6 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from robot.domain.delivery import classify_sip
 from robot.domain.judge import judge
@@ -26,7 +27,7 @@ from robot.domain.model import (
 )
 from robot.domain.scenario import CallOptions, EndBy, PlannedCall
 from robot.engine.environment import Environment
-from robot.errors import RingcheckError
+from robot.errors import RingcheckError, ScreenReadError
 from robot.ports import Capture, DialRequest, EndHow, Handset, LiveCall, RingObservation
 from robot.store.artifacts import ArtifactKind
 
@@ -204,7 +205,9 @@ def _ring_out(outcome: SipOutcome) -> bool:
 
 
 def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Capture]) -> Reading:
-    """Read every frame; prefer the one with most fields, keep a label seen in any frame."""
+    """Read every frame; prefer the one with most fields, keep a label or the expected logo
+    seen in any frame."""
+    logo = _expected_logo(call)
     readings = []
     for capture in captures:
         readings.append(
@@ -213,6 +216,8 @@ def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Captur
                 dialer=call.handset.dialer,
                 languages=_languages(call.handset.locale),
                 page_source=capture.page_source,
+                expected_logo=logo,
+                expected_name=call.expectations.name,
             )
         )
 
@@ -226,7 +231,20 @@ def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Captur
             best = dataclasses.replace(
                 best, spam_label=labelled.spam_label, spam_class=labelled.spam_class
             )
+    if best.logo_matches is False and any(r.logo_matches for r in readings):
+        best = dataclasses.replace(best, logo_matches=True)  # a logo fetched late (RCD)
     return best
+
+
+def _expected_logo(call: PlannedCall) -> bytes | None:
+    """The number's brand logo file, read once per call (config checked that it exists)."""
+    path = call.number.logo_file
+    if path is None:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ScreenReadError(f"cannot read the expected logo {path}: {exc}") from exc
 
 
 def _languages(locale: str) -> tuple[str, ...]:

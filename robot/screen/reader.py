@@ -4,23 +4,28 @@ Steps: normalise the image, take the dialer's caller-info band, find and paint o
 find text lines, drop paragraph blocks (app logs and chat text repeat names and numbers but are
 never the caller info), OCR each line in-process with a confidence retry ladder over the
 languages, give lines their roles, re-read the name with the Latin script model (accents), and
-merge with the page source when the handset gave one.
+merge with the page source when the handset gave one. Given what the number should show, it
+also compares the avatar slot with the expected logo and has the escalation engine re-read a
+name that contradicts the expected one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from robot.domain.model import DialerKind, Reading, Tristate
-from robot.domain.names import fold, split_bracket_prefix
+from robot.domain.names import fold, names_match, split_bracket_prefix
 from robot.screen import langs
 from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
 from robot.screen.image import Screen, load_screen
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, band_rows, find_lines, line_crop
+from robot.screen.logo import load_logo, logo_matches
 from robot.screen.marks import Badge, badge_beside, find_avatar, find_badges, inside, is_logo
 from robot.screen.ocr import (
     CachedOcr,
@@ -80,15 +85,27 @@ class TesseractReader:
         dialer: DialerKind | None = None,
         languages: Sequence[str] = ("eng",),
         page_source: str | None = None,
+        expected_logo: bytes | None = None,
+        expected_name: str | None = None,
     ) -> Reading:
+        """`expected_logo` (PNG/JPEG bytes) sets `Reading.logo_matches`; `expected_name` has
+        the escalation engine, if any, re-read a name that does not match it."""
         screen = load_screen(image)
+        logo = load_logo(expected_logo) if expected_logo is not None else None
         ladder = langs.ladder(languages, self._installed)
-        reading = self._read_screen(screen, dialer, ladder)
+        reading = self._read_screen(screen, dialer, ladder, logo, expected_name)
         if page_source:
             reading = merge_page_source(reading, page_source, dialer)
         return reading
 
-    def _read_screen(self, screen: Screen, dialer: DialerKind | None, ladder: list[str]) -> Reading:
+    def _read_screen(
+        self,
+        screen: Screen,
+        dialer: DialerKind | None,
+        ladder: list[str],
+        expected_logo: np.ndarray | None,
+        expected_name: str | None,
+    ) -> Reading:
         prof = profile(dialer)
         y0, y1 = band_rows(screen, prof)
         colours = prof.badge_colours if prof and prof.badge_colours else all_badge_colours()
@@ -116,10 +133,17 @@ class TesseractReader:
         ):
             self._reread_label(screen, fields)
         engine = self._ocr.name
-        if self._escalation is not None and self._escalate(screen, fields):
-            engine = f"{self._ocr.name}+{self._escalation.name}"
+        if self._escalation is not None:
+            low = self._escalate(screen, fields, expected_name)
+            if low or self._escalate_contradiction(screen, fields, expected_name):
+                engine = f"{self._ocr.name}+{self._escalation.name}"
         logo, logo_conf = is_logo(screen.rgb, slot)
-        return _reading(fields, lines, badges, logo, logo_conf, engine)
+        reading = _reading(fields, lines, badges, logo, logo_conf, engine)
+        if expected_logo is None:
+            return reading
+        matches, match_conf = logo_matches(screen.rgb, slot, expected_logo)
+        confidence = (*reading.confidence, ("logo_matches", match_conf))
+        return dataclasses.replace(reading, logo_matches=matches, confidence=confidence)
 
     def _ocr_line(
         self, screen: Screen, box: Box, ladder: list[str], first: tuple[str, int] | None = None
@@ -155,17 +179,18 @@ class TesseractReader:
                 break
         return Line(box=box, text=best.text, confidence=best.confidence)
 
-    def _escalate(self, screen: Screen, fields: Fields) -> bool:
+    def _escalate(self, screen: Screen, fields: Fields, expected_name: str | None) -> bool:
         """Re-read the name and number lines Tesseract was unsure of with the escalation
-        engine; its reading replaces Tesseract's only when it is surer and still a name
-        (or a number)."""
+        engine; its reading replaces Tesseract's only when it is surer (or, for the name,
+        matches the expected name) and still a name (or a number)."""
         assert self._escalation is not None
         used = False
         name = fields.name
         if name is not None and name.confidence < _ESCALATE_BELOW:
             got = self._escalation.read_line(line_crop(screen.rgb, name.box), "")
             candidate = Line(name.box, got.text, got.confidence)
-            if got.confidence > name.confidence and plausible_name(candidate):
+            expected = expected_name is not None and names_match(got.text, expected_name)
+            if (got.confidence > name.confidence or expected) and plausible_name(candidate):
                 fields.name, fields.name_text, used = candidate, clean_name(got.text), True
         number = fields.number
         if number is not None and number.confidence < _ESCALATE_BELOW:
@@ -175,6 +200,29 @@ class TesseractReader:
                 fields.number = Line(number.box, got.text, got.confidence)
                 fields.number_text, used = shown, True
         return used
+
+    def _escalate_contradiction(
+        self, screen: Screen, fields: Fields, expected_name: str | None
+    ) -> bool:
+        """A name that contradicts the expected one is read again by the escalation engine
+        (unless `_escalate` just did); the re-read wins when it matches the expected name or
+        is surer. A wrong verdict on a misread name costs more than the ~30 ms re-read."""
+        assert self._escalation is not None
+        name = fields.name
+        if expected_name is None or name is None or name.confidence < _ESCALATE_BELOW:
+            return False
+        if names_match(fields.name_text or name.text, expected_name):
+            return False
+        got = self._escalation.read_line(line_crop(screen.rgb, name.box), "")
+        candidate = Line(name.box, got.text, got.confidence)
+        if not got.text or not plausible_name(candidate):
+            return False
+        _, rest = split_bracket_prefix(got.text)  # "[SPAM?] ACME BANK": the label is read apart
+        text = clean_name(rest)
+        if names_match(text, expected_name) or got.confidence > name.confidence:
+            fields.name, fields.name_text = candidate, text
+            return True
+        return False
 
     def _reread_name(self, screen: Screen, fields: Fields) -> None:
         """Tesseract's Latin script model keeps accents the English model drops.

@@ -157,6 +157,8 @@ READING_COLUMNS = (
     "confidence",
     "raw_text",
     "engine",
+    "disagreements",
+    "logo_matches",
 )
 
 
@@ -174,6 +176,8 @@ def _reading_columns(reading: Reading | None) -> dict[str, Any]:
         "confidence": dict(reading.confidence),
         "raw_text": reading.raw_text,
         "engine": reading.engine,
+        "disagreements": [list(d) for d in reading.disagreements],
+        "logo_matches": reading.logo_matches,
     }
 
 
@@ -258,7 +262,16 @@ def _row_to_reading(row: Row) -> Reading | None:
         confidence=tuple((str(k), float(v)) for k, v in (row["confidence"] or {}).items()),
         raw_text=row["raw_text"] or "",
         engine=row["engine"] or "",
+        disagreements=tuple(
+            (str(field), _text_or_none(screen), _text_or_none(source))
+            for field, screen, source in row["disagreements"] or ()
+        ),
+        logo_matches=row["logo_matches"],
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _row_to_verdict(row: Row) -> Verdict | None:

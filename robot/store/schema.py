@@ -93,6 +93,9 @@ attempts = sa.Table(
     sa.Column("confidence", sa.JSON, nullable=True),
     sa.Column("raw_text", sa.Text, nullable=True),
     sa.Column("engine", sa.String(64), nullable=True),
+    # [[field, screen value, page-source value], ...] where OCR and page source differ
+    sa.Column("disagreements", sa.JSON, nullable=True),
+    sa.Column("logo_matches", sa.Boolean, nullable=True),  # NULL: no logo was expected
     # verdict, hygiene, failure
     sa.Column("verdict_passed", sa.Boolean, nullable=True),
     sa.Column("verdict_checks", sa.JSON, nullable=True),

@@ -152,10 +152,12 @@ class FakeHandset:
 
 
 class FakeReader:
-    """Returns the reading registered for a screen's bytes."""
+    """Returns the reading registered for a screen's bytes; remembers what it was told to
+    expect (logo bytes, name) for each read."""
 
     def __init__(self, readings: dict[bytes, Reading]) -> None:
         self.readings = readings
+        self.expected: list[tuple[bytes | None, str | None]] = []
 
     def read(
         self,
@@ -164,5 +166,8 @@ class FakeReader:
         dialer: DialerKind | None = None,
         languages: Sequence[str] = ("eng",),
         page_source: str | None = None,
+        expected_logo: bytes | None = None,
+        expected_name: str | None = None,
     ) -> Reading:
+        self.expected.append((expected_logo, expected_name))
         return self.readings.get(image, Reading(engine="fake"))

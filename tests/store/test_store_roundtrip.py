@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from robot.domain.model import AttemptStatus, AttemptTimes, Delivery, RunStatus
 from robot.errors import StoreError
-from robot.store import SqlResultStore, open_store
+from robot.store import SqlResultStore, create_store_engine, open_store
+from robot.store.migrate import alembic_config
 from robot.store.schema import attempts
 from tests.store import factory
 
@@ -21,6 +23,13 @@ def test_full_attempt_round_trips(store_url: str) -> None:
         run = store.start_run(factory.run())
         assert run.id is not None
         attempt = factory.full_attempt(run.id)
+        assert attempt.reading is not None
+        reading = dataclasses.replace(
+            attempt.reading,
+            disagreements=(("name", "ACME Pharmacy", "ACME Pharmacy Inc"), ("number", None, "2")),
+            logo_matches=False,
+        )
+        attempt = dataclasses.replace(attempt, reading=reading)
         saved = store.record_attempt(attempt)
         assert saved.id is not None
         [loaded] = store.attempts(run_id=run.id)
@@ -128,3 +137,48 @@ def test_attempt_filters(store_url: str) -> None:
         assert len(store.attempts(limit=1)) == 1
     finally:
         store.close()
+
+
+def test_attempts_stored_before_revision_0003_read_back(store_url: str) -> None:
+    """A store written by the previous ringcheck (schema 0002) is upgraded on open; its
+    readings come back with no disagreements and no logo expectation, and 0003 rolls back."""
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0002")
+            run_id = conn.execute(
+                sa.text(
+                    "INSERT INTO runs (scenario, trigger, status, started_at)"
+                    " VALUES ('old', 'cli', 'completed', :t) RETURNING id"
+                ),
+                {"t": factory.T0},
+            ).scalar_one()
+            conn.execute(
+                sa.text(
+                    "INSERT INTO attempts (run_id, number, carrier, status, dialed_at, name,"
+                    " verified, logo) VALUES (:run, '+12025550101', 'sim', 'completed', :t,"
+                    " 'NORTHWIND BANK', 'yes', false)"
+                ),
+                {"run": run_id, "t": factory.T0},
+            )
+    finally:
+        engine.dispose()
+    store = open_store(store_url)
+    try:
+        [old] = store.attempts(run_id=run_id)
+        assert old.reading is not None and old.reading.name == "NORTHWIND BANK"
+        assert (old.reading.disagreements, old.reading.logo_matches) == ((), None)
+    finally:
+        store.close()
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("attempts")}
+        assert not {"disagreements", "logo_matches"} & columns
+    finally:
+        engine.dispose()

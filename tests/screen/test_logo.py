@@ -1,0 +1,97 @@
+"""The avatar slot compared with the number's expected brand logo, on the virtual farm's screens.
+
+The farm draws a brand logo from its URL (one shape's colour comes from it); the expected logo
+file is that same mark drawn on its own at another size, as a brand would hand it over.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from devices.sim.canvas import Canvas
+from devices.sim.render import render_call
+from devices.sim.screen import RESOLUTIONS, CallScreen, Look, Style
+from robot.domain.model import DialerKind
+from robot.errors import ScreenReadError
+from robot.screen import TesseractReader
+
+ANDROID = [
+    (Style.GOOGLE_DARK, DialerKind.GOOGLE, "pixel"),
+    (Style.GOOGLE_LIGHT, DialerKind.GOOGLE, "pixel"),
+    (Style.AOSP, DialerKind.AOSP, "pixel"),
+    (Style.SAMSUNG, DialerKind.SAMSUNG, "galaxy"),
+]
+
+
+def logo_file(brand: str, fmt: str = "PNG", size: int = 400) -> bytes:
+    """The brand's logo as a file: the farm's mark, alone on a white square."""
+    canvas = Canvas(Look(Style.GOOGLE_LIGHT, size, size), (255, 255, 255))
+    canvas.avatar("photo", size // 2, size // 2, size // 2, brand, "", logo=True)
+    out = io.BytesIO()
+    canvas.image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def screen(style: Style, phone: str, brand: str | None, *, jpeg: bool = False) -> bytes:
+    """An incoming call from "Acme Bank", showing `brand`'s logo (None: a letter avatar)."""
+    width, height = RESOLUTIONS[phone]
+    call = CallScreen("+14155550134", name="Acme Bank", logo_url=brand)
+    png = render_call(call, Look(style, width, height)).png
+    if not jpeg:
+        return png
+    # a phone that hands over a scaled-down JPEG screenshot
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.resize((width * 2 // 3, height * 2 // 3), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=60)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("style", "dialer", "phone"), ANDROID, ids=lambda v: str(v))
+def test_shown_logo_matches_its_brand_and_not_another(
+    reader: TesseractReader, style: Style, dialer: DialerKind, phone: str
+) -> None:
+    for jpeg in (False, True):
+        image = screen(style, phone, "acme", jpeg=jpeg)
+        same = reader.read(image, dialer=dialer, expected_logo=logo_file("acme"))
+        other = reader.read(image, dialer=dialer, expected_logo=logo_file("globex"))
+        assert same.logo_matches is True, (style, jpeg)
+        assert other.logo_matches is False, (style, jpeg)
+        assert dict(same.confidence)["logo_matches"] >= 0.6
+        assert same.name == "Acme Bank"  # the comparison changes nothing else
+
+
+def test_other_brands_and_file_formats(reader: TesseractReader) -> None:
+    image = screen(Style.GOOGLE_DARK, "pixel", "initech")
+    for brand in ("acme", "globex", "umbrella", "hooli"):
+        reading = reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=logo_file(brand))
+        assert reading.logo_matches is False, brand
+    jpeg = logo_file("initech", "JPEG", size=256)
+    reading = reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=jpeg)
+    assert reading.logo_matches is True
+
+
+def test_letter_avatar_or_no_avatar_is_not_the_logo(reader: TesseractReader) -> None:
+    letter = screen(Style.GOOGLE_DARK, "pixel", None)
+    reading = reader.read(letter, dialer=DialerKind.GOOGLE, expected_logo=logo_file("acme"))
+    assert reading.logo_matches is False
+    bare = screen(Style.SAMSUNG, "galaxy", None)  # One UI draws no slot without a logo
+    reading = reader.read(bare, dialer=DialerKind.SAMSUNG, expected_logo=logo_file("acme"))
+    assert reading.logo_matches is False
+
+
+def test_no_expected_logo_means_not_checked(reader: TesseractReader) -> None:
+    image = screen(Style.GOOGLE_DARK, "pixel", "acme")
+    reading = reader.read(image, dialer=DialerKind.GOOGLE)
+    assert reading.logo_matches is None
+    assert reading.logo is True
+    assert "logo_matches" not in dict(reading.confidence)
+
+
+def test_unreadable_logo_file_is_our_error(reader: TesseractReader) -> None:
+    image = screen(Style.GOOGLE_DARK, "pixel", "acme")
+    with pytest.raises(ScreenReadError, match="expected logo"):
+        reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=b"not a picture")
