@@ -28,20 +28,12 @@ from devices.profiles import profile_for
 from robot.clock import SystemClock
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.model import Platform
-from robot.errors import DeviceError
+from robot.errors import DeviceError, PartialCaptureError
 from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-class PartialCaptureError(DeviceError):
-    """Capture failed part-way; `captures` holds the frames taken before, so none is lost."""
-
-    def __init__(self, message: str, captures: Sequence[Capture]) -> None:
-        super().__init__(message)
-        self.captures = tuple(captures)
 
 
 def strategy_for(spec: HandsetSpec) -> PlatformStrategy:

@@ -6,12 +6,19 @@
     ├── StoreError            the results store failed
     ├── DialError             the SIP stack could not place or follow a call
     ├── DeviceError           a handset could not be observed
+    │   └── PartialCaptureError   capture failed part-way; the frames taken are kept
     └── ScreenReadError       an image could not be read
 
 A carrier blocking a call is a result, never an exception.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from robot.ports import Capture
 
 
 class RingcheckError(Exception):
@@ -61,6 +68,14 @@ class DialError(RingcheckError):
 
 class DeviceError(RingcheckError):
     pass
+
+
+class PartialCaptureError(DeviceError):
+    """Capture failed part-way; `captures` holds the frames taken before, so none is lost."""
+
+    def __init__(self, message: str, captures: Sequence[Capture]) -> None:
+        super().__init__(message)
+        self.captures = tuple(captures)
 
 
 class ScreenReadError(RingcheckError):

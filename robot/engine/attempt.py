@@ -27,7 +27,7 @@ from robot.domain.model import (
 )
 from robot.domain.scenario import CallOptions, EndBy, PlannedCall
 from robot.engine.environment import Environment
-from robot.errors import RingcheckError, ScreenReadError
+from robot.errors import PartialCaptureError, RingcheckError, ScreenReadError
 from robot.ports import Capture, DialRequest, EndHow, Handset, LiveCall, RingObservation
 from robot.store.artifacts import ArtifactKind
 
@@ -132,7 +132,13 @@ def _capture(
         obs.interrupted = True
     obs.outcome = live.wait(0)
     if obs.outcome is None and not obs.interrupted:
-        obs.captures = handset.capture(frames=options.frames)
+        try:
+            obs.captures = handset.capture(frames=options.frames)
+        except PartialCaptureError as exc:  # the handset went away after the first frames
+            if not exc.captures:
+                raise
+            obs.captures = exc.captures
+            log.warning("kept %d frame(s) of a failed capture: %s", len(exc.captures), exc)
 
 
 def _end(

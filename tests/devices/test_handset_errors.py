@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from devices.appium import AppiumHandset, PartialCaptureError
+from devices.appium import AppiumHandset
 from devices.boundary import cause, device_error, session_lost
 from robot.domain.model import DialerKind, Platform
 from robot.domain.model import Handset as HandsetSpec
-from robot.errors import DeviceError
+from robot.errors import DeviceError, PartialCaptureError
 from robot.ports import EndHow
 from tests.devices.appium_peer import appium_available, start_appium, stop_appium
 from tests.devices.backends import AppiumFakeBackend, FarmBackend

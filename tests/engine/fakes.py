@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from robot.domain.model import DialerKind, Reading, Reason, SipEvent, SipOutcome
-from robot.errors import DeviceError
+from robot.errors import DeviceError, PartialCaptureError
 from robot.ports import Capture, DialRequest, EndHow, RingObservation
 
 
@@ -112,6 +112,7 @@ class FakeNetwork:
 class FakeHandset:
     msisdn: str
     vanish: bool = False
+    frames_before_loss: int | None = None  # the session is lost after this many frames
     ringing: FakeCall | None = None
     prepared: int = 0
     declined: int = 0
@@ -139,7 +140,12 @@ class FakeHandset:
     def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]:
         assert self.ringing is not None
         screen = self.ringing.behaviour.screen
-        return [Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC)) for _ in range(frames)]
+        taken = [
+            Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC)) for _ in range(frames)
+        ]
+        if self.frames_before_loss is not None and self.frames_before_loss < frames:
+            raise PartialCaptureError("session lost mid-capture", taken[: self.frames_before_loss])
+        return taken
 
     def end_call(self, how: EndHow) -> bool:
         if how is EndHow.DECLINE and self.ringing is not None:

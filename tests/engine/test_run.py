@@ -187,3 +187,22 @@ def test_a_leased_handset_is_not_used_by_a_second_run(network, store) -> None:
     assert summary.attempts == []
     assert summary.skipped and "leased" in summary.skipped[0]
     assert network.placed == []
+
+
+def test_frames_taken_before_a_lost_session_are_kept(network, store) -> None:
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn, frames_before_loss=1)])
+    scenario = Scenario(name="smoke", call=FAST)  # two frames asked, the second one is lost
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    attempt = summary.attempts[0]
+    assert attempt.delivery is Delivery.DELIVERED
+    assert attempt.artifacts.screenshot is not None
+    assert not network.live
+
+
+def test_a_session_lost_before_any_frame_is_a_device_error(network, store) -> None:
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn, frames_before_loss=0)])
+    scenario = Scenario(name="smoke", call=FAST, device_error_retries=0)
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    assert summary.attempts[0].delivery is Delivery.DEVICE_ERROR
+    assert "mid-capture" in (summary.attempts[0].error or "")
+    assert not network.live
