@@ -22,9 +22,7 @@ from robot.schedule.service import (
     SchedulerService,
     job_dict,
     make_scheduler,
-    scheduled_scenarios,
     serve_health,
-    sync_jobs,
 )
 from robot.wiring import open_project_store
 
@@ -75,13 +73,15 @@ def serve(
 
 @contextmanager
 def _paused_scheduler(ctx: typer.Context) -> Iterator[BackgroundScheduler]:
-    """The job store, seen through a scheduler that never fires (for list/pause/resume)."""
+    """The job store, seen through a scheduler that never fires (for list/pause/resume).
+
+    It does not sync from the scenario files: that is `serve`'s job, and a sync from here would
+    rewrite the jobs' arguments (such as the virtual farm `serve` was started with)."""
     project = project_from(ctx)
     store = open_project_store(project)
     scheduler = make_scheduler(store.engine)
     scheduler.start(paused=True)
     try:
-        sync_jobs(scheduler, scheduled_scenarios(project), project.project_dir, None)
         yield scheduler
     finally:
         scheduler.shutdown(wait=False)
@@ -107,7 +107,10 @@ def _job_id(scheduler: BackgroundScheduler, scenario: str) -> str:
     job_id = JOB_PREFIX + scenario
     if scheduler.get_job(job_id) is None:
         names = ", ".join(j.name for j in scheduler.get_jobs()) or "none"
-        raise UsageError(f"scenario {scenario!r} has no schedule (scheduled: {names})")
+        raise UsageError(
+            f"scenario {scenario!r} has no scheduled job (scheduled: {names}); schedules are "
+            "synced from the project's scenarios/ when `ringcheck serve` starts"
+        )
     return job_id
 
 

@@ -141,3 +141,42 @@ def test_only_one_serve_leads_and_a_standby_takes_over(project, serves) -> None:
     wait_until(lambda: standby.health()["leader"], 30, "the standby to take over")
     count = len(_fires(project))
     wait_until(lambda: len(_fires(project)) > count, 30, "the new leader to fire")
+
+
+def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGCHECK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "robot.cli", "--project", str(project), *args],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_schedule_pause_and_resume_keep_the_jobs_serve_stored(project) -> None:
+    from robot.config.project import load_project
+    from robot.schedule.service import make_scheduler, scheduled_scenarios, sync_jobs
+    from robot.wiring import open_project_store
+
+    loaded = load_project(project)
+    store = open_project_store(loaded)
+    scheduler = make_scheduler(store.engine)
+    scheduler.start(paused=True)
+    sync_jobs(scheduler, scheduled_scenarios(loaded), loaded.project_dir, "/tmp/farm.json")
+    scheduler.shutdown(wait=False)
+    store.close()
+
+    assert _cli(project, "schedule", "pause", "tick").returncode == 0
+    listed = json.loads(_cli(project, "schedule", "list", "--json").stdout)
+    assert [(j["scenario"], j["paused"]) for j in listed] == [("tick", True)]
+    assert _cli(project, "schedule", "resume", "tick").returncode == 0
+    listed = json.loads(_cli(project, "schedule", "list", "--json").stdout)
+    assert [(j["scenario"], j["paused"]) for j in listed] == [("tick", False)]
+    missing = _cli(project, "schedule", "pause", "nightly")
+    assert missing.returncode == 2 and "ringcheck serve" in missing.stderr
+
+    store = open_project_store(loaded)
+    scheduler = make_scheduler(store.engine)
+    scheduler.start(paused=True)
+    job = scheduler.get_job("scenario:tick")
+    scheduler.shutdown(wait=False)
+    store.close()
+    assert job is not None and job.args[2] == "/tmp/farm.json", "the farm serve stored was lost"
