@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from robot.domain.judge import judge
 from robot.domain.model import (
+    Check,
+    CheckState,
     Delivery,
     Expectations,
     LabelClass,
     OutcomeExpectation,
     Reading,
     Tristate,
+    Verdict,
     VerifiedExpectation,
 )
 from robot.domain.names import names_match, split_bracket_prefix
@@ -72,3 +75,17 @@ def test_a_configured_brand_logo_is_checked_only_when_compared() -> None:
     assert judge(Delivery.DELIVERED, Reading(name="ACME BANK", logo_matches=True), expect).passed
     missing = judge(Delivery.DELIVERED, Reading(name="ACME BANK", logo_matches=False), expect)
     assert not missing.passed and "logo" in missing.reasons[0]
+
+
+def test_a_verdict_is_one_word_fail_before_uncertain_before_warn() -> None:
+    ok = Check("delivered", CheckState.PASS, "the handset rang")
+    warn = Check("name", CheckState.WARN, "CNAM cut the name")
+    unsure = Check("verified", CheckState.UNCERTAIN, "engines disagree")
+    bad = Check("no_label", CheckState.FAIL, "labelled")
+    assert Verdict((ok, warn)).outcome is CheckState.WARN and Verdict((ok, warn)).passed
+    mixed = Verdict((ok, warn, unsure))
+    assert mixed.outcome is CheckState.UNCERTAIN
+    assert mixed.uncertain and not mixed.passed and not mixed.failed
+    worst = Verdict((ok, unsure, bad))
+    assert worst.outcome is CheckState.FAIL and worst.failed and not worst.uncertain
+    assert worst.reasons == ("engines disagree", "labelled")

@@ -23,7 +23,7 @@ from rich.text import Text
 
 from robot.cli.context import CliState
 from robot.config import PROJECT_FILE, Project, load_project
-from robot.domain.model import Attempt, Tristate
+from robot.domain.model import Attempt, CheckState, Tristate, Verdict
 from robot.errors import UsageError
 from robot.store import SqlResultStore, open_store
 from robot.wiring import STORE_URL_ENV, store_url
@@ -135,11 +135,22 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
         "spam_class": reading.spam_class.value if reading and reading.spam_class else None,
         "verified": _tristate(reading.verified) if reading else None,
         "logo": reading.logo if reading else None,
+        "surface": reading.surface.value if reading and reading.surface else None,
+        "label_source": reading.label_source.value if reading and reading.label_source else None,
+        "uncertain": list(reading.uncertain) if reading else [],
+        "display_state": a.display_state.value if a.display_state else None,
+        "settings": dict(a.settings),
         "verdict": (
             {
                 "passed": verdict.passed,
+                "outcome": verdict.outcome.value,
                 "checks": [
-                    {"expectation": c.expectation, "passed": c.passed, "reason": c.reason}
+                    {
+                        "expectation": c.expectation,
+                        "state": c.state.value,
+                        "passed": c.passed,
+                        "reason": c.reason,
+                    }
                     for c in verdict.checks
                 ],
             }
@@ -155,8 +166,8 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
 CSV_FIELDS = [
     "id", "run", "status", "dialed_at", "ended_at", "number", "carrier", "handset",
     "attestation", "delivery", "final_code", "final_phrase", "name", "number_shown",
-    "spam_label", "spam_class", "verified", "logo", "verdict", "verdict_reasons",
-    "screenshot", "page_source", "error",
+    "spam_label", "spam_class", "verified", "logo", "surface", "uncertain", "display_state",
+    "verdict", "verdict_reasons", "screenshot", "page_source", "error",
 ]  # fmt: skip
 _PHONE_LIKE = re.compile(r"^[+\-\d\s().]*$")
 
@@ -180,10 +191,17 @@ def attempts_csv(items: list[Attempt]) -> str:
     for a in items:
         row = attempt_json(a)
         verdict = row.pop("verdict")
-        row["verdict"] = None if verdict is None else ("pass" if verdict["passed"] else "fail")
+        row["verdict"] = None if verdict is None else verdict["outcome"]
+        row["uncertain"] = ";".join(row["uncertain"]) or None
         row["verdict_reasons"] = "; ".join(a.verdict.reasons) if a.verdict else None
         writer.writerow({k: _csv_cell(row.get(k)) for k in CSV_FIELDS})
     return out.getvalue()
+
+
+def _verdict_word(verdict: Verdict) -> str:
+    """FAIL in capitals so a failure stands out in a long table; the others as stored."""
+    outcome = verdict.outcome
+    return "FAIL" if outcome is CheckState.FAIL else outcome.value
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -254,7 +272,7 @@ def list_cmd(
                     reading.name if reading else None,
                     reading.spam_label if reading else None,
                     reading.verified.value if reading else None,
-                    None if a.verdict is None else ("pass" if a.verdict.passed else "FAIL"),
+                    None if a.verdict is None else _verdict_word(a.verdict),
                 )
             )
         )

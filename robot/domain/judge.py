@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import (
     Check,
+    CheckState,
     Delivery,
     Expectations,
     OutcomeExpectation,
@@ -14,6 +15,8 @@ from .model import (
 )
 from .names import names_match
 
+_PASS = CheckState.PASS
+_FAIL = CheckState.FAIL
 _STOPPED_BY_NETWORK = frozenset({Delivery.BLOCKED, Delivery.DECLINED, Delivery.REJECTED})
 
 
@@ -23,7 +26,7 @@ def judge(delivery: Delivery, reading: Reading | None, expectations: Expectation
     if delivery is not Delivery.DELIVERED:
         return Verdict(tuple(checks))
     if reading is None:
-        checks.append(Check("screen", False, "the handset rang but no screen reading was recorded"))
+        checks.append(Check("screen", _FAIL, "the handset rang but no screen reading was recorded"))
         return Verdict(tuple(checks))
     if expectations.name is not None:
         checks.append(_check_name(reading, expectations.name))
@@ -38,52 +41,52 @@ def judge(delivery: Delivery, reading: Reading | None, expectations: Expectation
 
 def _check_outcome(delivery: Delivery, wanted: OutcomeExpectation) -> Check:
     if wanted is OutcomeExpectation.ANY:
-        return Check("delivered", True, f"call ended as {delivery.value}")
+        return Check("delivered", _PASS, f"call ended as {delivery.value}")
     if wanted is OutcomeExpectation.BLOCKED:
         if delivery is Delivery.BLOCKED:
-            return Check("blocked", True, "the network blocked the call as expected")
+            return Check("blocked", _PASS, "the network blocked the call as expected")
         if delivery is Delivery.DECLINED:
             return Check(
                 "blocked",
-                False,
+                _FAIL,
                 "plain 603 Decline: cannot tell a block from a decline (no Network Blocked)",
             )
-        return Check("blocked", False, f"expected a block, the call ended as {delivery.value}")
+        return Check("blocked", _FAIL, f"expected a block, the call ended as {delivery.value}")
     if delivery is Delivery.DELIVERED:
-        return Check("delivered", True, "the handset rang")
+        return Check("delivered", _PASS, "the handset rang")
     if delivery in _STOPPED_BY_NETWORK:
-        return Check("delivered", False, f"the call was {delivery.value} by the network")
-    return Check("delivered", False, f"the handset did not ring: {delivery.value}")
+        return Check("delivered", _FAIL, f"the call was {delivery.value} by the network")
+    return Check("delivered", _FAIL, f"the handset did not ring: {delivery.value}")
 
 
 def _check_name(reading: Reading, expected: str) -> Check:
     if reading.name is None:
         shown = f"the number {reading.number}" if reading.number else "no name"
-        return Check("name", False, f"expected name {expected!r}, the screen showed {shown}")
+        return Check("name", _FAIL, f"expected name {expected!r}, the screen showed {shown}")
     if names_match(reading.name, expected):
-        return Check("name", True, f"name {reading.name!r} matches {expected!r}")
-    return Check("name", False, f"expected name {expected!r}, the screen showed {reading.name!r}")
+        return Check("name", _PASS, f"name {reading.name!r} matches {expected!r}")
+    return Check("name", _FAIL, f"expected name {expected!r}, the screen showed {reading.name!r}")
 
 
 def _check_verified(reading: Reading, wanted: VerifiedExpectation) -> Check:
     if reading.verified is Tristate.UNKNOWN:
-        return Check("verified", False, "the verification badge could not be read")
+        return Check("verified", _FAIL, "the verification badge could not be read")
     shown = reading.verified is Tristate.YES
     if shown == (wanted is VerifiedExpectation.YES):
-        return Check("verified", True, "badge shown" if shown else "no badge, as expected")
+        return Check("verified", _PASS, "badge shown" if shown else "no badge, as expected")
     if shown:
-        return Check("verified", False, "a verified badge was shown where none was expected")
-    return Check("verified", False, "the verified badge was missing")
+        return Check("verified", _FAIL, "a verified badge was shown where none was expected")
+    return Check("verified", _FAIL, "the verified badge was missing")
 
 
 def _check_no_label(reading: Reading) -> Check:
     if reading.spam_label is None:
-        return Check("no_label", True, "no spam label")
+        return Check("no_label", _PASS, "no spam label")
     kind = reading.spam_class.value if reading.spam_class else "unclassified"
-    return Check("no_label", False, f"labelled {reading.spam_label!r} ({kind})")
+    return Check("no_label", _FAIL, f"labelled {reading.spam_label!r} ({kind})")
 
 
 def _check_logo(matches: bool) -> Check:
     if matches:
-        return Check("logo", True, "the brand logo was shown")
-    return Check("logo", False, "the expected brand logo was not shown")
+        return Check("logo", _PASS, "the brand logo was shown")
+    return Check("logo", _FAIL, "the expected brand logo was not shown")

@@ -57,6 +57,8 @@ class Delivery(enum.StrEnum):
     VOICEMAIL = "voicemail"
     REJECTED = "rejected"
     TRUNK_ERROR = "trunk_error"
+    SIGNING_REJECTED = "signing_rejected"
+    FOREIGN_CALL = "foreign_call"
     DEVICE_ERROR = "device_error"
     RINGING = "ringing"
     ANSWERED = "answered"
@@ -94,6 +96,44 @@ class Tristate(enum.StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
+
+
+class Surface(enum.StrEnum):
+    """Where on the phone the incoming call was drawn: the part of the screen worth reading."""
+
+    FULL_SCREEN = "full_screen"
+    HEADS_UP = "heads_up"  # Android card over an app in use
+    BANNER = "banner"  # iOS compact banner over an app in use
+    LOCK_SCREEN = "lock_screen"
+    IN_CALL = "in_call"
+
+
+class DisplayState(enum.StrEnum):
+    """What the phone was doing when the call came (a scenario axis, stored per attempt)."""
+
+    LOCKED = "locked"  # screen off and locked: the full-screen call a phone on a table shows
+    IN_USE = "in_use"  # unlocked with an app open: a heads-up card or banner
+
+
+class LabelSource(enum.StrEnum):
+    """Who drew a spam label: the phone's dialer or the carrier's own spam app overlay."""
+
+    DIALER = "dialer"
+    CARRIER_APP = "carrier_app"
+
+
+class CheckState(enum.StrEnum):
+    """The outcome of one expectation check.
+
+    `uncertain` is neither pass nor fail: the reading could not decide (engines disagreed, a
+    field could not be read), and a test robot must say so rather than guess. `warn` passes
+    but asks a person to look (e.g. a CNAM-truncated name).
+    """
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNCERTAIN = "uncertain"
+    WARN = "warn"
 
 
 class VerifiedExpectation(enum.StrEnum):
@@ -268,6 +308,11 @@ class Reading:
     # Whether the avatar slot showed the number's expected brand logo (`Number.logo_file`);
     # None when no logo was expected.
     logo_matches: bool | None = None
+    surface: Surface | None = None
+    label_source: LabelSource | None = None
+    # Fields ("name", "number", "spam_label", "verified", "logo", ...) the reading could not
+    # decide, e.g. because two engines disagreed; their candidates are in `disagreements`.
+    uncertain: tuple[str, ...] = ()
 
 
 # --- expectations and verdicts ---------------------------------------------------------
@@ -288,8 +333,12 @@ class Check:
     """One expectation checked, with a reason a person can read."""
 
     expectation: str
-    passed: bool
+    state: CheckState
     reason: str
+
+    @property
+    def passed(self) -> bool:
+        return self.state in (CheckState.PASS, CheckState.WARN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +347,26 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
+        """Every check passed (a warning passes; an uncertain check does not)."""
         return all(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> bool:
+        """At least one expectation was seen not to hold."""
+        return any(c.state is CheckState.FAIL for c in self.checks)
+
+    @property
+    def uncertain(self) -> bool:
+        """Nothing failed, but at least one check could not be decided."""
+        return not self.failed and any(c.state is CheckState.UNCERTAIN for c in self.checks)
+
+    @property
+    def outcome(self) -> CheckState:
+        """The verdict as one word: fail beats uncertain beats warn beats pass."""
+        for state in (CheckState.FAIL, CheckState.UNCERTAIN, CheckState.WARN):
+            if any(c.state is state for c in self.checks):
+                return state
+        return CheckState.PASS
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -345,7 +413,10 @@ class Attempt:
     reading: Reading | None = None
     verdict: Verdict | None = None
     artifacts: Artifacts = field(default_factory=Artifacts)
-    hygiene: tuple[tuple[str, str], ...] = ()
+    # The phone's settings when the call came (Do Not Disturb, call screening, spam filter...),
+    # as read by the handset before dialing: results on a phone set up wrongly are not evidence.
+    settings: tuple[tuple[str, str], ...] = ()
+    display_state: DisplayState | None = None
     error: str | None = None
     id: int | None = None
 

@@ -2,8 +2,8 @@
 
 Presence of the optional parts of an attempt is carried by one column each: `call_id` NULL means
 no SIP outcome, `verified` NULL means no screen reading, `verdict_checks` NULL means no verdict.
-Structured values go to JSON: pairs that are naturally maps (hygiene, OCR confidence) as objects,
-ordered lists (SIP events, Call-Info and its parameters, verdict checks) as arrays.
+Structured values go to JSON: pairs that are naturally maps (phone settings, OCR confidence) as
+objects, ordered lists (SIP events, Call-Info and its parameters, verdict checks) as arrays.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from robot.domain.model import (
     Attestation,
     CallInfo,
     Check,
+    CheckState,
     Delivery,
+    DisplayState,
     LabelClass,
+    LabelSource,
     Reading,
     Reason,
     RedressContact,
@@ -28,6 +31,7 @@ from robot.domain.model import (
     RunStatus,
     SipEvent,
     SipOutcome,
+    Surface,
     Transport,
     Tristate,
     Verdict,
@@ -77,8 +81,10 @@ def attempt_to_row(attempt: Attempt) -> dict[str, Any]:
         "captured_at": times.captured_at,
         "ended_at": times.ended_at,
         "verdict_passed": attempt.verdict.passed if attempt.verdict else None,
+        "verdict": attempt.verdict.outcome.value if attempt.verdict else None,
         "verdict_checks": _checks_json(attempt.verdict),
-        "hygiene": dict(attempt.hygiene) if attempt.hygiene else None,
+        "settings": dict(attempt.settings) if attempt.settings else None,
+        "display_state": attempt.display_state.value if attempt.display_state else None,
         "error": attempt.error,
         "screenshot": attempt.artifacts.screenshot,
         "page_source": attempt.artifacts.page_source,
@@ -93,7 +99,12 @@ def _checks_json(verdict: Verdict | None) -> list[dict[str, Any]] | None:
     if verdict is None:
         return None
     return [
-        {"expectation": c.expectation, "passed": c.passed, "reason": c.reason}
+        {
+            "expectation": c.expectation,
+            "state": c.state.value,
+            "passed": c.passed,
+            "reason": c.reason,
+        }
         for c in verdict.checks
     ]
 
@@ -159,6 +170,9 @@ READING_COLUMNS = (
     "engine",
     "disagreements",
     "logo_matches",
+    "surface",
+    "label_source",
+    "uncertain",
 )
 
 
@@ -178,6 +192,9 @@ def _reading_columns(reading: Reading | None) -> dict[str, Any]:
         "engine": reading.engine,
         "disagreements": [list(d) for d in reading.disagreements],
         "logo_matches": reading.logo_matches,
+        "surface": reading.surface.value if reading.surface else None,
+        "label_source": reading.label_source.value if reading.label_source else None,
+        "uncertain": list(reading.uncertain),
     }
 
 
@@ -205,7 +222,8 @@ def row_to_attempt(row: Row) -> Attempt:
         artifacts=Artifacts(
             screenshot=row["screenshot"], page_source=row["page_source"], sip_trace=row["sip_trace"]
         ),
-        hygiene=tuple((str(k), str(v)) for k, v in (row["hygiene"] or {}).items()),
+        settings=tuple((str(k), str(v)) for k, v in (row["settings"] or {}).items()),
+        display_state=DisplayState(row["display_state"]) if row["display_state"] else None,
         error=row["error"],
     )
 
@@ -267,6 +285,9 @@ def _row_to_reading(row: Row) -> Reading | None:
             for field, screen, source in row["disagreements"] or ()
         ),
         logo_matches=row["logo_matches"],
+        surface=Surface(row["surface"]) if row["surface"] else None,
+        label_source=LabelSource(row["label_source"]) if row["label_source"] else None,
+        uncertain=tuple(str(f) for f in row["uncertain"] or ()),
     )
 
 
@@ -277,9 +298,12 @@ def _text_or_none(value: object) -> str | None:
 def _row_to_verdict(row: Row) -> Verdict | None:
     if row["verdict_checks"] is None:
         return None
-    return Verdict(
-        checks=tuple(
-            Check(expectation=c["expectation"], passed=bool(c["passed"]), reason=c["reason"])
-            for c in row["verdict_checks"]
-        )
-    )
+    return Verdict(checks=tuple(_row_to_check(c) for c in row["verdict_checks"]))
+
+
+def _row_to_check(item: Mapping[str, Any]) -> Check:
+    """A stored check; rows written before checks had states carry only `passed`."""
+    state = item.get("state")
+    if state is None:
+        state = CheckState.PASS if item.get("passed") else CheckState.FAIL
+    return Check(expectation=item["expectation"], state=CheckState(state), reason=item["reason"])

@@ -5,7 +5,7 @@ compares the migrated database with this metadata, so the two cannot drift apart
 
 Enumerations are stored as short strings (not database enums) so adding a value never needs a
 migration, and JSON holds the few structured fields (Call-Info, jCard redress, verdict checks,
-hygiene, OCR confidence) whose shape belongs to the domain, not to SQL.
+phone settings, OCR confidence) whose shape belongs to the domain, not to SQL.
 """
 
 from __future__ import annotations
@@ -96,10 +96,16 @@ attempts = sa.Table(
     # [[field, screen value, page-source value], ...] where OCR and page source differ
     sa.Column("disagreements", sa.JSON, nullable=True),
     sa.Column("logo_matches", sa.Boolean, nullable=True),  # NULL: no logo was expected
-    # verdict, hygiene, failure
+    sa.Column("surface", sa.String(16), nullable=True),
+    sa.Column("label_source", sa.String(16), nullable=True),
+    sa.Column("uncertain", sa.JSON, nullable=True),  # fields the reading could not decide
+    # verdict, phone state, failure
     sa.Column("verdict_passed", sa.Boolean, nullable=True),
+    # pass / fail / uncertain / warn (`Verdict.outcome`), so reports count uncertain apart
+    sa.Column("verdict", sa.String(12), nullable=True),
     sa.Column("verdict_checks", sa.JSON, nullable=True),
-    sa.Column("hygiene", sa.JSON, nullable=True),
+    sa.Column("settings", sa.JSON, nullable=True),  # the phone's settings when the call came
+    sa.Column("display_state", sa.String(12), nullable=True),
     sa.Column("error", sa.Text, nullable=True),
     # evidence, relative to the artifacts folder
     sa.Column("screenshot", sa.String(500), nullable=True),

@@ -34,9 +34,10 @@ SEVERITY: dict[ScreenState, int] = {
     ScreenState.ERROR: 0,
 }
 
-_ERRORS = {Delivery.TRUNK_ERROR, Delivery.DEVICE_ERROR}
-# Outcomes of `ringcheck dial`, which has no handset and so no screen to classify.
-_SIP_ONLY = {Delivery.RINGING, Delivery.ANSWERED}
+_ERRORS = {Delivery.TRUNK_ERROR, Delivery.DEVICE_ERROR, Delivery.SIGNING_REJECTED}
+# Outcomes of `ringcheck dial`, which has no handset and so no screen to classify, and
+# somebody else's call captured while ours was in flight (kept as evidence, never judged).
+_UNJUDGED = {Delivery.RINGING, Delivery.ANSWERED, Delivery.FOREIGN_CALL}
 
 
 def classify(attempt: Attempt) -> str | None:
@@ -44,7 +45,7 @@ def classify(attempt: Attempt) -> str | None:
     if attempt.status is not AttemptStatus.COMPLETED or attempt.delivery is None:
         return None
     delivery = attempt.delivery
-    if delivery in _SIP_ONLY:
+    if delivery in _UNJUDGED:
         return None
     if delivery is Delivery.BLOCKED:
         return ScreenState.BLOCKED.value

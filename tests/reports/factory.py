@@ -22,6 +22,7 @@ from robot.domain.model import (
     AttemptTimes,
     Attestation,
     Check,
+    CheckState,
     DialerKind,
     Direction,
     Handset,
@@ -149,9 +150,9 @@ def make_attempt(
         if delivered
         else None
     )
-    checks = [Check("delivered" if number.e164 != DNO else "blocked", True, "ok")]
+    checks = [Check("delivered" if number.e164 != DNO else "blocked", CheckState.PASS, "ok")]
     if delivered and number.expected_name and screen.name != number.expected_name:
-        checks.append(Check("name", False, f"expected {number.expected_name!r}"))
+        checks.append(Check("name", CheckState.FAIL, f"expected {number.expected_name!r}"))
     stem = f"w{week:02d}/{number.e164[1:]}-{CARRIERS.index(carrier)}-{call}"
     evidence = Artifacts()
     if delivered and artifacts is not None and week >= len(WEEKS) - 2:

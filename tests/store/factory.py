@@ -13,6 +13,7 @@ from robot.domain.model import (
     Attestation,
     CallInfo,
     Check,
+    CheckState,
     Delivery,
     LabelClass,
     Reading,
@@ -85,8 +86,8 @@ def full_attempt(run_id: int, *, dialed_at: datetime = T0) -> Attempt:
         ),
         verdict=Verdict(
             checks=(
-                Check("delivered", True, "the handset rang"),
-                Check("no_label", False, "labelled 'Scam Likely' (scam)"),
+                Check("delivered", CheckState.PASS, "the handset rang"),
+                Check("no_label", CheckState.FAIL, "labelled 'Scam Likely' (scam)"),
             )
         ),
         artifacts=Artifacts(
@@ -94,7 +95,7 @@ def full_attempt(run_id: int, *, dialed_at: datetime = T0) -> Attempt:
             page_source="2026/11/23/run1/attempt1-page_source.xml",
             sip_trace="2026/11/23/run1/attempt1-sip_trace.txt",
         ),
-        hygiene=(("contact_saved", "no"), ("dnd", "off")),
+        settings=(("contact_saved", "no"), ("dnd", "off")),
         error="none, just a note",
     )
 

@@ -54,7 +54,7 @@ def test_attempt_written_when_dialled_then_completed(store_url: str) -> None:
                 sip=None,
                 reading=None,
                 verdict=None,
-                hygiene=(),
+                settings=(),
                 error=None,
                 times=AttemptTimes(dialed_at=factory.T0),
             )
