@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from robot.domain.delivery import classify_sip
+from robot.domain.delivery import delivery_of
 from robot.domain.judge import judge
 from robot.domain.model import (
     Artifacts,
@@ -177,37 +177,10 @@ def _safe_trace(live: LiveCall) -> str | None:
         return None
 
 
-def delivery_of(obs: _Observed) -> Delivery:
-    """The DESIGN.md delivery table, for a call the engine watched on both sides."""
-    outcome = obs.outcome
-    if obs.ring is not None and obs.device_error is None:
-        return Delivery.DELIVERED
-    ended_by_network = (
-        outcome is not None
-        and outcome.final_code is not None
-        and outcome.final_code >= 300
-        and not outcome.cancelled_by_us
+def _delivery(obs: _Observed) -> Delivery:
+    return delivery_of(
+        obs.outcome, handset_rang=obs.ring is not None, device_error=obs.device_error is not None
     )
-    if outcome is not None and ended_by_network:
-        sip = classify_sip(
-            outcome.final_code, outcome.final_phrase, outcome.reason, outcome.call_info
-        )
-        if sip in (Delivery.REJECTED, Delivery.TRUNK_ERROR) and _ring_out(outcome):
-            return Delivery.DEVICE_ERROR if obs.device_error else Delivery.SILENT_DROP
-        if sip not in (Delivery.REJECTED, Delivery.TRUNK_ERROR) or obs.device_error is None:
-            return sip
-    if obs.device_error is not None:
-        return Delivery.DEVICE_ERROR
-    if outcome is None or (outcome.final_code is None and not outcome.cancelled_by_us):
-        return Delivery.TRUNK_ERROR
-    if outcome.answered or (outcome.final_code is not None and 200 <= outcome.final_code < 300):
-        return Delivery.VOICEMAIL
-    return Delivery.SILENT_DROP if outcome.rang else Delivery.TRUNK_ERROR
-
-
-def _ring_out(outcome: SipOutcome) -> bool:
-    """480/408 after a 180 the handset never showed: the network dropped it silently."""
-    return outcome.rang and outcome.final_code in (408, 480)
 
 
 def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Capture]) -> Reading:
@@ -268,7 +241,7 @@ def _finish(
     dialed_at: datetime | None,
 ) -> Attempt:
     interrupted_early = obs.interrupted and obs.ring is None
-    delivery = None if interrupted_early else delivery_of(obs)
+    delivery = None if interrupted_early else _delivery(obs)
     reading = None
     error = obs.device_error or (obs.outcome.error if obs.outcome else None)
     if delivery is Delivery.DELIVERED:
