@@ -18,12 +18,12 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from robot.domain.model import Reading, Tristate  # noqa: E402
+from robot.ports import ReadRequest  # noqa: E402
 from robot.screen import TesseractReader  # noqa: E402
 from tests.screen.synth import FIELDS, expected, generate, observed  # noqa: E402
 
@@ -42,9 +42,9 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def timed(reader: TesseractReader, data: bytes, **kw: Any) -> tuple[Reading, float, float]:
+def timed(reader: TesseractReader, request: ReadRequest) -> tuple[Reading, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
-    reading = reader.read(data, **kw)
+    reading = reader.read(request)
     return reading, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
@@ -53,7 +53,9 @@ def synthetic(reader: TesseractReader, count: int, seed: int) -> None:
     right = dict.fromkeys(FIELDS, 0)
     all_right, walls, cpus = 0, [], []
     for s in samples:
-        reading, wall, cpu = timed(reader, s.image, dialer=s.truth.dialer, languages=("eng",))
+        reading, wall, cpu = timed(
+            reader, ReadRequest(s.image, dialer=s.truth.dialer, languages=("eng",))
+        )
         walls.append(wall)
         cpus.append(cpu)
         got, want = observed(reading), expected(s.truth)
@@ -86,7 +88,7 @@ def real(reader: TesseractReader) -> None:
     right = {"name": 0, "number": 0, "spam_label": 0, "badge": 0}
     walls, misses = [], []
     for e in entries:
-        reading, wall, _ = timed(reader, (REAL / e["file"]).read_bytes(), languages=("auto",))
+        reading, wall, _ = timed(reader, ReadRequest((REAL / e["file"]).read_bytes()))
         walls.append(wall)
         want_n, got_n = _digits(e["number"]), _digits(reading.number)
         checks = {
@@ -118,11 +120,11 @@ def real(reader: TesseractReader) -> None:
 def memory(reader: TesseractReader, reads: int) -> None:
     samples = generate(24, seed=8)
     for s in samples:
-        reader.read(s.image, dialer=s.truth.dialer)
+        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
     before = rss_mib()
     for i in range(reads):
         s = samples[i % len(samples)]
-        reader.read(s.image, dialer=s.truth.dialer)
+        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
     after = rss_mib()
     print(
         f"memory: RSS {before:.1f} MiB before, {after:.1f} MiB after {reads} reads "
@@ -156,7 +158,7 @@ def main() -> None:
         f"line cache {'off' if args.no_cache else 'on'}, {args.workers} OCR thread(s)"
     )
     for s in generate(6, seed=1):  # load every model before timing
-        reader.read(s.image, dialer=s.truth.dialer, languages=("auto",))
+        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
     synthetic(reader, args.synthetic, args.seed)
     if not args.no_real:
         real(reader)

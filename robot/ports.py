@@ -20,6 +20,7 @@ from robot.domain.model import (
     Run,
     SipEvent,
     SipOutcome,
+    Surface,
     Trunk,
 )
 
@@ -160,20 +161,28 @@ class HandsetProbe(Protocol):
 # --- screen reading ----------------------------------------------------------------------
 
 
-class ScreenReader(Protocol):
-    """`expected_logo` (the bytes of the number's logo file) asks for `Reading.logo_matches`;
-    `expected_name` lets a reader check harder a name that contradicts it."""
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """One screenshot to read, with what is known about how it was taken.
 
-    def read(
-        self,
-        image: bytes,
-        *,
-        dialer: DialerKind | None = None,
-        languages: Sequence[str] = ("eng",),
-        page_source: str | None = None,
-        expected_logo: bytes | None = None,
-        expected_name: str | None = None,
-    ) -> Reading: ...
+    Nothing here says what the screen should show: reading is blind. `languages` are the
+    handset's locale ("fr-CA"), language tags ("zh-Hant"), Tesseract packs ("fra") or "auto".
+    `expected_logo` (the bytes of the number's logo file) asks for `Reading.logo_matches`, a
+    comparison reported beside the reading that never changes the name, number or label.
+    `surface_hint` is what the handset said about how the call was drawn (full screen or a
+    heads-up card / banner); the reader checks it against the picture and may overrule it.
+    """
+
+    image: bytes
+    dialer: DialerKind | None = None
+    languages: tuple[str, ...] = ("auto",)
+    page_source: str | None = None
+    expected_logo: bytes | None = None
+    surface_hint: Surface | None = None
+
+
+class ScreenReader(Protocol):
+    def read(self, request: ReadRequest) -> Reading: ...
 
 
 # --- results -----------------------------------------------------------------------------

@@ -21,13 +21,13 @@ from typing import Any
 
 from robot.clock import SystemClock
 from robot.config.project import Project
-from robot.domain.model import Attempt, DialerKind, Number, Reading, Trunk
+from robot.domain.model import Attempt, Number, Reading, Trunk
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.scenario import PlannedCall, Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.run import RunSummary, execute_run
 from robot.errors import ConfigError
-from robot.ports import Handset, ScreenReader
+from robot.ports import Handset, ReadRequest, ScreenReader
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 
@@ -91,30 +91,14 @@ class ThreadLocalReader:
         self._all: list[ScreenReader] = []
         self._lock = threading.Lock()
 
-    def read(
-        self,
-        image: bytes,
-        *,
-        dialer: DialerKind | None = None,
-        languages: Sequence[str] = ("eng",),
-        page_source: str | None = None,
-        expected_logo: bytes | None = None,
-        expected_name: str | None = None,
-    ) -> Reading:
+    def read(self, request: ReadRequest) -> Reading:
         reader = getattr(self._local, "reader", None)
         if reader is None:
             reader = self._factory()
             self._local.reader = reader
             with self._lock:
                 self._all.append(reader)
-        return reader.read(
-            image,
-            dialer=dialer,
-            languages=languages,
-            page_source=page_source,
-            expected_logo=expected_logo,
-            expected_name=expected_name,
-        )
+        return reader.read(request)
 
     def close(self) -> None:
         with self._lock:

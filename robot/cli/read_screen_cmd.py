@@ -19,6 +19,7 @@ from rich.table import Table
 
 from robot.domain.model import DialerKind, Reading, Tristate
 from robot.errors import ScreenReadError
+from robot.ports import ReadRequest
 
 
 class DialerChoice(enum.StrEnum):
@@ -47,6 +48,8 @@ def reading_json(file: str, reading: Reading, ms: float) -> dict[str, Any]:
         "disagreements": [
             {"field": f, "screen": a, "page_source": b} for f, a, b in reading.disagreements
         ],
+        "surface": reading.surface.value if reading.surface else None,
+        "uncertain": list(reading.uncertain),
     }
 
 
@@ -113,7 +116,8 @@ def read_screen(
             try:
                 data = file.read_bytes()
                 start = time.perf_counter()
-                reading = reader.read(data, dialer=kind, languages=languages, page_source=xml)
+                request = ReadRequest(data, dialer=kind, languages=languages, page_source=xml)
+                reading = reader.read(request)
                 ms = (time.perf_counter() - start) * 1000
             except (OSError, ScreenReadError) as exc:
                 failed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .candidates import candidates
 from .model import (
     Check,
     CheckState,
@@ -17,6 +18,7 @@ from .names import names_match
 
 _PASS = CheckState.PASS
 _FAIL = CheckState.FAIL
+_UNCERTAIN = CheckState.UNCERTAIN
 _STOPPED_BY_NETWORK = frozenset({Delivery.BLOCKED, Delivery.DECLINED, Delivery.REJECTED})
 
 
@@ -35,7 +37,7 @@ def judge(delivery: Delivery, reading: Reading | None, expectations: Expectation
     if expectations.no_label:
         checks.append(_check_no_label(reading))
     if reading.logo_matches is not None:  # the number has a brand logo to compare with
-        checks.append(_check_logo(reading.logo_matches))
+        checks.append(_check_logo(reading.logo_matches, "logo_matches" in reading.uncertain))
     return Verdict(tuple(checks))
 
 
@@ -60,6 +62,10 @@ def _check_outcome(delivery: Delivery, wanted: OutcomeExpectation) -> Check:
 
 
 def _check_name(reading: Reading, expected: str) -> Check:
+    seen = candidates(reading, "name")
+    if len(seen) > 1 and len({n is not None and names_match(n, expected) for n in seen}) > 1:
+        shown = " or ".join(repr(n) if n else "no name" for n in seen)
+        return Check("name", _UNCERTAIN, f"expected name {expected!r}, the screen read {shown}")
     if reading.name is None:
         shown = f"the number {reading.number}" if reading.number else "no name"
         return Check("name", _FAIL, f"expected name {expected!r}, the screen showed {shown}")
@@ -69,8 +75,8 @@ def _check_name(reading: Reading, expected: str) -> Check:
 
 
 def _check_verified(reading: Reading, wanted: VerifiedExpectation) -> Check:
-    if reading.verified is Tristate.UNKNOWN:
-        return Check("verified", _FAIL, "the verification badge could not be read")
+    if reading.verified is Tristate.UNKNOWN or "verified" in reading.uncertain:
+        return Check("verified", _UNCERTAIN, "the verification badge could not be read")
     shown = reading.verified is Tristate.YES
     if shown == (wanted is VerifiedExpectation.YES):
         return Check("verified", _PASS, "badge shown" if shown else "no badge, as expected")
@@ -80,13 +86,19 @@ def _check_verified(reading: Reading, wanted: VerifiedExpectation) -> Check:
 
 
 def _check_no_label(reading: Reading) -> Check:
+    labels = candidates(reading, "spam_label")
+    if None in labels and len(labels) > 1:
+        shown = " or ".join(repr(label) for label in labels if label is not None)
+        return Check("no_label", _UNCERTAIN, f"the label slot read both {shown} and nothing")
     if reading.spam_label is None:
         return Check("no_label", _PASS, "no spam label")
     kind = reading.spam_class.value if reading.spam_class else "unclassified"
     return Check("no_label", _FAIL, f"labelled {reading.spam_label!r} ({kind})")
 
 
-def _check_logo(matches: bool) -> Check:
+def _check_logo(matches: bool, uncertain: bool) -> Check:
+    if uncertain:
+        return Check("logo", _UNCERTAIN, "the avatar slot could not be compared with the logo")
     if matches:
         return Check("logo", _PASS, "the brand logo was shown")
     return Check("logo", _FAIL, "the expected brand logo was not shown")

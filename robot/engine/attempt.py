@@ -11,7 +11,6 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from robot.domain.delivery import delivery_of
 from robot.domain.judge import judge
@@ -21,13 +20,13 @@ from robot.domain.model import (
     AttemptStatus,
     AttemptTimes,
     Delivery,
-    Reading,
     Run,
     SipOutcome,
 )
 from robot.domain.scenario import CallOptions, EndBy, PlannedCall
 from robot.engine.environment import Environment
-from robot.errors import PartialCaptureError, RingcheckError, ScreenReadError
+from robot.engine.reading import read_frames
+from robot.errors import PartialCaptureError, RingcheckError
 from robot.ports import Capture, DialRequest, EndHow, Handset, LiveCall, RingObservation
 from robot.store.artifacts import ArtifactKind
 
@@ -183,55 +182,6 @@ def _delivery(obs: _Observed) -> Delivery:
     )
 
 
-def _best_reading(env: Environment, call: PlannedCall, captures: Sequence[Capture]) -> Reading:
-    """Read every frame; prefer the one with most fields, keep a label or the expected logo
-    seen in any frame."""
-    logo = _expected_logo(call)
-    readings = []
-    for capture in captures:
-        readings.append(
-            env.reader.read(
-                capture.png,
-                dialer=call.handset.dialer,
-                languages=_languages(call.handset.locale),
-                page_source=capture.page_source,
-                expected_logo=logo,
-                expected_name=call.expectations.name,
-            )
-        )
-
-    def filled(r: Reading) -> int:
-        return sum(x is not None for x in (r.name, r.number, r.spam_label, r.call_reason))
-
-    best = max(readings, key=filled)
-    if best.spam_label is None:
-        labelled = next((r for r in readings if r.spam_label is not None), None)
-        if labelled is not None:
-            best = dataclasses.replace(
-                best, spam_label=labelled.spam_label, spam_class=labelled.spam_class
-            )
-    if best.logo_matches is False and any(r.logo_matches for r in readings):
-        best = dataclasses.replace(best, logo_matches=True)  # a logo fetched late (RCD)
-    return best
-
-
-def _expected_logo(call: PlannedCall) -> bytes | None:
-    """The number's brand logo file, read once per call (config checked that it exists)."""
-    path = call.number.logo_file
-    if path is None:
-        return None
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ScreenReadError(f"cannot read the expected logo {path}: {exc}") from exc
-
-
-def _languages(locale: str) -> tuple[str, ...]:
-    lang = locale.split("-")[0].lower()
-    extra = {"fr": "fra", "zh": "chi_sim", "de": "deu", "es": "spa"}.get(lang)
-    return ("eng", extra) if extra else ("eng",)
-
-
 def _finish(
     env: Environment,
     attempt: Attempt,
@@ -246,7 +196,7 @@ def _finish(
     error = obs.device_error or (obs.outcome.error if obs.outcome else None)
     if delivery is Delivery.DELIVERED:
         try:
-            reading = _best_reading(env, call, obs.captures)
+            reading = read_frames(env.reader, call, obs.captures, obs.ring)
         except RingcheckError as exc:
             error = f"screen reading failed: {exc}"
     verdict = None if delivery is None else judge(delivery, reading, call.expectations)

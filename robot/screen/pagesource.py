@@ -1,8 +1,9 @@
 """The Android page source (UiAutomator2 XML) as a second reading of the same screen.
 
 When the dialer exposes its caller fields by resource-id (dialers.yaml `resource_ids`), their
-text is exact where OCR may slip; it is merged into the OCR reading field by field and every
-field on which the two disagree is recorded in `Reading.disagreements`, never hidden.
+text is exact where OCR may slip; it is merged into the OCR reading field by field, every
+field on which the two disagree is recorded in `Reading.disagreements`, never hidden, and a
+field on which they contradict each other is marked uncertain.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import xml.etree.ElementTree as ET
 
-from robot.domain.model import DialerKind, Reading
+from rapidfuzz.distance import Levenshtein
+
+from robot.domain.model import DialerKind, LabelSource, Reading
 from robot.domain.names import fold
 from robot.screen.fields import as_number
 from robot.screen.labels import match_label
@@ -69,25 +72,49 @@ def _same(field: str, a: object, b: object) -> bool:
     if a is None or b is None:
         return a is b
     if field == "number":
-        return "".join(c for c in str(a) if c.isdigit()) == "".join(
-            c for c in str(b) if c.isdigit()
-        )
+        return _digits(a) == _digits(b)
     return fold(str(a)) == fold(str(b))
 
 
+def _digits(value: object) -> str:
+    return "".join(c for c in str(value) if c.isdigit())
+
+
+def _slip(field: str, seen: object, exact: object) -> bool:
+    """Whether OCR's value is the page source's with an OCR slip (a letter or digit read
+    wrong), rather than another value: only then do the two readings not contradict."""
+    if seen is None or exact is None:
+        return False
+    if field == "number":
+        a, b = _digits(seen), _digits(exact)
+        return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    if field == "spam_label":
+        return True  # both show a label; its class comes from the page source
+    a, b = fold(str(seen)), fold(str(exact))
+    return Levenshtein.distance(a, b) <= 1 + min(len(a), len(b)) // 8
+
+
 def merge_page_source(ocr: Reading, xml: str, dialer: DialerKind | None) -> Reading:
-    """OCR reading completed by the page source; disagreements recorded field by field."""
+    """OCR reading completed by the page source.
+
+    The page source holds the text the dialer laid out, exact where OCR may slip, so it wins
+    a field it has. Every difference is recorded in `disagreements`; a field on which the two
+    contradict each other (not a letter misread, but another value or nothing at all) is
+    also marked uncertain: a carrier app may draw over the dialer, or the tree may be stale.
+    """
     page = read_page_source(xml, dialer)
     if page is None:
         return ocr
-    disagreements: list[tuple[str, str | None, str | None]] = []
+    disagreements: list[tuple[str, str | None, str | None]] = list(ocr.disagreements)
+    uncertain: list[str] = list(ocr.uncertain)
     values: dict[str, str | None] = {}
     conf = dict(ocr.confidence)
     for field in ("name", "number", "spam_label"):
         seen, exact = getattr(ocr, field), getattr(page, field)
         if not _same(field, seen, exact):
             disagreements.append((field, seen, exact))
-        # the page source is the text the dialer laid out: exact where OCR may slip
+            if not _slip(field, seen, exact) and field not in uncertain:
+                uncertain.append(field)
         values[field] = exact if exact is not None else seen
         if exact is not None:
             conf[field] = 1.0
@@ -97,8 +124,10 @@ def merge_page_source(ocr: Reading, xml: str, dialer: DialerKind | None) -> Read
         number=values["number"],
         spam_label=values["spam_label"],
         spam_class=page.spam_class if page.spam_label is not None else ocr.spam_class,
+        label_source=LabelSource.DIALER if page.spam_label is not None else ocr.label_source,
         confidence=tuple(conf.items()),
         engine=f"{ocr.engine}+page-source",
         disagreements=tuple(disagreements),
+        uncertain=tuple(uncertain),
         page_source=page,
     )

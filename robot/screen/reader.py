@@ -4,22 +4,22 @@ Steps: normalise the image, take the dialer's caller-info band, find and paint o
 find text lines, drop paragraph blocks (app logs and chat text repeat names and numbers but are
 never the caller info), OCR each line in-process with a confidence retry ladder over the
 languages, give lines their roles, re-read the name with the Latin script model (accents), and
-merge with the page source when the handset gave one. Given what the number should show, it
-also compares the avatar slot with the expected logo and has the escalation engine re-read a
-name that contradicts the expected one.
+merge with the page source when the handset gave one. Reading is blind: nothing the scenario
+expects steers it; given the number's logo, the avatar slot is compared with it and the result
+reported apart (`logo_matches`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from robot.domain.model import DialerKind, Reading, Tristate
-from robot.domain.names import fold, names_match, split_bracket_prefix
+from robot.domain.names import fold, split_bracket_prefix
+from robot.ports import ReadRequest
 from robot.screen import langs
 from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
 from robot.screen.image import Screen, load_screen
@@ -78,24 +78,14 @@ class TesseractReader:
             if close is not None:
                 close()
 
-    def read(
-        self,
-        image: bytes,
-        *,
-        dialer: DialerKind | None = None,
-        languages: Sequence[str] = ("eng",),
-        page_source: str | None = None,
-        expected_logo: bytes | None = None,
-        expected_name: str | None = None,
-    ) -> Reading:
-        """`expected_logo` (PNG/JPEG bytes) sets `Reading.logo_matches`; `expected_name` has
-        the escalation engine, if any, re-read a name that does not match it."""
-        screen = load_screen(image)
-        logo = load_logo(expected_logo) if expected_logo is not None else None
-        ladder = langs.ladder(languages, self._installed)
-        reading = self._read_screen(screen, dialer, ladder, logo, expected_name)
-        if page_source:
-            reading = merge_page_source(reading, page_source, dialer)
+    def read(self, request: ReadRequest) -> Reading:
+        """Read one screenshot; a field two readings disagree on is marked uncertain."""
+        screen = load_screen(request.image)
+        logo = load_logo(request.expected_logo) if request.expected_logo is not None else None
+        ladder = langs.ladder(request.languages, self._installed)
+        reading = self._read_screen(screen, request.dialer, ladder, logo)
+        if request.page_source:
+            reading = merge_page_source(reading, request.page_source, request.dialer)
         return reading
 
     def _read_screen(
@@ -104,7 +94,6 @@ class TesseractReader:
         dialer: DialerKind | None,
         ladder: list[str],
         expected_logo: np.ndarray | None,
-        expected_name: str | None,
     ) -> Reading:
         prof = profile(dialer)
         y0, y1 = band_rows(screen, prof)
@@ -133,12 +122,18 @@ class TesseractReader:
         ):
             self._reread_label(screen, fields)
         engine = self._ocr.name
+        second: list[tuple[str, str | None, str | None]] = []
         if self._escalation is not None:
-            low = self._escalate(screen, fields, expected_name)
-            if low or self._escalate_contradiction(screen, fields, expected_name):
-                engine = f"{self._ocr.name}+{self._escalation.name}"
+            second = self._escalate(screen, fields)
+            engine = f"{self._ocr.name}+{self._escalation.name}"
         logo, logo_conf = is_logo(screen.rgb, slot)
         reading = _reading(fields, lines, badges, logo, logo_conf, engine)
+        if second:
+            reading = dataclasses.replace(
+                reading,
+                disagreements=tuple(second),
+                uncertain=tuple(dict.fromkeys(f for f, _, _ in second)),
+            )
         if expected_logo is None:
             return reading
         matches, match_conf = logo_matches(screen.rgb, slot, expected_logo)
@@ -179,50 +174,38 @@ class TesseractReader:
                 break
         return Line(box=box, text=best.text, confidence=best.confidence)
 
-    def _escalate(self, screen: Screen, fields: Fields, expected_name: str | None) -> bool:
-        """Re-read the name and number lines Tesseract was unsure of with the escalation
-        engine; its reading replaces Tesseract's only when it is surer (or, for the name,
-        matches the expected name) and still a name (or a number)."""
+    def _escalate(self, screen: Screen, fields: Fields) -> list[tuple[str, str | None, str | None]]:
+        """Re-read the name and number lines Tesseract was unsure of with the second engine.
+
+        Where the two engines agree, the reading is surer; where they disagree, the surer
+        reading is kept and both are returned as a disagreement (the field is uncertain).
+        """
         assert self._escalation is not None
-        used = False
+        disagreements: list[tuple[str, str | None, str | None]] = []
         name = fields.name
         if name is not None and name.confidence < _ESCALATE_BELOW:
             got = self._escalation.read_line(line_crop(screen.rgb, name.box), "")
             candidate = Line(name.box, got.text, got.confidence)
-            expected = expected_name is not None and names_match(got.text, expected_name)
-            if (got.confidence > name.confidence or expected) and plausible_name(candidate):
-                fields.name, fields.name_text, used = candidate, clean_name(got.text), True
+            _, rest = split_bracket_prefix(got.text)  # "[SPAM?] ACME BANK": the label is apart
+            other = clean_name(rest) if plausible_name(candidate) else None
+            mine = fields.name_text
+            if other is not None and fold(other) != fold(mine or ""):
+                if got.confidence > name.confidence:
+                    fields.name, fields.name_text = candidate, other
+                    mine, other = other, mine
+                disagreements.append(("name", mine, other))
         number = fields.number
         if number is not None and number.confidence < _ESCALATE_BELOW:
             got = self._escalation.read_line(line_crop(screen.rgb, number.box), "")
             shown = as_number(got.text)
-            if shown is not None and got.confidence > number.confidence:
-                fields.number = Line(number.box, got.text, got.confidence)
-                fields.number_text, used = shown, True
-        return used
-
-    def _escalate_contradiction(
-        self, screen: Screen, fields: Fields, expected_name: str | None
-    ) -> bool:
-        """A name that contradicts the expected one is read again by the escalation engine
-        (unless `_escalate` just did); the re-read wins when it matches the expected name or
-        is surer. A wrong verdict on a misread name costs more than the ~30 ms re-read."""
-        assert self._escalation is not None
-        name = fields.name
-        if expected_name is None or name is None or name.confidence < _ESCALATE_BELOW:
-            return False
-        if names_match(fields.name_text or name.text, expected_name):
-            return False
-        got = self._escalation.read_line(line_crop(screen.rgb, name.box), "")
-        candidate = Line(name.box, got.text, got.confidence)
-        if not got.text or not plausible_name(candidate):
-            return False
-        _, rest = split_bracket_prefix(got.text)  # "[SPAM?] ACME BANK": the label is read apart
-        text = clean_name(rest)
-        if names_match(text, expected_name) or got.confidence > name.confidence:
-            fields.name, fields.name_text = candidate, text
-            return True
-        return False
+            mine_number = fields.number_text
+            if shown is not None and _digits(shown) != _digits(mine_number):
+                if got.confidence > number.confidence:
+                    fields.number = Line(number.box, got.text, got.confidence)
+                    fields.number_text = shown
+                    mine_number, shown = shown, mine_number
+                disagreements.append(("number", mine_number, shown))
+        return disagreements
 
     def _reread_name(self, screen: Screen, fields: Fields) -> None:
         """Tesseract's Latin script model keeps accents the English model drops.
@@ -271,6 +254,10 @@ class TesseractReader:
         if hit is not None and hit.score * got.confidence > fields.label_confidence:
             fields.label, fields.label_class = hit.text, hit.label_class
             fields.label_confidence = hit.score * got.confidence
+
+
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
 
 
 def _drop_paragraphs(boxes: list[Box]) -> list[Box]:

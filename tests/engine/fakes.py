@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from robot.domain.model import DialerKind, Reading, Reason, SipEvent, SipOutcome
+from robot.domain.model import Reading, Reason, SipEvent, SipOutcome
 from robot.errors import DeviceError, PartialCaptureError
-from robot.ports import Capture, DialRequest, EndHow, RingObservation
+from robot.ports import Capture, DialRequest, EndHow, ReadRequest, RingObservation
 
 
 @dataclass
@@ -112,6 +112,7 @@ class FakeNetwork:
 class FakeHandset:
     msisdn: str
     vanish: bool = False
+    heads_up: bool = False  # the call shows as a heads-up card over an app in use
     frames_before_loss: int | None = None  # the session is lost after this many frames
     ringing: FakeCall | None = None
     prepared: int = 0
@@ -134,7 +135,7 @@ class FakeHandset:
         if self.vanish:
             raise DeviceError("Appium session lost: handset vanished")
         if self._rang.wait(max(0.0, deadline - time.monotonic())):
-            return RingObservation(at=datetime.now(UTC), how="fake")
+            return RingObservation(at=datetime.now(UTC), how="fake", heads_up=self.heads_up)
         return None
 
     def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]:
@@ -158,22 +159,12 @@ class FakeHandset:
 
 
 class FakeReader:
-    """Returns the reading registered for a screen's bytes; remembers what it was told to
-    expect (logo bytes, name) for each read."""
+    """Returns the reading registered for a screen's bytes; remembers every request."""
 
     def __init__(self, readings: dict[bytes, Reading]) -> None:
         self.readings = readings
-        self.expected: list[tuple[bytes | None, str | None]] = []
+        self.requests: list[ReadRequest] = []
 
-    def read(
-        self,
-        image: bytes,
-        *,
-        dialer: DialerKind | None = None,
-        languages: Sequence[str] = ("eng",),
-        page_source: str | None = None,
-        expected_logo: bytes | None = None,
-        expected_name: str | None = None,
-    ) -> Reading:
-        self.expected.append((expected_logo, expected_name))
-        return self.readings.get(image, Reading(engine="fake"))
+    def read(self, request: ReadRequest) -> Reading:
+        self.requests.append(request)
+        return self.readings.get(request.image, Reading(engine="fake"))

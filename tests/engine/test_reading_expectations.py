@@ -1,4 +1,5 @@
-"""The engine tells the screen reader what the number should show: its logo and its name."""
+"""What the engine tells the screen reader: how the screen was taken and the logo to compare,
+never the name the scenario expects (reading is blind)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from robot.clock import SystemClock
-from robot.domain.model import DialerKind, Handset, Number, Platform, Reading, Tristate
+from robot.domain.model import (
+    DialerKind,
+    Handset,
+    Number,
+    Platform,
+    Reading,
+    Surface,
+    Tristate,
+)
 from robot.domain.scenario import CallOptions, Scenario, plan
 from robot.engine.environment import Environment
 from robot.engine.run import execute_run
@@ -34,10 +43,12 @@ def store(tmp_path: Path) -> Iterator[SqlResultStore]:
     store.close()
 
 
-def run_one(number: Number, reader: FakeReader, store: SqlResultStore) -> Reading | None:
+def run_one(
+    number: Number, reader: FakeReader, store: SqlResultStore, *, heads_up: bool = False
+) -> Reading | None:
     network = FakeNetwork()
     network.behaviours = {number.e164: Behaviour("ring", b"frame")}
-    handset = FakeHandset(PIXEL.msisdn)
+    handset = FakeHandset(PIXEL.msisdn, heads_up=heads_up)
     network.handsets = {handset.msisdn: handset}
     assert store.artifacts is not None
     env = Environment(
@@ -57,7 +68,7 @@ def run_one(number: Number, reader: FakeReader, store: SqlResultStore) -> Readin
     return attempt.reading
 
 
-def test_logo_file_and_expected_name_reach_the_reader(
+def test_logo_file_reaches_the_reader_and_the_expected_name_does_not(
     tmp_path: Path, store: SqlResultStore
 ) -> None:
     logo = tmp_path / "northwind.png"
@@ -66,8 +77,12 @@ def test_logo_file_and_expected_name_reach_the_reader(
     shown = Reading(name="NORTHWIND BANK", verified=Tristate.YES, logo=True, logo_matches=True)
     reader = FakeReader({b"frame": shown})
     reading = run_one(number, reader, store)
-    assert reader.expected, "the screen was never read"
-    assert set(reader.expected) == {(logo.read_bytes(), "Northwind Bank")}
+    assert reader.requests, "the screen was never read"
+    assert {r.expected_logo for r in reader.requests} == {logo.read_bytes()}
+    assert all("Northwind" not in repr(r) for r in reader.requests)
+    assert {(r.dialer, r.languages, r.surface_hint) for r in reader.requests} == {
+        (DialerKind.GOOGLE, ("en-US",), Surface.FULL_SCREEN)
+    }
     assert reading is not None and reading.logo_matches is True
     [stored] = store.attempts()
     assert stored.reading is not None and stored.reading.logo_matches is True
@@ -77,7 +92,7 @@ def test_without_a_logo_file_no_logo_is_expected(store: SqlResultStore) -> None:
     number = Number("+12025550101", "Northwind Bank")
     reader = FakeReader({b"frame": Reading(name="NORTHWIND BANK")})
     reading = run_one(number, reader, store)
-    assert {logo for logo, _ in reader.expected} == {None}
+    assert {r.expected_logo for r in reader.requests} == {None}
     assert reading is not None and reading.logo_matches is None
 
 
@@ -90,4 +105,11 @@ def test_a_vanished_logo_file_is_a_screen_reading_error(
     run_one(number, reader, store)
     [stored] = store.attempts()
     assert stored.error is not None and "expected logo" in stored.error
-    assert reader.expected == []
+    assert reader.requests == []
+
+
+def test_a_heads_up_ring_reaches_the_reader_as_a_hint(store: SqlResultStore) -> None:
+    number = Number("+12025550101", "Northwind Bank")
+    reader = FakeReader({b"frame": Reading(name="NORTHWIND BANK")})
+    run_one(number, reader, store, heads_up=True)
+    assert {r.surface_hint for r in reader.requests} == {Surface.HEADS_UP}

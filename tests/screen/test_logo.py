@@ -16,6 +16,7 @@ from devices.sim.render import render_call
 from devices.sim.screen import RESOLUTIONS, CallScreen, Look, Style
 from robot.domain.model import DialerKind
 from robot.errors import ScreenReadError
+from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 
 ANDROID = [
@@ -56,8 +57,8 @@ def test_shown_logo_matches_its_brand_and_not_another(
 ) -> None:
     for jpeg in (False, True):
         image = screen(style, phone, "acme", jpeg=jpeg)
-        same = reader.read(image, dialer=dialer, expected_logo=logo_file("acme"))
-        other = reader.read(image, dialer=dialer, expected_logo=logo_file("globex"))
+        same = reader.read(ReadRequest(image, dialer=dialer, expected_logo=logo_file("acme")))
+        other = reader.read(ReadRequest(image, dialer=dialer, expected_logo=logo_file("globex")))
         assert same.logo_matches is True, (style, jpeg)
         assert other.logo_matches is False, (style, jpeg)
         assert dict(same.confidence)["logo_matches"] >= 0.6
@@ -67,25 +68,31 @@ def test_shown_logo_matches_its_brand_and_not_another(
 def test_other_brands_and_file_formats(reader: TesseractReader) -> None:
     image = screen(Style.GOOGLE_DARK, "pixel", "initech")
     for brand in ("acme", "globex", "umbrella", "hooli"):
-        reading = reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=logo_file(brand))
+        reading = reader.read(
+            ReadRequest(image, dialer=DialerKind.GOOGLE, expected_logo=logo_file(brand))
+        )
         assert reading.logo_matches is False, brand
     jpeg = logo_file("initech", "JPEG", size=256)
-    reading = reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=jpeg)
+    reading = reader.read(ReadRequest(image, dialer=DialerKind.GOOGLE, expected_logo=jpeg))
     assert reading.logo_matches is True
 
 
 def test_letter_avatar_or_no_avatar_is_not_the_logo(reader: TesseractReader) -> None:
     letter = screen(Style.GOOGLE_DARK, "pixel", None)
-    reading = reader.read(letter, dialer=DialerKind.GOOGLE, expected_logo=logo_file("acme"))
+    reading = reader.read(
+        ReadRequest(letter, dialer=DialerKind.GOOGLE, expected_logo=logo_file("acme"))
+    )
     assert reading.logo_matches is False
     bare = screen(Style.SAMSUNG, "galaxy", None)  # One UI draws no slot without a logo
-    reading = reader.read(bare, dialer=DialerKind.SAMSUNG, expected_logo=logo_file("acme"))
+    reading = reader.read(
+        ReadRequest(bare, dialer=DialerKind.SAMSUNG, expected_logo=logo_file("acme"))
+    )
     assert reading.logo_matches is False
 
 
 def test_no_expected_logo_means_not_checked(reader: TesseractReader) -> None:
     image = screen(Style.GOOGLE_DARK, "pixel", "acme")
-    reading = reader.read(image, dialer=DialerKind.GOOGLE)
+    reading = reader.read(ReadRequest(image, dialer=DialerKind.GOOGLE))
     assert reading.logo_matches is None
     assert reading.logo is True
     assert "logo_matches" not in dict(reading.confidence)
@@ -94,4 +101,4 @@ def test_no_expected_logo_means_not_checked(reader: TesseractReader) -> None:
 def test_unreadable_logo_file_is_our_error(reader: TesseractReader) -> None:
     image = screen(Style.GOOGLE_DARK, "pixel", "acme")
     with pytest.raises(ScreenReadError, match="expected logo"):
-        reader.read(image, dialer=DialerKind.GOOGLE, expected_logo=b"not a picture")
+        reader.read(ReadRequest(image, dialer=DialerKind.GOOGLE, expected_logo=b"not a picture"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from robot.domain.model import DialerKind, LabelClass
+from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from robot.screen.pagesource import read_page_source
 from tests.screen.synth import render
@@ -46,7 +47,7 @@ def test_agreeing_page_source_raises_confidence_and_records_nothing(
     truth = sample.truth
     shown_number = "+33 1 42 68 53 00" if truth.number == "33142685300" else truth.number
     xml = page(truth.name, shown_number, truth.spam_label)
-    reading = reader.read(sample.image, dialer=DialerKind.GOOGLE, page_source=xml)
+    reading = reader.read(ReadRequest(sample.image, dialer=DialerKind.GOOGLE, page_source=xml))
     assert reading.disagreements == ()
     assert reading.page_source is not None and "page-source" in reading.engine
     assert dict(reading.confidence)["name"] == 1.0
@@ -54,11 +55,11 @@ def test_agreeing_page_source_raises_confidence_and_records_nothing(
 
 def test_disagreement_is_recorded_with_both_values(reader: TesseractReader) -> None:
     sample = render(11, "google-light")
-    plain = reader.read(sample.image, dialer=DialerKind.GOOGLE)
+    plain = reader.read(ReadRequest(sample.image, dialer=DialerKind.GOOGLE))
     xml = page("Someone Else", plain.number)
-    merged = reader.read(sample.image, dialer=DialerKind.GOOGLE, page_source=xml)
+    merged = reader.read(ReadRequest(sample.image, dialer=DialerKind.GOOGLE, page_source=xml))
     assert ("name", plain.name, "Someone Else") in merged.disagreements
-    assert merged.name == "Someone Else"
+    assert merged.name == "Someone Else" and "name" in merged.uncertain
     assert merged.verified == plain.verified and merged.logo == plain.logo
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from robot.domain.model import Reading, Tristate
+from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from tests.support.peers import need
 
@@ -44,7 +45,8 @@ def readings(reader: TesseractReader) -> list[tuple[dict[str, Any], Reading]]:
     need("shared/realworld-screens", (SHARED / "labels.json").is_file(), str(SHARED))
     entries = json.loads((SHARED / "labels.json").read_text(encoding="utf-8"))
     return [
-        (e, reader.read((SHARED / e["file"]).read_bytes(), languages=("auto",))) for e in entries
+        (e, reader.read(ReadRequest((SHARED / e["file"]).read_bytes(), languages=("auto",))))
+        for e in entries
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from tests.screen.synth import FIELDS, STYLES, Sample, expected, generate, observed
 
@@ -14,7 +15,7 @@ COUNT = 42
 def results(reader: TesseractReader) -> list[tuple[Sample, dict[str, object]]]:
     samples = generate(COUNT)
     return [
-        (s, observed(reader.read(s.image, dialer=s.truth.dialer, languages=("eng",))))
+        (s, observed(reader.read(ReadRequest(s.image, dialer=s.truth.dialer, languages=("eng",)))))
         for s in samples
     ]
 
