@@ -116,7 +116,7 @@ class AndroidStrategy:
     def report(self, driver: WebDriver, watch_numbers: tuple[str, ...]) -> StateReport:
         registry = shell(driver, "dumpsys", "telephony.registry")
         reg = _VOICE_REG.search(registry)
-        info: dict[str, Any] = driver.execute_script("mobile: getDeviceInfo") or {}
+        info: dict[str, Any] = driver.execute_script("mobile: deviceInfo") or {}
         battery: dict[str, Any] = driver.execute_script("mobile: batteryInfo") or {}
         airplane = shell(driver, "settings", "get", "global", "airplane_mode_on").strip()
         sim = _SIM_NUMBER.search(best_effort(_sim_number, driver))

@@ -11,6 +11,15 @@
 const {BasePlugin} = require('appium/plugin');
 const {errors} = require('appium/driver');
 const fs = require('node:fs');
+const {loadContract} = require('./contract');
+
+// The real drivers' execute methods (UiAutomator2 for android phones, XCUITest for ios), so a
+// command a real driver lacks fails here as it would on a phone.
+let contract = null;
+async function driverContract() {
+  contract = contract || loadContract();
+  return await contract;
+}
 
 const phones = new Map();
 const DEFAULT_SETTINGS = {airplane_mode_on: '0', zen_mode: '0'};
@@ -18,7 +27,7 @@ const DEFAULT_SETTINGS = {airplane_mode_on: '0', zen_mode: '0'};
 function phone(udid) {
   if (!phones.has(udid)) {
     phones.set(udid, {
-      version: 0, callState: 0, xml: null, png: null, package: 'com.google.android.apps.nexuslauncher',
+      version: 0, platform: 'android', callState: 0, xml: null, png: null, package: 'com.google.android.apps.nexuslauncher',
       activity: '.NexusLauncherActivity', bundleId: 'com.apple.springboard', incomingNumber: '',
       inService: true, carrier: 'T-Mobile', msisdn: '', battery: 0.8, locked: false,
       declineId: null, idle: null, contacts: [], settings: {}, packages: {}, headsUp: false,
@@ -82,7 +91,6 @@ const MOBILE = {
   'mobile: activeAppInfo': (p) => ({bundleId: p.bundleId, name: '', pid: 1}),
   'mobile: batteryInfo': (p) => ({level: p.battery, state: 2}),
   'mobile: isLocked': (p) => p.locked,
-  'mobile: getDeviceInfo': (p) => ({carrierName: p.inService ? p.carrier : '', model: 'Fake'}),
   'mobile: deviceInfo': (p) => ({carrierName: p.inService ? p.carrier : '', model: 'Fake'}),
   'mobile: unlock': (p) => { p.locked = false; return null; },
   'mobile: pressButton': (p, a) => { p.log.push(`pressButton ${a.name}`); return null; },
@@ -109,9 +117,9 @@ class RingcheckPlugin extends BasePlugin {
     const p = phone(udidOf(driver));
     if (driver.__ringcheckLost) throw new errors.NoSuchDriverError('ringcheck fault: session lost');
     await sync(driver, p);
-    if (cmdName === 'execute' && MOBILE[args[0]]) {
+    if (cmdName === 'execute' && String(args[0]).trim().startsWith('mobile:')) {
       const params = (Array.isArray(args[1]) ? args[1][0] : args[1]) || {};
-      return MOBILE[args[0]](p, params);
+      return await this.mobile(p, String(args[0]).trim(), params);
     }
     if (cmdName === 'getScreenshot') return await this.screenshot(driver, p);
     if (cmdName === 'click') {
@@ -125,6 +133,33 @@ class RingcheckPlugin extends BasePlugin {
       if (id && id === p.declineId) { hangUp(p, `click ${id}`); return null; }
     }
     return await next();
+  }
+
+  /** A `mobile:` command, checked against the real driver of the phone's platform first. */
+  async mobile(p, script, params) {
+    const driver = (await driverContract()).drivers[p.platform];
+    if (!driver) throw new errors.InvalidArgumentError(`ringcheck plugin: unknown platform ${p.platform}`);
+    const spec = driver.execute_methods[script];
+    if (!spec) {
+      throw new errors.UnsupportedOperationError(
+        `Unsupported execute method '${script}'. It is not in ${driver.driver} ${driver.version}.`);
+    }
+    const given = Object.keys(params);
+    if (spec.required.length && !spec.required.some((set) => set.every((k) => given.includes(k)))) {
+      throw new errors.InvalidArgumentError(
+        `'${script}' needs ${spec.required.map((s) => s.join('/')).join(' or ')}`);
+    }
+    const known = new Set([...spec.optional, ...spec.required.flat(), 'sessionId', 'id']);
+    const unknown = given.filter((k) => !known.has(k));
+    if (unknown.length) {
+      throw new errors.InvalidArgumentError(`'${script}' takes no parameter ${unknown.join(', ')}`);
+    }
+    const handler = MOBILE[script];
+    if (!handler) {
+      throw new errors.UnsupportedOperationError(
+        `'${script}' is a ${driver.driver} method the ringcheck plugin does not simulate`);
+    }
+    return handler(p, params);
   }
 
   /**

@@ -1,5 +1,9 @@
 """The `mobile:` commands a simulated handset answers, with the text real phones print.
 
+Only methods the handset's real driver has (UiAutomator2 on Android, XCUITest on iOS, as
+`devices.contract` reads them from the npm packages) with the parameters it takes; anything
+else is refused the way Appium refuses it.
+
 `dumpsys telephony.registry` is shaped like Android 13's (one block per SIM, `mCallState`,
 `mServiceState={mVoiceRegState=0(IN_SERVICE) ...}`), `content query` like the `content` tool's
 `Row: 0 key=value` lines, so the robot's parsers meet what they will meet on a phone.
@@ -7,9 +11,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from devices.contract import InvalidParams, UnsupportedMethod, contract_for
 from devices.sim.handset import SimHandset
+from robot.domain.model import Platform
 
 KEYCODE_HOME = 3
 KEYCODE_ENDCALL = 6
@@ -91,44 +98,85 @@ def device_info(handset: SimHandset) -> dict[str, Any]:
     }
 
 
+def _shell(handset: SimHandset, params: dict[str, Any]) -> Any:
+    command = params.get("command")
+    if not isinstance(command, str) or not command:
+        raise BadArgument("mobile: shell needs a `command` string")
+    raw_args = params.get("args") or []
+    listed = [str(a) for a in raw_args] if isinstance(raw_args, list) else [str(raw_args)]
+    return shell(handset, command, listed)
+
+
+def _press_key(handset: SimHandset, params: dict[str, Any]) -> Any:
+    keycode = params.get("keycode")
+    if not isinstance(keycode, int):
+        raise BadArgument("mobile: pressKey needs an integer `keycode`")
+    ignored = keycode == KEYCODE_ENDCALL and handset.state.faults.get("ignoreEndCallKey")
+    handset.note(f"pressKey {keycode}{' ignored' if ignored else ''}")
+    if keycode == KEYCODE_ENDCALL and not ignored:
+        handset.decline()
+    return None
+
+
+def _active_app(handset: SimHandset, params: dict[str, Any]) -> Any:
+    bundle = handset.foreground()[0]
+    return {"bundleId": bundle, "name": bundle.rsplit(".", 1)[-1], "pid": 4242,
+            "processArguments": {}}
+
+
+def _press_button(handset: SimHandset, params: dict[str, Any]) -> Any:
+    handset.note(f"pressButton {params.get('name')}")
+    return None
+
+
+def _locker(locked: bool) -> Handler:
+    def change(handset: SimHandset, params: dict[str, Any]) -> Any:
+        handset.set_state(locked=locked)
+        return None
+
+    return change
+
+
+Handler = Callable[[SimHandset, dict[str, Any]], Any]
+_COMMON: dict[str, Handler] = {
+    "mobile: isLocked": lambda handset, params: handset.state.locked,
+    "mobile: lock": _locker(True),
+    "mobile: unlock": _locker(False),
+    "mobile: deviceInfo": lambda handset, params: device_info(handset),
+    "mobile: batteryInfo": lambda handset, params: {"level": handset.state.battery, "state": 2},
+}
+SIMULATED: dict[Platform, dict[str, Handler]] = {
+    Platform.ANDROID: {
+        **_COMMON,
+        "mobile: shell": _shell,
+        "mobile: getCurrentPackage": lambda handset, params: handset.foreground()[0],
+        "mobile: getCurrentActivity": lambda handset, params: handset.foreground()[1],
+        "mobile: pressKey": _press_key,
+    },
+    Platform.IOS: {
+        **_COMMON,
+        "mobile: activeAppInfo": _active_app,
+        "mobile: pressButton": _press_button,
+    },
+}
+
+
 def execute(handset: SimHandset, script: str, args: list[Any]) -> Any:
-    """Answer one `execute/sync` call; raises UnknownCommand / BadArgument."""
-    params: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
-    name = script.strip()
-    if name == "mobile: shell":
-        command = params.get("command")
-        if not isinstance(command, str) or not command:
-            raise BadArgument("mobile: shell needs a `command` string")
-        raw_args = params.get("args") or []
-        listed = [str(a) for a in raw_args] if isinstance(raw_args, list) else [str(raw_args)]
-        return shell(handset, command, listed)
-    if name == "mobile: getCurrentPackage":
-        return handset.foreground()[0]
-    if name == "mobile: getCurrentActivity":
-        return handset.foreground()[1]
-    if name == "mobile: pressKey":
-        keycode = params.get("keycode")
-        if not isinstance(keycode, int):
-            raise BadArgument("mobile: pressKey needs an integer `keycode`")
-        ignored = keycode == KEYCODE_ENDCALL and handset.state.faults.get("ignoreEndCallKey")
-        handset.note(f"pressKey {keycode}{' ignored' if ignored else ''}")
-        if keycode == KEYCODE_ENDCALL and not ignored:
-            handset.decline()
-        return None
-    if name == "mobile: activeAppInfo":
-        bundle = handset.foreground()[0]
-        return {"bundleId": bundle, "name": bundle.rsplit(".", 1)[-1], "pid": 4242,
-                "processArguments": {}}
-    if name == "mobile: pressButton":
-        handset.note(f"pressButton {params.get('name')}")
-        return None
-    if name in ("mobile: unlock", "mobile: lock"):
-        handset.set_state(locked=name == "mobile: lock")
-        return None
-    if name == "mobile: isLocked":
-        return handset.state.locked
-    if name == "mobile: getDeviceInfo" or name == "mobile: deviceInfo":
-        return device_info(handset)
-    if name == "mobile: batteryInfo":
-        return {"level": handset.state.battery, "state": 2}
-    raise UnknownCommand(f"`{name}` is not implemented by the virtual farm's handsets")
+    """Answer one `execute/sync` call as the handset's real driver would, or refuse it:
+    `UnknownCommand` for a method its driver lacks (or one the farm does not simulate),
+    `BadArgument` for missing or unknown parameters (see `devices.contract`)."""
+    if len(args) > 1 or (args and not isinstance(args[0], dict)):
+        raise BadArgument("execute methods take zero or one JSON object of parameters")
+    params: dict[str, Any] = args[0] if args else {}
+    platform = handset.spec.platform
+    try:
+        method = contract_for(platform).check(script, params)
+    except UnsupportedMethod as exc:
+        raise UnknownCommand(str(exc)) from None
+    except InvalidParams as exc:
+        raise BadArgument(str(exc)) from None
+    handler = SIMULATED[platform].get(method.name)
+    if handler is None:
+        raise UnknownCommand(f"'{method.name}' is a real {platform.value} driver method the "
+                             "virtual farm does not simulate")
+    return handler(handset, params)

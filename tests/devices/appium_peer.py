@@ -49,23 +49,33 @@ class AppiumServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_appium(log_dir: Path) -> AppiumServer:
+def start_appium(
+    log_dir: Path,
+    *,
+    driver: str = "fake",
+    plugin: str | None = "ringcheck",
+    env: dict[str, str] | None = None,
+    log_level: str = "warn",
+) -> AppiumServer:
+    """The server with one driver (the fake one, or a real one such as `uiautomator2`)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = log_dir / "appium.log"
-    env = dict(os.environ, APPIUM_HOME=str(REPO))
+    log_path = log_dir / f"appium-{driver}.log"
+    environment = dict(os.environ, APPIUM_HOME=str(REPO), **(env or {}))
     command = [
         str(APPIUM_BIN),
         "--address", "127.0.0.1",
         "--port", str(port),
-        "--use-drivers", "fake",
-        "--use-plugins", "ringcheck",
+        "--use-drivers", driver,
+        *(["--use-plugins", plugin] if plugin else []),
         "--allow-insecure", "uiautomator2:adb_shell",
-        "--log-level", "warn",
+        "--log-level", log_level,
         "--log-no-colors",
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=environment
+        )
     server = AppiumServer(url=url, process=process, log_path=log_path)
 
     def ready() -> bool:

@@ -70,7 +70,7 @@ class AppiumFakeBackend:
             ),
         )  # fmt: skip
         idle = self._idle_state(spec)
-        self.server.set_phone(handset_id, callState=0, idle=idle, **idle)
+        self.server.set_phone(handset_id, platform=platform.value, callState=0, idle=idle, **idle)
         return spec
 
     def handset(self, spec: HandsetSpec, **options: Any) -> AppiumHandset:

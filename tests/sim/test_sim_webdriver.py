@@ -89,7 +89,7 @@ def test_appium_client_session_screenshot_source_and_mobile_commands(rig: Rig) -
         assert "Spam Risk" in driver.page_source
         label = driver.find_element(AppiumBy.XPATH, "//*[@text='Spam Risk']")
         assert str(label.get_attribute("resource-id")).endswith("contactgrid_top_row")
-        info = driver.execute_script("mobile: getDeviceInfo")
+        info = driver.execute_script("mobile: deviceInfo")
         assert info["carrierName"] == "sim-tmobile"
         assert driver.execute_script("mobile: batteryInfo")["level"] == pytest.approx(0.87)
 
@@ -129,6 +129,9 @@ def test_ios_source_hides_the_caller_and_activeappinfo_shows_incallservice(rig: 
         app = http.post(f"/session/{sid}/execute/sync",
                         json={"script": "mobile: activeAppInfo", "args": []}).json()["value"]
         assert app["bundleId"] == "com.apple.InCallService"
+        android_only = http.post(f"/session/{sid}/execute/sync",  # XCUITest has no shell
+                                 json={"script": "mobile: shell", "args": [{"command": "ls"}]})
+        assert android_only.json()["value"]["error"] == "unsupported operation"
         source = http.get(f"/session/{sid}/source").json()["value"]
         assert 'name="Decline"' in source and "NORTHWIND" not in source
         shot = http.get(f"/session/{sid}/screenshot").json()["value"]
@@ -168,6 +171,13 @@ def test_w3c_errors_inside_a_session(rig: Rig) -> None:
         shell = http.post(f"/session/{sid}/execute/sync",
                           json={"script": "mobile: shell", "args": [{}]})
         assert shell.status_code == 400
+        renamed = http.post(f"/session/{sid}/execute/sync",  # not a UiAutomator2 method
+                            json={"script": "mobile: getDeviceInfo", "args": []})
+        assert renamed.json()["value"]["error"] == "unsupported operation"
+        assert "did you mean 'mobile: deviceInfo'" in renamed.json()["value"]["message"]
+        extra = http.post(f"/session/{sid}/execute/sync",
+                          json={"script": "mobile: pressKey", "args": [{"keyCode": 6}]})
+        assert extra.json()["value"]["error"] == "invalid argument"
         http.delete(f"/session/{sid}")
         gone = http.get(f"/session/{sid}/screenshot")
         assert gone.json()["value"]["error"] == "invalid session id"
