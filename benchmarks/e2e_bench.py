@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from robot.config.project import load_project
 from robot.demo import DemoPaths, FarmProcess
 from robot.domain.model import Delivery
-from robot.domain.scenario import CallOptions, NumberSelector, Scenario, plan
-from robot.wiring import FarmEndpoints, open_project_store, run_planned
+from robot.domain.scenario import CallOptions, NumberSelector, Scenario
+from robot.wiring import FarmEndpoints, open_project_store, prepare, run_planned
 
 CARRIERS = ("sim-a", "sim-b", "sim-c")
 NUMBERS = [f"+1202555{n:04d}" for n in range(101, 111)]
@@ -73,12 +73,12 @@ def measure(handsets: int, calls_per_handset: int) -> dict[str, float]:
             numbers=NumberSelector(numbers=tuple(NUMBERS[:calls_per_handset])),
             call=CallOptions(capture_after_s=0.0, ring_timeout_s=15.0, frames=1),
         )
-        calls = plan(scenario, project.numbers, project.handsets)
         paths = DemoPaths(root)
         with FarmProcess(paths):
             farm = FarmEndpoints.read(paths.ready_file)
+            prepared = prepare(project, scenario, farm=farm)
             started = time.monotonic()
-            summary = run_planned(project, scenario, calls, farm=farm, trigger="bench")
+            summary = run_planned(project, prepared, farm=farm, trigger="bench")
             elapsed = time.monotonic() - started
         store = open_project_store(project)
         attempts = store.attempts(run_id=summary.run.id)

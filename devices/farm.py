@@ -1,23 +1,23 @@
-"""The farm: which handsets a run may use, one call per handset at a time, and which handsets
+"""The farm: the handsets a run may use, one call per handset at a time, and which handsets
 are out of service.
 
-Selection is by carrier, platform, dialer and tags. Leases live in the store (`SqlLeases`), so
-concurrent runs in several processes or hosts never put two calls on one phone, and a crashed
-run's leases expire. After `quarantine_after` consecutive device errors a handset is quarantined
-(`SqlHandsetState`) until a recovery check finds it healthy again: one broken phone must not
-turn every attempt of every run into a `device_error`.
+Which handsets a scenario selects is the domain's rule (`select_handsets`); this class knows
+what the store says about each one. Leases live in the store (`SqlLeases`), so concurrent runs
+in several processes or hosts never put two calls on one phone, and a crashed run's leases
+expire. After `quarantine_after` consecutive device errors a handset is quarantined
+(`SqlHandsetState`, fed by the run's quarantine listener) until a recovery check finds it
+healthy again: one broken phone must not turn every attempt of every run into a `device_error`.
+`robot.prepare` asks it which handsets are in service before every run.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from devices.appium import AppiumHandset
-from robot.domain.model import DialerKind, Platform
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import UsageError
 from robot.ports import HandsetHealth, HandsetProbe
@@ -50,28 +50,6 @@ class HandsetState(Protocol):
 
 
 ProbeFactory = Callable[[HandsetSpec], HandsetProbe]
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Which handsets a scenario wants; empty fields match everything, tags must all be present."""
-
-    carriers: tuple[str, ...] = ()
-    platforms: tuple[Platform, ...] = ()
-    dialers: tuple[DialerKind, ...] = ()
-    tags: tuple[str, ...] = ()
-
-    def matches(self, spec: HandsetSpec) -> bool:
-        return (
-            (not self.carriers or spec.carrier.lower() in {c.lower() for c in self.carriers})
-            and (not self.platforms or spec.platform in self.platforms)
-            and (not self.dialers or spec.dialer in self.dialers)
-            and set(self.tags) <= set(spec.tags)
-        )
-
-
-def select(handsets: Iterable[HandsetSpec], selection: Selection) -> list[HandsetSpec]:
-    return [spec for spec in handsets if selection.matches(spec)]
 
 
 def appium_probe(
@@ -125,26 +103,14 @@ class Farm:
         override = self._state.enabled_override(spec.id)
         return spec.enabled if override is None else override
 
-    def usable(self, selection: Selection = Selection()) -> list[HandsetSpec]:
-        """Selected, enabled and not quarantined (leases are taken later, one at a time)."""
-        return [
-            spec
-            for spec in select(self.handsets, selection)
-            if self.enabled(spec) and not self._state.quarantined(spec.id)
-        ]
+    def quarantined(self, handset_id: str) -> bool:
+        return self._state.quarantined(handset_id)
 
     # --- leases -------------------------------------------------------------------------
 
     def lease(self, handset_id: str) -> bool:
         """Take the handset for one call; False when another run holds it."""
         return self._leases.acquire(handset_id, self.holder, self._lease_ttl_s)
-
-    def lease_any(self, candidates: Iterable[HandsetSpec]) -> HandsetSpec | None:
-        """The first free handset among `candidates`, leased to us; None if all are busy."""
-        for spec in candidates:
-            if self.lease(spec.id):
-                return spec
-        return None
 
     def renew(self, handset_id: str) -> bool:
         return self._leases.renew(handset_id, self.holder, self._lease_ttl_s)
@@ -168,9 +134,15 @@ class Farm:
             self._state.clear_quarantine(handset_id)
         return health
 
-    def recover_quarantined(self) -> list[HandsetHealth]:
-        ids = [spec.id for spec in self.handsets if self._state.quarantined(spec.id)]
-        return [self.recover(handset_id) for handset_id in ids]
+    def recover_quarantined(self, specs: Sequence[HandsetSpec]) -> list[HandsetHealth]:
+        """Recovery checks, in parallel, of those of `specs` that are quarantined; each healthy
+        one is back in service. Returns the health of every handset checked."""
+        quarantined = [spec for spec in specs if self._state.quarantined(spec.id)]
+        results = self.check(quarantined, workers=8, deadline_s=30.0)
+        for health in results:
+            if health.healthy:
+                self._state.clear_quarantine(health.handset_id)
+        return results
 
     # --- health -------------------------------------------------------------------------
 

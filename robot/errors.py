@@ -3,6 +3,7 @@
     RingcheckError            the robot could not do its job (exit 1)
     ├── UsageError            bad input from the person or their files (exit 2)
     │   └── ConfigError       a config, numbers, farm, scenario or sim file is wrong (file:line)
+    ├── NoHandsetError        no handset of the plan could be used: nothing was tested (exit 3)
     ├── StoreError            the results store failed
     ├── DialError             the SIP stack could not place or follow a call
     ├── DeviceError           a handset could not be observed
@@ -56,6 +57,13 @@ class ConfigError(UsageError):
         prefix = ": ".join(parts)
         text = f"{prefix}: {self.detail}" if prefix else self.detail
         return f"{text} ({self.hint})" if self.hint else text
+
+
+class NoHandsetError(RingcheckError):
+    """Every handset a run needs is disabled, quarantined or held by another run. Exit 3 like
+    any run in which the robot itself failed, so CI never mistakes it for a carrier result."""
+
+    exit_code = 3
 
 
 class StoreError(RingcheckError):

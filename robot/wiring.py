@@ -17,19 +17,24 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from robot.clock import SystemClock
 from robot.config.project import Project
 from robot.domain.model import Attempt, Number, Reading, Trunk
 from robot.domain.model import Handset as HandsetSpec
-from robot.domain.scenario import PlannedCall, Scenario
+from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
+from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import RunSummary, execute_run
 from robot.errors import ConfigError
-from robot.ports import Handset, ReadRequest, ScreenReader
+from robot.ports import Clock, Handset, ReadRequest, ScreenReader
+from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
+
+if TYPE_CHECKING:
+    from devices.farm import Farm
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,14 @@ class FarmEndpoints:
 
 
 STORE_URL_ENV = "RINGCHECK_STORE_URL"
+FOLDER_STORE = Path(".ringcheck") / "results.db"
+FOLDER_ARTIFACTS = Path(".ringcheck") / "artifacts"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLocation:
+    url: str  # may hold a password: for connecting only, never for printing
+    artifacts_dir: Path
 
 
 def store_url(project: Project) -> str:
@@ -77,9 +90,31 @@ def store_url(project: Project) -> str:
     return os.environ.get(STORE_URL_ENV) or project.store_url_expanded()
 
 
-def open_project_store(project: Project) -> SqlResultStore:
+def store_location(folder: Path) -> StoreLocation:
+    """Where the results of the project in `folder` are: the one place that decides.
+
+    RINGCHECK_STORE_URL, else the project's `store:`, else (a folder without ringcheck.yaml,
+    e.g. a copied store being inspected) `<folder>/.ringcheck/results.db`.
+    """
+    from robot.config import PROJECT_FILE, load_project
+
+    if (folder / PROJECT_FILE).is_file():
+        project = load_project(folder)
+        return StoreLocation(store_url(project), Path(project.artifacts_dir))
+    root = folder.resolve()
+    url = os.environ.get(STORE_URL_ENV) or f"sqlite:///{root / FOLDER_STORE}"
+    return StoreLocation(url, root / FOLDER_ARTIFACTS)
+
+
+def open_store_in(folder: Path) -> SqlResultStore:
+    """The results store of the project (or plain folder) `folder`, migrated."""
+    where = store_location(folder)
+    return open_store(where.url, artifacts_dir=where.artifacts_dir)
+
+
+def open_project_store(project: Project, *, clock: Clock | None = None) -> SqlResultStore:
     """The project's results store, migrated, with dead writers' attempts marked interrupted."""
-    return open_store(store_url(project), artifacts_dir=project.artifacts_dir)
+    return open_store(store_url(project), artifacts_dir=project.artifacts_dir, clock=clock)
 
 
 class ThreadLocalReader:
@@ -247,28 +282,87 @@ def build_environment(
     return Wired(env=env, store=store, closers=closers)
 
 
-def run_planned(
+def farm_of(
+    project: Project, store: SqlResultStore, farm: FarmEndpoints | None, holder: str
+) -> Farm:
+    """The project's handsets with the store's state; probes reach the virtual farm's Appium
+    endpoint when there is one (recovery checks of quarantined handsets)."""
+    from devices.appium import AppiumHandset  # composition root: the only robot->devices edge
+    from devices.farm import Farm
+
+    def probe(spec: HandsetSpec) -> AppiumHandset:
+        if farm is not None:
+            spec = simulated_handset(spec, farm)
+        return AppiumHandset(spec, connect_timeout_s=5.0, command_timeout_s=20.0)
+
+    return Farm(
+        project.handsets,
+        leases=store.leases,
+        state=store.handset_state,
+        holder=holder,
+        probe=probe,
+    )
+
+
+def prepare(
     project: Project,
     scenario: Scenario,
-    calls: Sequence[PlannedCall],
+    *,
+    farm: FarmEndpoints | None = None,
+    only: CallFilter | None = None,
+    dry_run: bool = False,
+    ignore_quiet_hours: bool = False,
+    store: SqlResultStore | None = None,
+) -> PreparedRun:
+    """`prepare_run` with the project's store and farm: what every way of running calls."""
+    own_store = store is None
+    store = store or open_project_store(project)
+    try:
+        return prepare_run(
+            project,
+            scenario,
+            availability=farm_of(project, store, farm, this_process()),
+            counter=store,
+            clock=store.clock,
+            only=only or CallFilter(),
+            dry_run=dry_run,
+            ignore_quiet_hours=ignore_quiet_hours,
+        )
+    finally:
+        if own_store:
+            store.close()
+
+
+def run_planned(
+    project: Project,
+    prepared: PreparedRun,
     *,
     farm: FarmEndpoints | None,
     trigger: str,
     listeners: Sequence[AttemptListener] = (),
     stop: threading.Event | None = None,
+    lease_wait_s: float = 0.0,
 ) -> RunSummary:
-    """Run planned calls with real adapters (one lease holder per process), then close them."""
+    """Run prepared calls with real adapters (one lease holder per process), then close them.
+
+    Device errors feed the farm's quarantine; webhooks get their alerts."""
     holder = this_process()
+    calls = prepared.calls
     concurrency = len({c.handset.id for c in calls}) or 1
     wired = build_environment(
         project, farm=farm, concurrency=concurrency, lease_holder=holder, stop=stop
     )
     try:
+        wired.env.listeners.append(QuarantineListener(farm_of(project, wired.store, farm, holder)))
         wired.env.listeners.extend(listeners)
         wired.env.listeners.extend(alert_listeners(project, wired.store))
-        return execute_run(wired.env, scenario, calls, trigger=trigger)
+        summary = execute_run(
+            wired.env, prepared.scenario, calls, trigger=trigger, lease_wait_s=lease_wait_s
+        )
     finally:
         wired.close()
+    summary.skipped[:0] = prepared.skipped_lines()
+    return summary
 
 
 def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptListener]:

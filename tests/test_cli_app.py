@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from robot.cli.app import COMMAND_MODULES, requested_command
+from robot.cli.app import COMMAND_MODULES, hoist_global_options, requested_command
 
 
 def test_the_command_word_is_found_after_global_options() -> None:
@@ -19,3 +19,15 @@ def test_every_command_module_exists_and_registers() -> None:
         for name in modules:
             module = importlib.import_module(f"robot.cli.{name}")
             assert callable(module.register), name
+
+
+def test_global_options_are_taken_wherever_they_are_typed() -> None:
+    assert hoist_global_options(["run", "smoke", "--project", "p", "--dry-run"]) == [
+        "--project", "p", "run", "smoke", "--dry-run",
+    ]  # fmt: skip
+    assert hoist_global_options(["results", "list", "--project=p", "-v"]) == [
+        "--project=p", "-v", "results", "list",
+    ]  # fmt: skip
+    assert hoist_global_options(["read-screen", "--", "--project"]) == [
+        "read-screen", "--", "--project",
+    ]  # fmt: skip

@@ -9,12 +9,47 @@ import sys
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from robot import __version__
 from robot.cli.context import CliState
 from robot.errors import RingcheckError
 
+GLOBAL_FLAGS = frozenset({"-v", "--verbose"})
+GLOBAL_OPTIONS = frozenset({"--project"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--project DIR` and `-v` to the front wherever they were typed: people write
+    `ringcheck run smoke --project DIR` (and our errors tell them to pass `--project`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            rest.append(token)
+            rest.extend(tokens)
+            break
+        if token in GLOBAL_FLAGS or token.split("=", 1)[0] in GLOBAL_OPTIONS:
+            front.append(token)  # a flag, or `--project=DIR`
+            if token in GLOBAL_OPTIONS:  # `--project DIR`: its value comes along
+                value = next(tokens, None)
+                if value is not None:
+                    front.append(value)
+        else:
+            rest.append(token)
+    return front + rest
+
+
+class _Root(TyperGroup):
+    """The top-level group: global options are accepted before or after the command."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return super().parse_args(ctx, hoist_global_options(args))
+
+
 app = typer.Typer(
+    cls=_Root,
     name="ringcheck",
     help="Test-call robot: what do customers see when we call them?",
     no_args_is_help=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,14 +11,13 @@ from reports.period import Period
 from robot.cli.config_cmd import console
 from robot.cli.context import CliState
 from robot.cli.report_cmd import write_report
-from robot.cli.run_cmd import print_summary, progress_display, stop_on_signals
+from robot.cli.run_cmd import print_summary, run_scenario
 from robot.config.project import load_project
 from robot.demo import FarmProcess, live_calls, write_project
 from robot.domain.model import Delivery, RunStatus
-from robot.domain.scenario import plan
 from robot.errors import RingcheckError
 from robot.scenario.load import find_scenario, load_scenario
-from robot.wiring import FarmEndpoints, run_planned
+from robot.wiring import FarmEndpoints, prepare
 
 
 def demo(
@@ -33,15 +31,11 @@ def demo(
     paths = write_project(root)
     project = load_project(root)
     scenario = load_scenario(find_scenario("demo", project), project)
-    calls = plan(scenario, project.numbers, project.handsets)
     out.print(f"demo project written to {root}; starting the virtual farm…")
-    stop = threading.Event()
-    with FarmProcess(paths), stop_on_signals(stop):
+    with FarmProcess(paths):
         farm = FarmEndpoints.read(paths.ready_file)
-        with progress_display(True, len(calls)) as advance:
-            summary = run_planned(
-                project, scenario, calls, farm=farm, trigger="demo", listeners=[advance], stop=stop
-            )
+        prepared = prepare(project, scenario, farm=farm, ignore_quiet_hours=True)
+        summary = run_scenario(project, prepared, farm=farm, trigger="demo", show_progress=True)
         left_up = live_calls(farm.truth_url)
     print_summary(summary)
     written = write_report(
@@ -58,7 +52,7 @@ def demo(
         f"calls left up at the end: {left_up}",
     ):
         typer.echo(line)
-    if summary.errors or summary.run.status is not RunStatus.COMPLETED:
+    if summary.robot_failed or summary.run.status is not RunStatus.COMPLETED:
         raise RingcheckError(f"the demo run ended {summary.run.status.value}")
     if any(a.delivery is Delivery.DEVICE_ERROR for a in summary.attempts):
         out.print("[yellow]some handsets could not be observed (device_error): see the farm log[/]")

@@ -18,10 +18,10 @@ from rich.text import Text
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.cli.context import CliState
 from robot.cli.devices_cmd import devices_app
-from robot.cli.results_cmd import artifacts_dir_for, store_url_for
 from robot.errors import DeviceError
 from robot.ports import HandsetHealth
-from robot.store import SqlResultStore, open_store
+from robot.store import SqlResultStore
+from robot.wiring import open_store_in
 
 if TYPE_CHECKING:
     from devices.farm import Farm
@@ -36,7 +36,7 @@ def _open(ctx: typer.Context, *, connect_timeout_s: float = 5.0) -> tuple[Farm, 
 
     project = project_from(ctx)
     state = _state(ctx)
-    store = open_store(store_url_for(state), artifacts_dir=artifacts_dir_for(state))
+    store = open_store_in(state.project_dir)
     farm = Farm(
         project.handsets,
         leases=store.leases,

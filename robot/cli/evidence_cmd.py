@@ -18,11 +18,11 @@ from reports.bundle import Bundle, build_bundle
 from reports.evidence import resolve_artifact
 from reports.period import Period
 from robot.cli.context import CliState
-from robot.cli.results_cmd import artifacts_dir_for, store_url_for
 from robot.errors import UsageError
 from robot.store import open_store
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
+from robot.wiring import store_location
 
 MAX_ATTEMPTS = 500
 
@@ -41,8 +41,9 @@ def evidence(
     if out.suffix.lower() != ".zip":
         raise UsageError(f"--out {out}: the bundle is a zip file; name it e.g. evidence.zip")
     start, end, range_text = _range(first, last)
-    artifacts = artifacts_dir_for(state)
-    store = open_store(store_url_for(state), artifacts_dir=artifacts)
+    location = store_location(state.project_dir)
+    artifacts = location.artifacts_dir
+    store = open_store(location.url, artifacts_dir=artifacts)
     try:
         with read_tx(store.engine) as conn:
             rows = q.attempts_for_evidence(conn, number, carrier, start, end, MAX_ATTEMPTS)

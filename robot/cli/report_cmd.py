@@ -26,9 +26,9 @@ from reports.model import Report
 from reports.period import Period
 from reports.render import render_html
 from robot.cli.context import CliState
-from robot.cli.results_cmd import artifacts_dir_for, store_url_for
 from robot.errors import UsageError
 from robot.store import open_store
+from robot.wiring import store_location
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,9 @@ def copy_evidence(report: Report, artifacts_dir: Path, folder: Path) -> int:
 
 def write_report(state: CliState, period: Period, out_dir: Path, fmt: str = "html") -> Written:
     """Build the report for `period` and write it (and its evidence) into `out_dir`."""
-    artifacts = artifacts_dir_for(state)
-    store = open_store(store_url_for(state), artifacts_dir=artifacts)
+    where = store_location(state.project_dir)
+    artifacts = where.artifacts_dir
+    store = open_store(where.url, artifacts_dir=artifacts)
     try:
         report = build_report(
             store,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,51 +21,19 @@ from rich.table import Table
 from rich.text import Text
 
 from robot.cli.context import CliState
-from robot.config import PROJECT_FILE, Project, load_project
 from robot.domain.model import Attempt, CheckState, Tristate, Verdict
 from robot.errors import UsageError
-from robot.store import SqlResultStore, open_store
-from robot.wiring import STORE_URL_ENV, store_url
-
-DEFAULT_STORE = Path(".ringcheck") / "results.db"
-DEFAULT_ARTIFACTS = Path(".ringcheck") / "artifacts"
+from robot.store import SqlResultStore
+from robot.wiring import open_store_in
 
 results_app = typer.Typer(
     help="List, export and prune stored test-call results.", no_args_is_help=True
 )
 
 
-# --- where the store is ---------------------------------------------------------------------
-
-
-def _project(state: CliState) -> Project | None:
-    """The loaded project, or None when the folder has no ringcheck.yaml."""
-    if not (state.project_dir / PROJECT_FILE).is_file():
-        return None
-    return load_project(state.project_dir)
-
-
-def store_url_for(state: CliState) -> str:
-    """RINGCHECK_STORE_URL, else the project's store, else `<folder>/.ringcheck/results.db`."""
-    project = _project(state)
-    if project is not None:
-        return store_url(project)
-    override = os.environ.get(STORE_URL_ENV)
-    if override:
-        return override
-    return f"sqlite:///{(state.project_dir / DEFAULT_STORE).resolve()}"
-
-
-def artifacts_dir_for(state: CliState) -> Path:
-    project = _project(state)
-    if project is not None:
-        return Path(project.artifacts_dir)
-    return (state.project_dir / DEFAULT_ARTIFACTS).resolve()
-
-
 def _store(ctx: typer.Context) -> SqlResultStore:
     state: CliState = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-    return open_store(store_url_for(state), artifacts_dir=artifacts_dir_for(state))
+    return open_store_in(state.project_dir)
 
 
 # --- parsing --------------------------------------------------------------------------------

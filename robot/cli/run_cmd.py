@@ -2,59 +2,81 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.config.project import Project
-from robot.domain.model import Attempt, Run
-from robot.domain.scenario import PlannedCall, Scenario, plan
-from robot.engine.guards import check_disk, check_quiet_hours, within_budget
-from robot.engine.run import RunSummary
+from robot.domain.model import (
+    Attempt,
+    Expectations,
+    OutcomeExpectation,
+    Run,
+    VerifiedExpectation,
+)
+from robot.engine.summary import Kind, PlannedResult, RunSummary, cause_of
 from robot.errors import UsageError
 from robot.junit import junit_xml
+from robot.prepare import CallFilter, PreparedRun
 from robot.scenario.load import find_scenario, load_scenario
-from robot.wiring import FarmEndpoints, open_project_store, run_planned
+from robot.selectors import resolve_carriers, resolve_numbers
+from robot.wiring import FarmEndpoints, open_project_store, prepare, run_planned
 
 runs_app = typer.Typer(help="Runs recorded in the store.", no_args_is_help=True)
 FARM_ENV = "RINGCHECK_FARM"
 
 
-def planned_calls(
-    project: Project, scenario: Scenario, numbers: list[str], carriers: list[str], seed: int | None
-) -> list[PlannedCall]:
-    calls = plan(scenario, project.numbers, project.handsets, seed=seed)
-    if numbers:
-        calls = [c for c in calls if c.number.e164 in numbers]
-    if carriers:
-        calls = [c for c in calls if c.handset.carrier in carriers]
-    return calls
+def expect_text(expectations: Expectations) -> str:
+    """Every check a call will get, in words: `delivered, name "X", verified, no label`."""
+    parts = [expectations.outcome.value]
+    if expectations.outcome is OutcomeExpectation.BLOCKED:
+        return parts[0]
+    if expectations.name is not None:
+        parts.append(f"name {expectations.name!r}")
+    if expectations.verified is VerifiedExpectation.YES:
+        parts.append("verified")
+    elif expectations.verified is VerifiedExpectation.NO:
+        parts.append("not verified")
+    if expectations.no_label:
+        parts.append("no label")
+    return ", ".join(parts)
 
 
-def plan_rows(calls: list[PlannedCall]) -> list[dict[str, Any]]:
-    return [
-        {
-            "index": c.index,
-            "number": c.number.e164,
-            "handset": c.handset.id,
-            "carrier": c.handset.carrier,
-            "attestation": c.attestation.value if c.attestation else None,
-            "expect_outcome": c.expectations.outcome.value,
-            "expect_name": c.expectations.name,
-        }
-        for c in calls
-    ]
+def plan_json(prepared: PreparedRun) -> dict[str, Any]:
+    """The dry run for machines: the calls, what each expects, and everything left out."""
+    return {
+        "scenario": prepared.scenario.name,
+        "calls": [
+            {
+                "index": c.index,
+                "number": c.number.e164,
+                "handset": c.handset.id,
+                "carrier": c.handset.carrier,
+                "attestation": c.attestation.value if c.attestation else None,
+                "expect": expect_text(c.expectations),
+                "expect_outcome": c.expectations.outcome.value,
+                "expect_name": c.expectations.name,
+                "expect_verified": c.expectations.verified.value,
+                "expect_no_label": c.expectations.no_label,
+            }
+            for c in prepared.calls
+        ],
+        "handsets_skipped": [
+            {"handset": s.handset_id, "reason": s.reason} for s in prepared.handsets_skipped
+        ],
+        "skipped": list(prepared.skipped),
+        "refused": prepared.refusal,
+    }
 
 
 @contextmanager
@@ -78,18 +100,24 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 def run_scenario(
     project: Project,
-    scenario: Scenario,
-    calls: list[PlannedCall],
+    prepared: PreparedRun,
     *,
     farm: FarmEndpoints | None,
     trigger: str,
     show_progress: bool,
+    lease_wait_s: float = 0.0,
 ) -> RunSummary:
     """Run with real adapters, a progress display, and Ctrl-C/SIGTERM ending calls cleanly."""
     stop = threading.Event()
-    with stop_on_signals(stop), progress_display(show_progress, len(calls)) as advance:
+    with stop_on_signals(stop), progress_display(show_progress, len(prepared.calls)) as advance:
         return run_planned(
-            project, scenario, calls, farm=farm, trigger=trigger, listeners=[advance], stop=stop
+            project,
+            prepared,
+            farm=farm,
+            trigger=trigger,
+            listeners=[advance],
+            stop=stop,
+            lease_wait_s=lease_wait_s,
         )
 
 
@@ -125,48 +153,108 @@ def progress_display(show: bool, total: int) -> Iterator[Any]:
         yield advance
 
 
+def _tries_text(result: PlannedResult) -> str:
+    if len(result.tries) == 1:
+        return "1"
+    earlier = ", ".join(
+        f"{a.delivery.value if a.delivery else 'interrupted'} on {a.handset_id}"
+        for a in result.tries[:-1]
+    )
+    return f"{len(result.tries)} ({earlier})"
+
+
 def summary_json(summary: RunSummary) -> dict[str, Any]:
+    """One entry per planned call (its tries inside), with its kind and cause."""
+    planned = summary.planned()
+    counts = {kind.value: sum(1 for p in planned if p.kind is kind) for kind in Kind}
     return {
         "run": summary.run.id,
         "scenario": summary.run.scenario,
         "status": summary.run.status.value,
+        "exit_code": summary.exit_code(),
+        "planned_calls": len(planned),
         "attempts": len(summary.attempts),
-        "failed": len(summary.failed),
-        "skipped": summary.skipped,
+        **counts,
+        "skipped_calls": summary.skipped,
         "errors": summary.errors,
         "results": [
             {
-                "id": a.id,
-                "number": a.number,
-                "carrier": a.carrier,
-                "handset": a.handset_id,
-                "delivery": a.delivery.value if a.delivery else None,
-                "passed": a.verdict.passed if a.verdict else None,
-                "reasons": list(a.verdict.reasons) if a.verdict else [],
+                "id": p.final.id,
+                "number": p.final.number,
+                "carrier": p.final.carrier,
+                "handset": p.final.handset_id,
+                "attestation": p.final.attestation.value if p.final.attestation else None,
+                "delivery": p.final.delivery.value if p.final.delivery else None,
+                "kind": p.kind.value,
+                "passed": p.kind is Kind.PASSED,
+                "cause": cause_of(p.final),
+                "reasons": list(p.final.verdict.reasons) if p.final.verdict else [],
+                "screenshot": p.final.artifacts.screenshot,
+                "tries": [
+                    {
+                        "id": a.id,
+                        "handset": a.handset_id,
+                        "delivery": a.delivery.value if a.delivery else None,
+                        "error": a.error,
+                    }
+                    for a in p.tries
+                ],
             }
-            for a in summary.attempts
+            for p in planned
         ],
     }
 
 
+_KIND_STYLE = {
+    Kind.PASSED: "green",
+    Kind.FAILED: "bold red",
+    Kind.UNCERTAIN: "yellow",
+    Kind.ERROR: "bold magenta",
+    Kind.SKIPPED: "dim",
+}
+
+
 def print_summary(summary: RunSummary) -> None:
-    table = Table("number", "carrier", "handset", "delivery", "verdict", title="Run summary")
-    for a in summary.attempts:
-        verdict = (
-            "pass"
-            if a.verdict and a.verdict.passed
-            else "; ".join(a.verdict.reasons if a.verdict else [a.error or "no verdict"])
+    """One row per planned call; errors show the robot's own cause, never just a delivery."""
+    table = Table(
+        "number", "carrier", "handset", "attest", "delivery", "tries", "result",
+        title="Run summary",
+    )  # fmt: skip
+    planned = summary.planned()
+    for p in planned:
+        a = p.final
+        table.add_row(
+            Text(a.number),
+            Text(a.carrier),
+            Text(a.handset_id or ""),
+            a.attestation.value if a.attestation else "-",
+            a.delivery.value if a.delivery else "interrupted",
+            _tries_text(p),
+            Text(f"{p.kind.value}: {cause_of(a)}", style=_KIND_STYLE[p.kind]),
         )
-        delivery = a.delivery.value if a.delivery else "interrupted"
-        table.add_row(a.number, a.carrier, a.handset_id or "", delivery, verdict)
     out = console()
     out.print(table)
     for line in summary.skipped + summary.errors:
-        out.print(f"[yellow]{line}[/]")
-    out.print(
-        f"run {summary.run.id} {summary.run.status.value}: {len(summary.attempts)} attempts, "
-        f"{len(summary.failed)} failed expectations"
+        out.print(Text(line, style="yellow"))
+    if summary.run.note:
+        out.print(Text(summary.run.note, style="yellow"))
+    counts = ", ".join(
+        f"{n} {kind.value}"
+        for kind in Kind
+        if (n := sum(1 for p in planned if p.kind is kind))
     )
+    out.print(
+        f"run {summary.run.id} {summary.run.status.value}: {len(planned)} planned calls"
+        f" ({counts or 'none made'}), {len(summary.attempts)} attempts"
+    )
+    if summary.robot_failed:
+        out.print(
+            Text(
+                "the robot tested nothing: no call reached a handset or a network verdict "
+                "(see the causes above)",
+                style="bold red",
+            )
+        )
 
 
 def farm_from(option: str | None) -> FarmEndpoints | None:
@@ -177,8 +265,12 @@ def farm_from(option: str | None) -> FarmEndpoints | None:
 def run_command(
     ctx: typer.Context,
     scenario_ref: str = typer.Argument(..., metavar="SCENARIO", help="Scenario name or file."),
-    number: list[str] = typer.Option([], "--number", help="Only these numbers (E.164)."),
-    carrier: list[str] = typer.Option([], "--carrier", help="Only handsets on these carriers."),
+    number: list[str] = typer.Option(
+        [], "--number", help="Only these numbers: E.164, tag or brand (repeatable)."
+    ),
+    carrier: list[str] = typer.Option(
+        [], "--carrier", help="Only handsets on these carriers: id or name (repeatable)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; dial nothing."),
     junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML for CI systems."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -186,70 +278,78 @@ def run_command(
         None, "--farm", help=f"Virtual farm ready file (or ${FARM_ENV})."
     ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for sampled pairs."),
+    wait_s: float = typer.Option(
+        0.0, "--wait", min=0, help="Seconds to wait for handsets another run holds."
+    ),
     ignore_quiet_hours: bool = typer.Option(False, "--ignore-quiet-hours"),
 ) -> None:
-    """Run a scenario now: dial, watch the handsets, judge, record. Exit 1 on failed checks."""
+    """Run a scenario now: dial, watch the handsets, judge, record.
+
+    Exit 0 when every call passed, 1 when a check failed or a call could not be judged,
+    2 for bad input or a refused run (quiet hours, budgets, disk), 3 when the robot tested
+    nothing (no handset in service or reachable, trunk or signing refused every call).
+    """
     project = project_from(ctx)
     scenario = load_scenario(find_scenario(scenario_ref, project), project)
-    calls = planned_calls(project, scenario, number, carrier, seed)
+    only = CallFilter(
+        numbers=resolve_numbers(number, project),
+        carriers=resolve_carriers(carrier, project),
+        seed=seed,
+    )
+    endpoints = farm_from(farm)
+    prepared = prepare(
+        project,
+        scenario,
+        farm=endpoints,
+        only=only,
+        dry_run=dry_run,
+        ignore_quiet_hours=ignore_quiet_hours,
+    )
     if dry_run:
         if as_json:
-            print_json(plan_rows(calls))
+            print_json(plan_json(prepared))
         else:
-            _print_plan(scenario, calls)
+            _print_plan(prepared)
         return
-    if not calls:
-        raise UsageError(f"scenario {scenario.name} selects no calls (check --number/--carrier)")
-    store = open_project_store(project)
-    try:
-        if not ignore_quiet_hours:
-            check_quiet_hours(scenario, store.clock.now())
-        calls, skipped = within_budget(scenario, calls, _counter(store))
-        check_disk(project.artifacts_dir, len(calls))
-    finally:
-        store.close()
     summary = run_scenario(
-        project, scenario, calls, farm=farm_from(farm), trigger="manual", show_progress=not as_json
+        project,
+        prepared,
+        farm=endpoints,
+        trigger="manual",
+        show_progress=not as_json,
+        lease_wait_s=wait_s,
     )
-    summary.skipped[:0] = skipped
     if junit is not None:
         junit.write_text(junit_xml(summary), encoding="utf-8")
     if as_json:
         print_json(summary_json(summary))
     else:
         print_summary(summary)
-    if not summary.passed:
-        raise typer.Exit(1)
+    code = summary.exit_code()
+    if code:
+        raise typer.Exit(code)
 
 
-def _counter(store: Any) -> Any:
-    start = datetime.combine(store.clock.now().date(), time(0), tzinfo=store.clock.now().tzinfo)
-
-    @functools.cache
-    def made_today(kind: str, key: str) -> int:
-        if kind == "number":
-            return len(store.attempts(since=start, number=key))
-        return len(store.attempts(since=start, handset_id=key))
-
-    return made_today
-
-
-def _print_plan(scenario: Scenario, calls: list[PlannedCall]) -> None:
-    table = Table("#", "number", "handset", "carrier", "attest", "expect", title=scenario.name)
-    for row in plan_rows(calls):
-        expect = row["expect_outcome"] + (
-            f", name {row['expect_name']}" if row["expect_name"] else ""
-        )
+def _print_plan(prepared: PreparedRun) -> None:
+    table = Table(
+        "#", "number", "handset", "carrier", "attest", "expect", title=prepared.scenario.name
+    )
+    for call in prepared.calls:
         table.add_row(
-            str(row["index"]),
-            row["number"],
-            row["handset"],
-            row["carrier"],
-            row["attestation"] or "-",
-            expect,
+            str(call.index),
+            call.number.e164,
+            call.handset.id,
+            call.handset.carrier,
+            call.attestation.value if call.attestation else "-",
+            expect_text(call.expectations),
         )
-    console().print(table)
-    console().print(f"{len(calls)} calls planned (dry run: nothing dialled)")
+    out = console()
+    out.print(table)
+    for line in prepared.skipped_lines():
+        out.print(Text(f"left out: {line}", style="yellow"))
+    if prepared.refusal:
+        out.print(Text(f"a run now would be refused: {prepared.refusal}", style="yellow"))
+    out.print(f"{len(prepared.calls)} calls planned (dry run: nothing dialled)")
 
 
 @runs_app.command("list")
@@ -267,13 +367,15 @@ def runs_list(
     if as_json:
         print_json([_run_dict(r) for r in runs])
         return
-    table = Table("run", "scenario", "trigger", "status", "started", "ended", title="Runs")
+    table = Table(
+        "run", "scenario", "trigger", "status", "started", "ended", "note", title="Runs"
+    )
     for r in runs:
         row = _run_dict(r)
         table.add_row(
             *(
-                str(row[k] or "")
-                for k in ("id", "scenario", "trigger", "status", "started_at", "ended_at")
+                Text(str(row[k] or ""))
+                for k in ("id", "scenario", "trigger", "status", "started_at", "ended_at", "note")
             )
         )
     console().print(table)
@@ -309,6 +411,7 @@ def _run_dict(run: Run) -> dict[str, Any]:
         "status": run.status.value,
         "started_at": run.started_at.isoformat(),
         "ended_at": run.ended_at.isoformat() if run.ended_at else None,
+        "note": run.note,
     }
 
 

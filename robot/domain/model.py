@@ -76,7 +76,8 @@ class RunStatus(enum.StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     INTERRUPTED = "interrupted"
-    FAILED = "failed"
+    FAILED = "failed"  # the robot tested nothing (no handset, store or disk failure)
+    SKIPPED = "skipped"  # refused before dialling (quiet hours, budgets): see `Run.note`
 
 
 class LabelClass(enum.StrEnum):
@@ -419,6 +420,9 @@ class Attempt:
     display_state: DisplayState | None = None
     error: str | None = None
     id: int | None = None
+    # Index of the planned call in its run: a device error retried on another handset makes a
+    # second attempt of the same planned call, and summaries count planned calls, not tries.
+    planned_call: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,3 +433,4 @@ class Run:
     status: RunStatus = RunStatus.RUNNING
     ended_at: datetime | None = None
     id: int | None = None
+    note: str | None = None  # why a run failed or was skipped, for the person reading it

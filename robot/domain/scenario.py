@@ -5,6 +5,7 @@ Pure data and a pure planner; loading YAML lives in `robot.scenario`, running in
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import random
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from .model import (
     Number,
     OutcomeExpectation,
     Platform,
+    Trunk,
     VerifiedExpectation,
 )
 
@@ -63,10 +65,15 @@ class HandsetSelector:
 
 @dataclass(frozen=True, slots=True)
 class CallOptions:
+    """How each call is placed. `signings` lists the attestation levels to sign with (None:
+    unsigned, whatever the trunk); `signing_from_trunk` means the scenario did not say, so each
+    call is signed as its trunk is set up (resolved before the run, see `robot.prepare`)."""
+
     capture_after_s: float = 2.0
     ring_timeout_s: float = 30.0
     end_by: EndBy = EndBy.CANCEL
     signings: tuple[Attestation | None, ...] = (None,)
+    signing_from_trunk: bool = False
     frames: int = 2
     rcd_name: str | None = None
     rcd_logo_url: str | None = None
@@ -214,3 +221,11 @@ def plan(
                     )
                 )
     return calls
+
+
+def trunk_for_call(trunk: Trunk | None, attestation: Attestation | None) -> Trunk | None:
+    """A call planned without an attestation is dialled unsigned, even on a trunk that signs:
+    the unsigned baseline of an attestation study must not be signed behind its back."""
+    if attestation is None and trunk is not None and trunk.signing is not None:
+        return dataclasses.replace(trunk, signing=None)
+    return trunk

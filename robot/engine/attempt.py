@@ -23,7 +23,7 @@ from robot.domain.model import (
     Run,
     SipOutcome,
 )
-from robot.domain.scenario import CallOptions, EndBy, PlannedCall
+from robot.domain.scenario import CallOptions, EndBy, PlannedCall, trunk_for_call
 from robot.engine.environment import Environment
 from robot.engine.reading import read_frames
 from robot.errors import PartialCaptureError, RingcheckError
@@ -60,6 +60,7 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
         handset_id=call.handset.id,
         attestation=call.attestation,
         times=AttemptTimes(dialed_at=env.clock.now()),
+        planned_call=call.index,
     )
     attempt = env.store.record_attempt(started)
     try:
@@ -72,7 +73,7 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
     request = DialRequest(
         from_number=call.number.e164,
         to=call.handset.msisdn,
-        trunk=env.trunk_for(call.number, call.handset),
+        trunk=trunk_for_call(env.trunk_for(call.number, call.handset), call.attestation),
         ring_timeout_s=options.ring_timeout_s,
         max_duration_s=options.ring_timeout_s + 30.0,
         attestation=call.attestation,

@@ -12,59 +12,56 @@ import dataclasses
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
-from robot.domain.model import Attempt, Delivery, Run, RunStatus
+from robot.domain.model import Delivery, Run, RunStatus
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.scenario import PlannedCall, Scenario
 from robot.engine.attempt import run_attempt
 from robot.engine.environment import Environment
+from robot.engine.summary import RunSummary
 from robot.errors import RingcheckError
+from robot.ports import Clock
+
+__all__ = ["LEASE_TTL_S", "Pacer", "RunSummary", "execute_run"]
 
 log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 300.0
 """A run renews each handset's lease after every call; a crashed run frees it after this."""
 
-
-@dataclass
-class RunSummary:
-    run: Run
-    attempts: list[Attempt] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[Attempt]:
-        return [a for a in self.attempts if a.verdict is not None and not a.verdict.passed]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failed and self.run.status is RunStatus.COMPLETED
+LEASE_POLL_S = 1.0
+"""How often a run waiting for a handset held by another run asks again."""
 
 
-class _Pacer:
-    """Keeps test calls from one number at least `interval_s` apart (robocall look-alike)."""
+class Pacer:
+    """Keeps test calls from one number at least `interval_s` apart (robocall look-alike).
 
-    def __init__(self, env: Environment, interval_s: float) -> None:
-        self._env = env
+    `sleep(seconds)` waits and says whether the run is stopping; it is the run's stop event by
+    default, so Ctrl-C ends a wait at once (tests pass one that moves a manual clock)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        interval_s: float,
+        sleep: Callable[[float], bool],
+    ) -> None:
+        self._clock = clock
         self._interval_s = interval_s
+        self._sleep = sleep
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def wait_turn(self, number: str) -> bool:
         """Block until `number` may call again; False when the run is stopping."""
-        if self._interval_s <= 0:
-            return not self._env.stop.is_set()
         while True:
             with self._lock:
-                now = self._env.clock.monotonic()
+                now = self._clock.monotonic()
                 due = self._next.get(number, now)
                 if due <= now:
                     self._next[number] = now + self._interval_s
-                    return not self._env.stop.is_set()
-            if self._env.stop.wait(min(due - now, 1.0)):
+                    return True
+            if self._sleep(min(due - now, 1.0)):
                 return False
 
 
@@ -140,16 +137,21 @@ def execute_run(
     calls: Sequence[PlannedCall],
     *,
     trigger: str = "manual",
+    lease_wait_s: float = 0.0,
 ) -> RunSummary:
-    """Make every planned call, recording each attempt as soon as it ends."""
+    """Make every planned call, recording each attempt as soon as it ends.
+
+    A handset held by another run is waited for up to `lease_wait_s`; its calls are skipped
+    after that. A run that could use no handset at all fails: it tested nothing."""
     run = env.store.start_run(
         Run(scenario=scenario.name, trigger=trigger, started_at=env.clock.now())
     )
     summary = RunSummary(run=run)
     work = _Work(calls, scenario.device_error_retries, env.stop)
-    pacer = _Pacer(env, scenario.min_interval_per_number_s)
+    pacer = Pacer(env.clock, scenario.min_interval_per_number_s, env.stop.wait)
     lock = threading.Lock()
     handsets = work.handsets()
+    unleased: list[str] = []
 
     def worker(handset: HandsetSpec) -> None:
         try:
@@ -161,10 +163,11 @@ def execute_run(
             env.stop.set()
 
     def calls_on(handset: HandsetSpec) -> None:
-        if not _lease(env, handset):
+        if not _lease(env, handset, lease_wait_s):
             with lock:
+                unleased.append(handset.id)
                 summary.skipped += [
-                    f"{c.number.e164} -> {handset.id}: handset leased by another run"
+                    f"{c.number.e164} -> {handset.id}: handset held by another run"
                     for c in work.drain(handset)
                 ]
             return
@@ -175,7 +178,7 @@ def execute_run(
                     return
                 attempt = None
                 try:
-                    if pacer.wait_turn(call.number.e164):
+                    if pacer.wait_turn(call.number.e164) and not env.stop.is_set():
                         attempt = run_attempt(env, run, call, scenario.call)
                 finally:
                     failed = attempt is not None and attempt.delivery is Delivery.DEVICE_ERROR
@@ -199,6 +202,11 @@ def execute_run(
     for thread in threads:
         while thread.is_alive():
             thread.join(timeout=0.5)
+    if unleased and not summary.attempts and not env.stop.is_set():
+        summary.errors.append(
+            f"no handset could be used: {', '.join(sorted(unleased))} held by another run "
+            f"(waited {lease_wait_s:g} s; pass --wait SECONDS to wait longer)"
+        )
     status = RunStatus.COMPLETED
     if summary.errors:
         status = RunStatus.FAILED
@@ -209,7 +217,13 @@ def execute_run(
     return summary
 
 
-def _lease(env: Environment, handset: HandsetSpec) -> bool:
+def _lease(env: Environment, handset: HandsetSpec, wait_s: float) -> bool:
+    """Take the handset's lease, waiting up to `wait_s` while another run holds it."""
     if env.leases is None:
         return True
-    return env.leases.acquire(handset.id, env.lease_holder, LEASE_TTL_S)
+    deadline = env.clock.monotonic() + wait_s
+    while not env.leases.acquire(handset.id, env.lease_holder, LEASE_TTL_S):
+        left = deadline - env.clock.monotonic()
+        if left <= 0 or env.stop.wait(min(left, LEASE_POLL_S)):
+            return False
+    return True

@@ -62,6 +62,12 @@ def _check_semantics(model: ScenarioModel, doc: YamlDoc) -> None:
                 ("numbers", "list", i), f'"{raw}" is not a valid E.164 number', e164_hint(raw)
             )
         model.numbers.numbers[i] = number
+    if "trunk" in model.call.signing and len(model.call.signing) > 1:
+        raise doc.error(
+            ("call", "signing"),
+            "`trunk` means each trunk's own signing and cannot be combined with levels",
+            "list levels such as [none, A, B, C], or write `signing: trunk` alone",
+        )
     if model.pairing == "sampled" and model.sample is None:
         raise doc.error(("sample",), "sampled pairing needs a sample size", "add `sample: 10`")
 
@@ -174,7 +180,10 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
             capture_after_s=call.capture_after_s,
             ring_timeout_s=call.ring_timeout_s,
             end_by=EndBy(call.end_by),
-            signings=tuple(None if s == "none" else Attestation(s) for s in call.signing),
+            signings=tuple(
+                None if s in ("none", "trunk") else Attestation(s) for s in call.signing
+            ),
+            signing_from_trunk=call.signing == ["trunk"],
             frames=call.frames,
             rcd_name=rcd.name if rcd else None,
             rcd_logo_url=rcd.logo_url if rcd else None,

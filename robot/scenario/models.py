@@ -63,12 +63,13 @@ class RichCallDataModel(_Strict):
 
 
 class CallModel(_Strict):
-    """`signing` is one level or a list of them (an attestation matrix)."""
+    """`signing` is one level or a list of them (an attestation matrix); `none` dials unsigned
+    on any trunk; `trunk` (the default) signs as each number's trunk is set up."""
 
     capture_after_s: float = Field(default=2.0, ge=0, le=120)
     ring_timeout_s: float = Field(default=30.0, gt=0, le=300)
     end_by: Literal["cancel", "decline", "ring_out"] = "cancel"
-    signing: list[Literal["none", "A", "B", "C"]] = ["none"]
+    signing: list[Literal["trunk", "none", "A", "B", "C"]] = ["trunk"]
     frames: int = Field(default=2, ge=1, le=5)
     rich_call_data: RichCallDataModel | None = None
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from robot.config.project import load_project
 from robot.domain.model import Run, RunStatus
-from robot.domain.scenario import plan
-from robot.engine.guards import RunRefused, check_disk, check_quiet_hours
+from robot.domain.scenario import Scenario
+from robot.engine.guards import RunRefused
 from robot.errors import RingcheckError
+from robot.ports import Clock
 from robot.scenario.load import find_scenario, load_scenario
-from robot.wiring import FarmEndpoints, open_project_store, run_planned
+from robot.store.results import SqlResultStore
+from robot.wiring import FarmEndpoints, open_project_store, prepare, run_planned
 
 log = logging.getLogger(__name__)
 
@@ -26,45 +28,52 @@ def fire_scenario(project_dir: str, scenario_name: str, farm_file: str | None = 
     """Run one scenario on schedule; problems are logged, never raised into the scheduler."""
     try:
         _fire(Path(project_dir), scenario_name, farm_file)
-    except RunRefused as exc:
-        log.warning("scheduled run of %s skipped: %s", scenario_name, exc)
     except RingcheckError as exc:
         log.error("scheduled run of %s failed: %s", scenario_name, exc)
 
 
-def _fire(project_dir: Path, scenario_name: str, farm_file: str | None) -> None:
+def _fire(
+    project_dir: Path, scenario_name: str, farm_file: str | None, clock: Clock | None = None
+) -> None:
+    """The same path as `ringcheck run` (`prepare`, then `run_planned`); a fire that cannot
+    run still leaves a run in the store saying why (skipped or failed) and a log line."""
     project = load_project(project_dir)
     scenario = load_scenario(find_scenario(scenario_name, project), project)
-    calls = plan(scenario, project.numbers, project.handsets)
-    store = open_project_store(project)
+    farm = FarmEndpoints.read(Path(farm_file)) if farm_file else None
+    store = open_project_store(project, clock=clock)
     try:
-        now = store.clock.now()
-        check_quiet_hours(scenario, now)
-        if not calls:  # nothing enabled to call: still leave a trace that the schedule fired
-            run = store.start_run(Run(scenario=scenario.name, trigger=TRIGGER, started_at=now))
-            store.finish_run(
-                Run(
-                    scenario=run.scenario,
-                    trigger=TRIGGER,
-                    started_at=now,
-                    status=RunStatus.COMPLETED,
-                    id=run.id,
-                )
-            )
-            log.info("scheduled run %s of %s: no calls selected", run.id, scenario.name)
+        try:
+            prepared = prepare(project, scenario, farm=farm, store=store)
+        except RunRefused as exc:
+            _record_not_run(store, scenario, RunStatus.SKIPPED, str(exc))
+            log.warning("scheduled run of %s skipped: %s", scenario.name, exc)
             return
-        check_disk(project.artifacts_dir, len(calls))
+        except RingcheckError as exc:  # no handset in service, nothing selected
+            _record_not_run(store, scenario, RunStatus.FAILED, str(exc))
+            log.error("scheduled run of %s failed: %s", scenario.name, exc)
+            return
     finally:
         store.close()
-    farm = FarmEndpoints.read(Path(farm_file)) if farm_file else None
-    summary = run_planned(project, scenario, calls, farm=farm, trigger=TRIGGER)
+    for line in prepared.skipped_lines():
+        log.warning("scheduled run of %s leaves out %s", scenario.name, line)
+    summary = run_planned(project, prepared, farm=farm, trigger=TRIGGER)
     log.info(
-        "scheduled run %s of %s: %s, %d attempts, %d failed",
+        "scheduled run %s of %s: %s, %d planned calls, %d failed",
         summary.run.id,
         scenario.name,
         summary.run.status.value,
-        len(summary.attempts),
+        len(summary.planned()),
         len(summary.failed),
+    )
+
+
+def _record_not_run(
+    store: SqlResultStore, scenario: Scenario, status: RunStatus, note: str
+) -> None:
+    now = store.clock.now()
+    run = store.start_run(Run(scenario=scenario.name, trigger=TRIGGER, started_at=now))
+    store.finish_run(
+        Run(run.scenario, TRIGGER, now, status=status, ended_at=now, id=run.id, note=note)
     )
 
 

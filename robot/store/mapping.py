@@ -48,6 +48,7 @@ def run_to_row(run: Run) -> dict[str, Any]:
         "status": run.status.value,
         "started_at": run.started_at,
         "ended_at": run.ended_at,
+        "note": run.note,
     }
 
 
@@ -59,6 +60,7 @@ def row_to_run(row: Row) -> Run:
         status=RunStatus(row["status"]),
         started_at=row["started_at"],
         ended_at=row["ended_at"],
+        note=row["note"],
     )
 
 
@@ -85,6 +87,7 @@ def attempt_to_row(attempt: Attempt) -> dict[str, Any]:
         "verdict_checks": _checks_json(attempt.verdict),
         "settings": dict(attempt.settings) if attempt.settings else None,
         "display_state": attempt.display_state.value if attempt.display_state else None,
+        "planned_call": attempt.planned_call,
         "error": attempt.error,
         "screenshot": attempt.artifacts.screenshot,
         "page_source": attempt.artifacts.page_source,
@@ -225,6 +228,7 @@ def row_to_attempt(row: Row) -> Attempt:
         settings=tuple((str(k), str(v)) for k, v in (row["settings"] or {}).items()),
         display_state=DisplayState(row["display_state"]) if row["display_state"] else None,
         error=row["error"],
+        planned_call=row["planned_call"],
     )
 
 

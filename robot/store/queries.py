@@ -342,3 +342,29 @@ def counts_select(span: Span | None, by_carrier: bool) -> sa.Select[Any]:
 def row_to_counts(row: Any) -> Counts:
     m = row._mapping
     return Counts(**{f: int(m[f] or 0) for f in Counts.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class CallCounts:
+    """Calls dialled since some moment, per caller number and per handset (daily budgets)."""
+
+    by_number: dict[str, int]
+    by_handset: dict[str, int]
+
+
+def calls_since(conn: sa.Connection, since: datetime) -> CallCounts:
+    """Two GROUP BYs over the attempts dialled since `since`, whatever their outcome."""
+    a = attempts.c
+    recent = a.dialed_at >= since
+    by_number = conn.execute(
+        sa.select(a.number, sa.func.count()).where(recent).group_by(a.number)
+    ).all()
+    by_handset = conn.execute(
+        sa.select(a.handset_id, sa.func.count())
+        .where(recent, a.handset_id.is_not(None))
+        .group_by(a.handset_id)
+    ).all()
+    return CallCounts(
+        by_number={str(n): int(c) for n, c in by_number},
+        by_handset={str(h): int(c) for h, c in by_handset},
+    )

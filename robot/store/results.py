@@ -136,7 +136,7 @@ class SqlResultStore:
                 conn.execute(
                     sa.update(runs)
                     .where(runs.c.id == run.id)
-                    .values(status=status.value, ended_at=ended)
+                    .values(status=status.value, ended_at=ended, note=run.note)
                 )
                 conn.execute(
                     sa.update(attempts)
@@ -276,6 +276,10 @@ class SqlResultStore:
             "counts",
             lambda c: {row.carrier: queries.row_to_counts(row) for row in c.execute(stmt)},
         )
+
+    def calls_since(self, since: datetime) -> queries.CallCounts:
+        """Calls dialled since `since` per number and per handset (for daily budgets)."""
+        return self._read("call counts", lambda c: queries.calls_since(c, since))
 
     def _read(self, what: str, action: Callable[[sa.Connection], T]) -> T:
         def run() -> T:

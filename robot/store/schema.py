@@ -36,6 +36,7 @@ runs = sa.Table(
     # Who writes this run: "host:pid:start-ticks", so a later start can tell a dead writer
     # (its attempts become `interrupted`) from one still running in another process.
     sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),  # why it failed or was skipped
     sa.Index(None, "status"),
     sa.Index(None, "started_at"),
 )
@@ -106,6 +107,7 @@ attempts = sa.Table(
     sa.Column("verdict_checks", sa.JSON, nullable=True),
     sa.Column("settings", sa.JSON, nullable=True),  # the phone's settings when the call came
     sa.Column("display_state", sa.String(12), nullable=True),
+    sa.Column("planned_call", sa.Integer, nullable=True),  # retries share their planned call
     sa.Column("error", sa.Text, nullable=True),
     # evidence, relative to the artifacts folder
     sa.Column("screenshot", sa.String(500), nullable=True),

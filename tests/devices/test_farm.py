@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.farm import Farm, Selection, appium_probe, select
+from devices.farm import Farm, appium_probe
 from robot.domain.model import DialerKind, Platform
 from robot.domain.model import Handset as HandsetSpec
 from robot.ports import HandsetHealth, HandsetProbe
@@ -70,18 +70,6 @@ HANDSETS = (
 )
 
 
-def test_selection_by_carrier_platform_dialer_and_tags() -> None:
-    def ids(selection: Selection) -> list[str]:
-        return [s.id for s in select(HANDSETS, selection)]
-
-    assert ids(Selection()) == ["p8-tmo", "s23-att", "ip15-vzw"]
-    assert ids(Selection(carriers=("at&t",))) == ["s23-att"]
-    assert ids(Selection(platforms=(Platform.IOS,))) == ["ip15-vzw"]
-    assert ids(Selection(dialers=(DialerKind.GOOGLE, DialerKind.SAMSUNG))) == ["p8-tmo", "s23-att"]
-    assert ids(Selection(tags=("lab-a", "5g"))) == ["s23-att"]
-    assert ids(Selection(carriers=("T-Mobile",), tags=("lab-b",))) == []
-
-
 def test_one_handset_one_call_and_expired_leases_are_reclaimed(tmp_path: Path) -> None:
     clock = SteppingClock()
     store = open_store(f"sqlite:///{tmp_path / 'results.db'}", clock=clock)
@@ -90,9 +78,9 @@ def test_one_handset_one_call_and_expired_leases_are_reclaimed(tmp_path: Path) -
                      lease_ttl_s=60)  # fmt: skip
         run_b = Farm(HANDSETS, leases=store.leases, state=store.handset_state, holder="run-b",
                      lease_ttl_s=60)  # fmt: skip
-        assert run_a.lease_any(HANDSETS) == HANDSETS[0]
-        assert run_b.lease_any(HANDSETS[:1]) is None
-        assert run_b.lease_any(HANDSETS) == HANDSETS[1]
+        assert run_a.lease("p8-tmo") is True
+        assert run_b.lease("p8-tmo") is False
+        assert run_b.lease("s23-att") is True
         clock.at += timedelta(seconds=61)  # run-a crashed: its lease runs out
         assert run_b.lease("p8-tmo") is True
         assert run_a.lease("p8-tmo") is False
@@ -136,20 +124,21 @@ def test_quarantine_after_consecutive_errors_and_recovery(store: SqlResultStore)
     for _ in range(2):
         assert farm.record("p8-tmo", "handset p8-tmo: session lost") is False
     assert farm.record("p8-tmo", "handset p8-tmo: session lost") is True
-    assert [s.id for s in farm.usable()] == ["s23-att", "ip15-vzw"]
+    assert [s.id for s in HANDSETS if farm.quarantined(s.id)] == ["p8-tmo"]
 
     assert farm.recover("p8-tmo").healthy is False  # still broken: stays out
     assert store.handset_state.quarantined("p8-tmo")
     healthy["p8-tmo"] = True
-    assert [h.handset_id for h in farm.recover_quarantined()] == ["p8-tmo"]
-    assert not store.handset_state.quarantined("p8-tmo")
-    assert "p8-tmo" in [s.id for s in farm.usable()]
+    assert [h.handset_id for h in farm.recover_quarantined(HANDSETS)] == ["p8-tmo"]
+    assert not farm.quarantined("p8-tmo")
 
 
 def test_disabled_handsets_are_not_used(store: SqlResultStore) -> None:
     farm = Farm(HANDSETS, leases=store.leases, state=store.handset_state, holder="run")
     store.handset_state.set_enabled("s23-att", False)
-    assert [s.id for s in farm.usable(Selection(tags=("lab-a",)))] == ["p8-tmo"]
+    assert [s.id for s in HANDSETS if farm.enabled(s)] == ["p8-tmo", "ip15-vzw"]
+    store.handset_state.set_enabled("s23-att", None)  # back to what the farm file says
+    assert farm.enabled(HANDSETS[1])
 
 
 @pytest.mark.timeout(60)

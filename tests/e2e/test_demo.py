@@ -17,9 +17,10 @@ from robot.config.project import load_project
 from robot.demo import FarmProcess, write_project
 from robot.domain.model import Delivery
 from robot.domain.names import fold
-from robot.domain.scenario import plan
+from robot.domain.scenario import HandsetSelector
+from robot.prepare import CallFilter
 from robot.scenario.load import find_scenario, load_scenario
-from robot.wiring import FarmEndpoints, open_project_store, run_planned
+from robot.wiring import FarmEndpoints, open_project_store, prepare, run_planned
 from tests.support.peers import need
 
 pytestmark = pytest.mark.slow
@@ -61,11 +62,11 @@ def test_recorded_readings_match_the_farm_ground_truth(tmp_path: Path) -> None:
     project = load_project(tmp_path)
     scenario = load_scenario(find_scenario("demo", project), project)
     scenario = dataclasses.replace(scenario, repeats=5)
-    calls = plan(scenario, project.numbers, project.handsets)
-    assert len(calls) >= 200
     with FarmProcess(paths):
         farm = FarmEndpoints.read(paths.ready_file)
-        summary = run_planned(project, scenario, calls, farm=farm, trigger="test")
+        prepared = prepare(project, scenario, farm=farm)
+        assert len(prepared.calls) >= 200
+        summary = run_planned(project, prepared, farm=farm, trigger="test")
         truth = {c["call_id"]: c for c in httpx.get(f"{farm.truth_url}/calls", timeout=30).json()}
         live = httpx.get(f"{farm.truth_url}/live", timeout=10).json()
     assert live == {"live": 0}, live
@@ -102,15 +103,13 @@ def test_rich_call_data_from_a_scenario_reaches_the_handset(tmp_path: Path) -> N
     paths = write_project(tmp_path)
     project = load_project(tmp_path)
     scenario = load_scenario(find_scenario("branded-display", project), project)
-    calls = [
-        c
-        for c in plan(scenario, project.numbers, project.handsets)
-        if c.number.e164 == "+12025550101" and c.handset.id == "pixel8-tmo"
-    ]
-    assert len(calls) == 1
+    scenario = dataclasses.replace(scenario, handsets=HandsetSelector(ids=("pixel8-tmo",)))
+    only = CallFilter(numbers=("+12025550101",))
     with FarmProcess(paths):
         farm = FarmEndpoints.read(paths.ready_file)
-        summary = run_planned(project, scenario, calls, farm=farm, trigger="test")
+        prepared = prepare(project, scenario, farm=farm, only=only)
+        assert len(prepared.calls) == 1
+        summary = run_planned(project, prepared, farm=farm, trigger="test")
         truth = httpx.get(f"{farm.truth_url}/calls", timeout=30).json()
     shown = truth[-1]["shown"]
     assert shown["verified"] is True

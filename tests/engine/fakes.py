@@ -11,11 +11,12 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from robot.domain.model import Handset as HandsetSpec
 from robot.domain.model import Reading, Reason, SipEvent, SipOutcome
 from robot.errors import DeviceError, PartialCaptureError
-from robot.ports import Capture, DialRequest, EndHow, ReadRequest, RingObservation
+from robot.ports import Capture, DialRequest, EndHow, HandsetHealth, ReadRequest, RingObservation
 
 
 @dataclass
@@ -168,3 +169,57 @@ class FakeReader:
     def read(self, request: ReadRequest) -> Reading:
         self.requests.append(request)
         return self.readings.get(request.image, Reading(engine="fake"))
+
+
+class ManualClock:
+    """A fixed clock that moves only when told (or when something sleeps on it)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+        self.elapsed_s = 0.0
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.at + timedelta(seconds=self.elapsed_s)
+
+    def monotonic(self) -> float:
+        return self.elapsed_s
+
+    def sleep(self, seconds: float) -> bool:
+        """Pass time at once; never stopping."""
+        self.slept.append(seconds)
+        self.elapsed_s += seconds
+        return False
+
+
+class FakeAvailability:
+    """Which handsets are in service, as `robot.prepare.HandsetAvailability` asks it."""
+
+    def __init__(
+        self,
+        disabled: set[str] | None = None,
+        quarantined: set[str] | None = None,
+        healthy_again: set[str] | None = None,
+    ) -> None:
+        self.disabled = disabled or set()
+        self.in_quarantine = quarantined or set()
+        self.healthy_again = healthy_again or set()
+        self.probed: list[str] = []
+
+    def enabled(self, spec: HandsetSpec) -> bool:
+        return spec.enabled and spec.id not in self.disabled
+
+    def quarantined(self, handset_id: str) -> bool:
+        return handset_id in self.in_quarantine
+
+    def recover_quarantined(self, specs: Sequence[HandsetSpec]) -> list[HandsetHealth]:
+        out = []
+        for spec in specs:
+            if spec.id not in self.in_quarantine:
+                continue
+            self.probed.append(spec.id)
+            healthy = spec.id in self.healthy_again
+            if healthy:
+                self.in_quarantine.discard(spec.id)
+            out.append(HandsetHealth(spec.id, reachable=healthy, error=None if healthy else "x"))
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from robot.clock import SystemClock
 from robot.domain.model import (
     AttemptStatus,
+    Attestation,
     Delivery,
     DialerKind,
     Direction,
@@ -19,7 +21,9 @@ from robot.domain.model import (
     Platform,
     Reading,
     RunStatus,
+    Signing,
     Tristate,
+    Trunk,
 )
 from robot.domain.scenario import (
     CallOptions,
@@ -30,9 +34,10 @@ from robot.domain.scenario import (
     plan,
 )
 from robot.engine.environment import Environment
-from robot.engine.run import execute_run
+from robot.engine.quarantine import QuarantineListener
+from robot.engine.run import Pacer, execute_run
 from robot.store.results import open_store
-from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader
+from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader, ManualClock
 
 CLEAN = Number("+12025550101", "Northwind Bank")
 LABELLED = Number("+12025550102", "Northwind Bank")
@@ -185,7 +190,8 @@ def test_a_leased_handset_is_not_used_by_a_second_run(network, store) -> None:
     scenario = Scenario(name="smoke", call=FAST)
     summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
     assert summary.attempts == []
-    assert summary.skipped and "leased" in summary.skipped[0]
+    assert summary.skipped and "held by another run" in summary.skipped[0]
+    assert summary.run.status is RunStatus.FAILED and summary.exit_code() == 3
     assert network.placed == []
 
 
@@ -206,3 +212,62 @@ def test_a_session_lost_before_any_frame_is_a_device_error(network, store) -> No
     assert summary.attempts[0].delivery is Delivery.DEVICE_ERROR
     assert "mid-capture" in (summary.attempts[0].error or "")
     assert not network.live
+
+
+def test_an_unsigned_call_leaves_the_trunks_key_alone(network, store) -> None:
+    signing = Signing("k.pem", "https://certs.example.com/c.pem", Attestation.A)
+    trunk = Trunk("main", "127.0.0.1", signing=signing)
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn)], trunk_for=lambda n, h: trunk)
+    scenario = Scenario(name="study", call=FakeSignings)
+    execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    placed = {r.attestation: r.trunk for r in network.placed}
+    assert placed[None] is not None and placed[None].signing is None
+    assert placed[Attestation.B] is not None and placed[Attestation.B].signing == signing
+
+
+FakeSignings = CallOptions(capture_after_s=0.0, ring_timeout_s=1.0, signings=(None, Attestation.B))
+
+
+def test_device_errors_feed_quarantine_and_a_good_call_resets_the_count(network, store) -> None:
+    from devices.farm import Farm
+
+    farm = Farm([PIXEL, GALAXY], leases=store.leases, state=store.handset_state,
+                holder="test", quarantine_after=2)  # fmt: skip
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn, vanish=True)])
+    env.listeners.append(QuarantineListener(farm))
+    scenario = Scenario(name="smoke", call=FAST, device_error_retries=0)
+    execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]))
+    assert not farm.quarantined(PIXEL.id)  # one error is not yet a pattern
+    summary = execute_run(env, scenario, plan(scenario, [LABELLED], [PIXEL]))
+    assert farm.quarantined(PIXEL.id)
+    assert summary.exit_code() == 3  # every call a device error: the robot tested nothing
+
+    healthy = _env(network, store, [FakeHandset(GALAXY.msisdn)])
+    healthy.listeners.append(QuarantineListener(farm))
+    store.handset_state.record_result(GALAXY.id, "flaky", 5)
+    execute_run(healthy, scenario, plan(scenario, [CLEAN], [GALAXY]))
+    assert store.handset_state.get(GALAXY.id).consecutive_errors == 0
+
+
+def test_calls_from_one_number_keep_their_distance_on_a_manual_clock() -> None:
+    clock = ManualClock(datetime(2026, 11, 27, 9, tzinfo=UTC))
+    pacer = Pacer(clock, 90.0, clock.sleep)
+    assert pacer.wait_turn(CLEAN.e164) and clock.elapsed_s == 0
+    assert pacer.wait_turn(LABELLED.e164) and clock.elapsed_s == 0  # another number: no wait
+    assert pacer.wait_turn(CLEAN.e164)
+    assert clock.elapsed_s == 90.0 and max(clock.slept) <= 1.0  # short sleeps: Ctrl-C is heard
+    stopping = Pacer(clock, 90.0, lambda seconds: True)
+    assert stopping.wait_turn(CLEAN.e164)
+    assert not stopping.wait_turn(CLEAN.e164)  # the run stopped while waiting
+
+
+def test_a_run_waits_for_a_handset_another_run_holds(network, store) -> None:
+    assert store.leases.acquire(PIXEL.id, "other-run", 60)
+    env = _env(network, store, [FakeHandset(PIXEL.msisdn)])
+    scenario = Scenario(name="smoke", call=FAST)
+    released = threading.Timer(0.3, lambda: store.leases.release(PIXEL.id, "other-run"))
+    released.start()
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN], [PIXEL]), lease_wait_s=30)
+    released.join()
+    assert [a.delivery for a in summary.attempts] == [Delivery.DELIVERED]
+    assert summary.exit_code() == 0

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from robot.cli.context import CliState
-from robot.cli.results_cmd import parse_age, parse_since, store_url_for
+from robot.cli.results_cmd import parse_age, parse_since
 from robot.domain.model import Reading, Tristate
 from robot.errors import UsageError
 from robot.store import open_store
+from robot.wiring import store_location
 from tests.store import factory
 
 
@@ -120,10 +120,10 @@ def test_default_store_is_in_the_project_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("RINGCHECK_STORE_URL", raising=False)
-    url = store_url_for(CliState(project=str(tmp_path)))
+    url = store_location(tmp_path).url
     assert url == f"sqlite:///{tmp_path.resolve() / '.ringcheck' / 'results.db'}"
     monkeypatch.setenv("RINGCHECK_STORE_URL", "sqlite:////elsewhere/r.db")
-    assert store_url_for(CliState(project=str(tmp_path))) == "sqlite:////elsewhere/r.db"
+    assert store_location(tmp_path).url == "sqlite:////elsewhere/r.db"
 
 
 def test_ages_and_dates() -> None:
