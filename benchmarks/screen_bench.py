@@ -1,12 +1,16 @@
-"""Screen-reading benchmark: per-field accuracy and ms per screen, synthetic and real screens.
+"""Screen-reading benchmark: accuracy per field and per family, tuned vs held-out, and speed.
 
-    .venv/bin/python benchmarks/screen_bench.py [--synthetic 200] [--seed 11] [--memory 1000]
-                                                [--no-real] [--no-cache] [--escalate]
-                                                [--workers 1]
+    .venv/bin/python benchmarks/screen_bench.py [--count 30] [--seed 7] [--families F,...]
+                                                [--no-real] [--cache] [--escalate]
+                                                [--memory 0] [--misses]
 
-Prints, for the seeded synthetic set and the real screenshots in ../shared/realworld-screens:
-accuracy per field, all-fields-right rate, p50/p95 wall and CPU ms per screen (one process,
-models loaded before timing), the misses on the real set, and RSS before/after N reads.
+Reads every screen cold, as `ringcheck read-screen` does by default: no dialer hint,
+`--lang auto`, no line cache (pass --cache to let repeated crops hit it), one thread.
+Prints, for the tuned and the held-out families of tests/screen/families: accuracy per field
+and per family, the share of screens with every field right, false labels on look-alike
+names, labels missed when they carry extra words, labels classed per language, and p50/p95
+wall and CPU ms per screen at 1080x2400; then the same fields on the real screenshots in
+../shared/realworld-screens (validation only) and, with --memory N, RSS before/after N reads.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import statistics
 import sys
 import time
 import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +30,16 @@ sys.path.insert(0, str(ROOT))
 from robot.domain.model import Reading, Tristate  # noqa: E402
 from robot.ports import ReadRequest  # noqa: E402
 from robot.screen import TesseractReader  # noqa: E402
-from tests.screen.synth import FIELDS, expected, generate, observed  # noqa: E402
+from tests.screen.families import (  # noqa: E402
+    FIELDS,
+    HELD_OUT,
+    TUNED,
+    Sample,
+    expected,
+    for_tuning,
+    for_validation,
+    observed,
+)
 
 REAL = ROOT.parent / "shared" / "realworld-screens"
 
@@ -48,27 +62,75 @@ def timed(reader: TesseractReader, request: ReadRequest) -> tuple[Reading, float
     return reading, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
-def synthetic(reader: TesseractReader, count: int, seed: int) -> None:
-    samples = generate(count, seed=seed)
-    right = dict.fromkeys(FIELDS, 0)
-    all_right, walls, cpus = 0, [], []
+def half(reader: TesseractReader, title: str, samples: list[Sample], show_misses: bool) -> None:
+    right: dict[str, int] = dict.fromkeys(FIELDS, 0)
+    by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # fields ok, fields, screens
+    all_right = 0
+    walls: list[float] = []
+    cpus: list[float] = []
+    full_hd: list[float] = []
+    false_labels = missed_extras = extras = 0
+    classed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: list[str] = []
     for s in samples:
-        reading, wall, cpu = timed(
-            reader, ReadRequest(s.image, dialer=s.truth.dialer, languages=("eng",))
-        )
+        reading, wall, cpu = timed(reader, ReadRequest(s.image))
         walls.append(wall)
         cpus.append(cpu)
         got, want = observed(reading), expected(s.truth)
+        if s.image[:4] == b"\x89PNG" and _width(s.image) == 1080:
+            full_hd.append(wall)
         ok = [f for f in FIELDS if got[f] == want[f]]
         all_right += len(ok) == len(FIELDS)
+        fam = by_family[s.truth.family]
+        fam[0] += len(ok)
+        fam[1] += len(FIELDS)
+        fam[2] += 1
         for f in ok:
             right[f] += 1
-    print(f"synthetic: {count} screens (seed {seed}, 1080x2400 and damaged copies)")
+        for f in FIELDS:
+            if got[f] != want[f]:
+                misses.append(
+                    f"    {s.truth.family}#{s.seed % 100_000} {f}: got {got[f]!r}, want {want[f]!r}"
+                )
+        if s.truth.spam_label is None and reading.spam_label is not None:
+            false_labels += s.truth.family == "look_alike_names"
+        if s.truth.family == "label_extra_words" and s.truth.spam_label is not None:
+            extras += 1
+            missed_extras += reading.spam_label is None
+        if s.truth.spam_class is not None:
+            tally = classed[s.truth.lang]
+            tally[1] += 1
+            tally[0] += got["spam_class"] == want["spam_class"]
+    n = len(samples)
+    print(f"{title}: {n} screens, {len(by_family)} families")
     for f in FIELDS:
-        print(f"  {f:12s} {right[f] / count:7.1%}")
-    print(f"  all fields  {all_right / count:7.1%}")
-    print(f"  wall ms p50 {statistics.median(walls):6.1f}  p95 {pct(walls, 0.95):6.1f}")
+        print(f"  {f:12s} {right[f] / n:7.1%}")
+    fields_ok = sum(v[0] for v in by_family.values())
+    fields_all = sum(v[1] for v in by_family.values())
+    print(
+        f"  fields right {fields_ok / fields_all:7.1%}   screens with every field right "
+        f"{all_right / n:5.1%}"
+    )
+    for family, (ok_count, total, screens) in by_family.items():
+        print(f"    {family:24s} {ok_count / total:7.1%} of fields ({screens} screens)")
+    if "look_alike_names" in by_family:
+        print(f"  false labels on look-alike names: {false_labels}")
+    if extras:
+        print(f"  labels with extra words missed: {missed_extras} of {extras}")
+    if classed:
+        langs = ", ".join(f"{lang} {ok}/{total}" for lang, (ok, total) in sorted(classed.items()))
+        print(f"  labels classed per language: {langs}")
+    print(
+        f"  wall ms p50 {statistics.median(walls):6.1f}  p95 {pct(walls, 0.95):6.1f}   "
+        f"(1080x2400 PNG only: p50 {statistics.median(full_hd or walls):6.1f})"
+    )
     print(f"  cpu  ms p50 {statistics.median(cpus):6.1f}  p95 {pct(cpus, 0.95):6.1f}")
+    if show_misses:
+        print("\n".join(misses) or "    no misses")
+
+
+def _width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")
 
 
 def _fold(text: str | None) -> str | None:
@@ -108,7 +170,7 @@ def real(reader: TesseractReader) -> None:
                 }[field]
                 misses.append(f"    {e['file']}: {field} got {got!r}, want {e[field]!r}")
     n = len(entries)
-    print(f"real: {n} screenshots, --lang auto, no dialer hint")
+    print(f"real: {n} screenshots (validation only), --lang auto, no dialer hint")
     for field, count in right.items():
         print(f"  {field:12s} {count / n:7.1%}  ({count}/{n})")
     print(f"  wall ms p50 {statistics.median(walls):6.1f}  p95 {pct(walls, 0.95):6.1f}")
@@ -118,13 +180,12 @@ def real(reader: TesseractReader) -> None:
 
 
 def memory(reader: TesseractReader, reads: int) -> None:
-    samples = generate(24, seed=8)
+    samples = for_tuning(count=3, seed=8)
     for s in samples:
-        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
+        reader.read(ReadRequest(s.image))
     before = rss_mib()
     for i in range(reads):
-        s = samples[i % len(samples)]
-        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
+        reader.read(ReadRequest(samples[i % len(samples)].image))
     after = rss_mib()
     print(
         f"memory: RSS {before:.1f} MiB before, {after:.1f} MiB after {reads} reads "
@@ -133,33 +194,35 @@ def memory(reader: TesseractReader, reads: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", type=int, default=200)
-    # seeds 6-8 were looked at while tuning the reader; 11 and up were not
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--memory", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--count", type=int, default=30, help="screens per family")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--families", default="", help="only these families (comma-separated)")
     parser.add_argument("--no-real", action="store_true")
-    parser.add_argument(
-        "--no-cache", action="store_true", help="do not remember line crops seen before"
-    )
-    parser.add_argument(
-        "--escalate", action="store_true", help="re-read doubtful lines with RapidOCR"
-    )
-    parser.add_argument("--workers", type=int, default=1, help="OCR threads per screen")
+    parser.add_argument("--cache", action="store_true", help="remember line crops seen before")
+    parser.add_argument("--escalate", action="store_true", help="second engine (RapidOCR)")
+    parser.add_argument("--memory", type=int, default=0)
+    parser.add_argument("--misses", action="store_true", help="print every wrong field")
     args = parser.parse_args()
     escalation = None
     if args.escalate:
         from robot.screen.escalate import RapidOcrLine
 
         escalation = RapidOcrLine()
-    reader = TesseractReader(escalation=escalation, cache=not args.no_cache, workers=args.workers)
+    reader = TesseractReader(escalation=escalation, cache=args.cache)
     print(
-        f"engine: tesseract{' + rapidocr escalation' if escalation else ''}, "
-        f"line cache {'off' if args.no_cache else 'on'}, {args.workers} OCR thread(s)"
+        f"engine: tesseract{' + rapidocr' if escalation else ''}, line cache "
+        f"{'on' if args.cache else 'off'}, one thread, no dialer hint, languages auto"
     )
-    for s in generate(6, seed=1):  # load every model before timing
-        reader.read(ReadRequest(s.image, dialer=s.truth.dialer))
-    synthetic(reader, args.synthetic, args.seed)
+    for s in for_tuning(count=1, seed=1):  # load every model before timing
+        reader.read(ReadRequest(s.image))
+    wanted = tuple(f for f in args.families.split(",") if f)
+    tuned = tuple(f for f in TUNED if not wanted or f in wanted)
+    held = tuple(f for f in HELD_OUT if not wanted or f in wanted)
+    if tuned:
+        half(reader, "tuned", for_tuning(tuned, args.count, args.seed), args.misses)
+    if held:
+        half(reader, "held-out", for_validation(held, args.count, args.seed), args.misses)
     if not args.no_real:
         real(reader)
     if args.memory:
