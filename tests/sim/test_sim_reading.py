@@ -11,6 +11,7 @@ import pytest
 from devices.sim.render import render_call
 from devices.sim.screen import CallScreen, Look, Style
 from robot.domain.model import DialerKind, Tristate
+from robot.ports import ReadRequest
 from robot.screen.reader import TesseractReader
 from tests.support.peers import need
 
@@ -37,7 +38,8 @@ def test_reader_reads_name_label_and_badge_from_farm_screens(reader: TesseractRe
                                                              style: Style) -> None:
     size = (1170, 2532) if style.value.startswith("ios") else (1080, 2400)
     for call in CALLS:
-        reading = reader.read(render_call(call, Look(style, *size)).png, dialer=DIALER[style])
+        png = render_call(call, Look(style, *size)).png
+        reading = reader.read(ReadRequest(png, dialer=DIALER[style]))
         assert reading.name == call.name, (style, call)
         assert reading.spam_label == call.label, (style, call)
         assert (reading.verified is Tristate.YES) == call.verified, (style, call)
