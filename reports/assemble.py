@@ -26,7 +26,7 @@ from reports.model import (
 )
 from robot.domain.model import RedressContact
 
-Key = tuple[str, str]
+Key = tuple[str, str, str]  # number, carrier, variant (a scenario with its own expectations)
 Exists = Callable[[str], bool]
 
 _ORDER = list(ChangeKind)
@@ -108,6 +108,18 @@ def observation(row: Mapping[str, Any], exists: Exists | None = None) -> Observa
         final_code=row["final_code"],
         final_phrase=row["final_phrase"],
         evidence=evidence,
+        warnings=warnings_of(row.get("verdict_checks")),
+    )
+
+
+def warnings_of(checks: Any) -> tuple[str, ...]:
+    """Reasons of the checks stored with a `warn` state (a CNAM-truncated name)."""
+    if not isinstance(checks, list):
+        return ()
+    return tuple(
+        str(c.get("reason", ""))
+        for c in checks
+        if isinstance(c, Mapping) and c.get("state") == "warn"
     )
 
 
@@ -124,30 +136,47 @@ def cell(row: Mapping[str, Any], exists: Exists | None = None) -> Cell:
         labelled=int(row["n_labelled"]),
         verified=int(row["n_verified"]),
         blocked=int(row["n_blocked"]),
+        variant=str(row.get("variant") or ""),
     )
 
 
-def matrix(now: Mapping[Key, Cell], before: Iterable[Key], inventory: Any) -> Matrix:
-    """Rows: the inventory's numbers in its order, then any other number seen; all carriers."""
+def matrix(
+    now: Mapping[Key, Cell],
+    before: Iterable[Key],
+    inventory: Any,
+    names: Mapping[str, str | None] | None = None,
+) -> Matrix:
+    """Rows: the inventory's numbers in its order, then any other number seen; all carriers.
+
+    A number tested by a scenario that expects a name of its own gets one more row for that
+    scenario (`names`: scenario → the name it expects), judged by that name only.
+    """
+    names = names or {}
     seen = set(now) | set(before)
-    carriers = sorted({c for _, c in seen} | {h.carrier for h in inventory.handsets})
+    carriers = sorted({c for _, c, _ in seen} | {h.carrier for h in inventory.handsets})
     known = {n.e164: n for n in inventory.numbers}
-    order = list(known) + sorted({n for n, _ in seen} - set(known))
+    order = list(known) + sorted({n for n, _, _ in seen} - set(known))
+    variants: dict[str, set[str]] = {}
+    for number, _, variant in seen:
+        variants.setdefault(number, set()).add(variant)
     rows = []
     for number in order:
         spec = known.get(number)
-        cells = tuple(
-            now.get((number, carrier)) or Cell(number, carrier, CellState.NOT_TESTED)
-            for carrier in carriers
-        )
-        rows.append(
-            MatrixRow(
-                number,
-                spec.expected_name if spec else None,
-                bool(spec and spec.do_not_originate),
-                cells,
+        shown = variants.get(number, set())
+        if spec is not None:
+            shown = shown | {""}  # every number of the inventory has its row, tested or not
+        for variant in sorted(shown):
+            cells = tuple(
+                now.get((number, carrier, variant))
+                or Cell(number, carrier, CellState.NOT_TESTED, variant=variant)
+                for carrier in carriers
             )
-        )
+            expected = names.get(variant) if variant else (spec.expected_name if spec else None)
+            rows.append(
+                MatrixRow(
+                    number, expected, bool(spec and spec.do_not_originate), cells, variant
+                )
+            )
     return Matrix(tuple(carriers), tuple(rows))
 
 
@@ -213,7 +242,11 @@ def changes(now: Mapping[Key, Cell], before: Mapping[Key, Cell]) -> tuple[Change
         if found:
             kinds = tuple(kind for kind, _ in found)
             summary = "; ".join(text for _, text in found)
-            out.append(Change(key[0], key[1], kinds, summary, before[key].latest, now[key].latest))
+            out.append(
+                Change(
+                    key[0], key[1], kinds, summary, before[key].latest, now[key].latest, key[2]
+                )
+            )
     out.sort(key=lambda c: (not c.regression, _ORDER.index(c.kind), c.number, c.carrier))
     return tuple(out)
 

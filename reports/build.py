@@ -60,6 +60,9 @@ class Inventory:
     timezone: str = "UTC"
     # carrier id as stored (e.g. `sim-tmobile`) → the name people know ("T-Mobile")
     carrier_labels: Mapping[str, str] = field(default_factory=dict)
+    # scenario → the display name it expects instead of each number's own (`expect.name`);
+    # its calls get rows of their own in the matrix, judged by that name
+    scenario_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def _engine(store: HasEngine | sa.Engine) -> sa.Engine:
@@ -76,30 +79,34 @@ def build_report(
     now: datetime | None = None,
     trend_periods: int = TREND_PERIODS,
     gallery_inline_max: int = GALLERY_INLINE_MAX,
+    scenarios: Sequence[str] = (),
 ) -> Report:
-    """Aggregate `period` (and the one before, and the trend window) into a `Report`."""
+    """Aggregate `period` (and the one before, and the trend window) into a `Report`, over
+    the runs of `scenarios` only when any are named."""
     inventory = inventory or Inventory()
+    only = tuple(scenarios)
+    split = sorted(inventory.scenario_names)
     previous = period.previous()
     trailing = period.trailing(trend_periods)
     exists = _exists(artifacts_dir)
     with read_tx(_engine(store)) as conn, ThreadPoolExecutor(max_workers=1) as side:
         q.tune_for_reading(conn)
-        totals = q.period_totals(conn, period.start, period.end)
-        previous_totals = q.period_totals(conn, previous.start, previous.end)
-        now_cells = _cells(q.cells(conn, period.start, period.end), exists)
-        before_cells = _cells(q.cells(conn, previous.start, previous.end), exists)
-        matrix = assemble.matrix(now_cells, before_cells, inventory)
+        totals = q.period_totals(conn, period.start, period.end, only)
+        previous_totals = q.period_totals(conn, previous.start, previous.end, only)
+        now_cells = _cells(q.cells(conn, period.start, period.end, only, split), exists)
+        before_cells = _cells(q.cells(conn, previous.start, previous.end, only, split), exists)
+        matrix = assemble.matrix(now_cells, before_cells, inventory, inventory.scenario_names)
         changes = assemble.changes(now_cells, before_cells)
         gallery = Report.gallery_of(matrix)
         # Screenshots decode while the database answers the rest (both release the GIL).
         thumbs_job = side.submit(_thumbnails, artifacts_dir, changes, gallery, gallery_inline_max)
-        trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end])
-        attestation_rows = q.attestation(conn, period.start, period.end)
+        trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end], only)
+        attestation_rows = q.attestation(conn, period.start, period.end, only)
         dno_numbers = [n.e164 for n in inventory.numbers if n.do_not_originate]
-        dno_rows = q.dno(conn, period.start, period.end, dno_numbers)
-        blocked = q.blocked(conn, period.start, period.end)
-        handset_rows = q.handsets(conn, period.start, period.end)
-        scenario_rows = q.scenarios(conn, period.start, period.end)
+        dno_rows = q.dno(conn, period.start, period.end, dno_numbers, only)
+        blocked = q.blocked(conn, period.start, period.end, scenarios=only)
+        handset_rows = q.handsets(conn, period.start, period.end, only)
+        scenario_rows = q.scenarios(conn, period.start, period.end, only)
         thumbs = thumbs_job.result()
     return Report(
         title=title,
@@ -119,11 +126,12 @@ def build_report(
         methodology=_methodology(totals, handset_rows, scenario_rows, inventory),
         thumbnails=thumbs,
         carrier_labels=dict(inventory.carrier_labels),
+        scenarios=only,
     )
 
 
 def _cells(rows: Sequence[dict[str, Any]], exists: assemble.Exists | None) -> dict[Any, Cell]:
-    return {(r["number"], r["carrier"]): assemble.cell(r, exists) for r in rows}
+    return {(r["number"], r["carrier"], r["variant"] or ""): assemble.cell(r, exists) for r in rows}
 
 
 def _exists(artifacts_dir: Path | None) -> assemble.Exists | None:

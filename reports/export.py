@@ -17,6 +17,7 @@ from reports.model import Cell, Report
 COLUMNS = (
     "period",
     "number",
+    "scenario",
     "expected_name",
     "do_not_originate",
     "carrier",
@@ -35,6 +36,7 @@ COLUMNS = (
     "final_code",
     "evidence_attempt",
     "evidence_at",
+    "warnings",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A bare E.164 number cannot run as a formula; keep it readable for people and lookups.
@@ -47,6 +49,7 @@ def matrix_records(report: Report) -> list[dict[str, Any]]:
     for row in report.matrix.rows:
         for cell in row.cells:
             out.append(_record(report, row.expected_name, row.do_not_originate, cell))
+            out[-1]["scenario"] = row.variant or None
     return out
 
 
@@ -56,6 +59,7 @@ def _record(report: Report, expected: str | None, dno: bool, cell: Cell) -> dict
     return {
         "period": report.period.label,
         "number": cell.number,
+        "scenario": None,
         "expected_name": expected,
         "do_not_originate": dno,
         "carrier": cell.carrier,
@@ -74,6 +78,7 @@ def _record(report: Report, expected: str | None, dno: bool, cell: Cell) -> dict
         "final_code": latest.final_code if latest else None,
         "evidence_attempt": latest.attempt_id if latest else None,
         "evidence_at": latest.dialed_at.isoformat() if latest else None,
+        "warnings": "; ".join(latest.warnings) if latest and latest.warnings else None,
     }
 
 
@@ -104,6 +109,7 @@ def matrix_json(report: Report) -> str:
             "start": report.period.start.isoformat(),
             "end": report.period.end.isoformat(),
         },
+        "scenarios": list(report.scenarios),
         "carriers": list(report.matrix.carriers),
         "cells": matrix_records(report),
     }

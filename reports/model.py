@@ -141,11 +141,14 @@ class Observation:
     final_code: int | None = None
     final_phrase: str | None = None
     evidence: Evidence | None = None
+    # checks that passed with a warning (a CNAM-truncated name): shown, never silent
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One number × carrier cell: its state and how often that state was seen."""
+    """One number × carrier cell: its state and how often that state was seen. `variant` is
+    the scenario whose own expectations the cell was judged by ("" for the project's)."""
 
     number: str
     carrier: str
@@ -157,6 +160,7 @@ class Cell:
     labelled: int = 0
     verified: int = 0
     blocked: int = 0
+    variant: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -166,10 +170,14 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
+    """One number; a scenario that expects a name of its own gets its own row (`variant`), so
+    its override never marks the number "Misnamed" for everybody else."""
+
     number: str
     expected_name: str | None
     do_not_originate: bool
     cells: tuple[Cell, ...]
+    variant: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +203,7 @@ class Change:
     summary: str
     before: Observation | None
     after: Observation | None
+    variant: str = ""
 
     @property
     def kind(self) -> ChangeKind:
@@ -327,6 +336,7 @@ class Report:
     thumbnails: dict[int, str] = field(default_factory=dict)
     blocked_truncated: int = 0
     carrier_labels: dict[str, str] = field(default_factory=dict)
+    scenarios: tuple[str, ...] = ()  # the report covers only these scenarios' runs (if any)
 
     def gallery(self) -> tuple[Cell, ...]:
         return self.gallery_of(self.matrix)

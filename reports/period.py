@@ -68,6 +68,11 @@ class Period:
         return cls(start, end, _label(start, end))
 
     @classmethod
+    def between(cls, start: datetime, end: datetime) -> Period:
+        """[start, end) labelled as people read it (an ISO week when it is exactly one)."""
+        return cls(start, end, _label(start, end))
+
+    @classmethod
     def week_containing(cls, moment: datetime) -> Period:
         year, week, _ = moment.astimezone(UTC).isocalendar()
         return cls.iso_week(f"{year}-W{week:02d}")

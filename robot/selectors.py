@@ -24,32 +24,47 @@ def fold_word(text: str) -> str:
     return _NOT_ALNUM.sub("", _PARENTHESES.sub("", text).casefold())
 
 
-def carrier_spellings(project: Project) -> dict[str, str]:
-    """Every accepted spelling (folded) → the carrier id stored with results."""
-    out: dict[str, str] = {}
+def _labels(project: Project | None) -> dict[str, str]:
+    """Carrier id → the name people know, for the project's carriers and `stored` ones."""
+    if project is None:
+        return {}
     labels = {c.name: c.label for c in project.carriers}
-    for carrier in project.carrier_names():
-        for text in (carrier, labels.get(carrier, carrier)):
-            out.setdefault(fold_word(text), carrier)
-            out.setdefault(text.casefold(), carrier)
-    return out
+    return {name: labels.get(name, name) for name in project.carrier_names()}
 
 
-def resolve_carrier(word: str, project: Project, option: str = "--carrier") -> str:
-    """The carrier id for an id or display name; a usage error listing the carriers if none."""
-    spellings = carrier_spellings(project)
+def resolve_carrier(
+    word: str,
+    project: Project | None,
+    option: str = "--carrier",
+    stored: Iterable[str] = (),
+) -> str:
+    """The carrier id for an id or display name of the project's carriers (or of carriers
+    `stored` with results); a usage error listing them when nothing matches."""
+    labels = _labels(project)
+    for carrier in stored:
+        labels.setdefault(carrier, carrier)
+    spellings: dict[str, str] = {}
+    for carrier, label in labels.items():
+        for text in (carrier, label):
+            spellings.setdefault(text.casefold(), carrier)
+            spellings.setdefault(fold_word(text), carrier)
     found = spellings.get(word.casefold()) or spellings.get(fold_word(word))
     if found is not None:
         return found
-    labels = {c.name: c.label for c in project.carriers}
-    known = [
-        name if labels.get(name, name) == name else f"{name} ({labels[name]})"
-        for name in project.carrier_names()
-    ]
-    near = did_you_mean(word, list(project.carrier_names()) + list(labels.values()))
-    listing = "carriers: " + (", ".join(known) or "none in the farm file")
-    hint = f"did you mean `{near}`? {listing}" if near else listing
-    raise UsageError(f"{option} {word!r}: no such carrier ({hint})")
+    raise UsageError(f"{option} {word!r}: no such carrier ({carrier_hint(word, labels)})")
+
+
+def carrier_hint(word: str, labels: dict[str, str]) -> str:
+    """"did you mean" when something is close, and always the carriers there are."""
+    known = [name if label == name else f"{name} ({label})" for name, label in labels.items()]
+    near = did_you_mean(word, list(labels) + list(labels.values()))
+    listing = "carriers: " + (", ".join(known) or "none known yet")
+    return f"did you mean `{near}`? {listing}" if near else listing
+
+
+def project_carriers(project: Project) -> dict[str, str]:
+    """Carrier id → the name people know, for the project's carriers."""
+    return _labels(project)
 
 
 def resolve_carriers(words: Iterable[str], project: Project) -> tuple[str, ...]:

@@ -89,3 +89,21 @@ def test_a_verdict_is_one_word_fail_before_uncertain_before_warn() -> None:
     worst = Verdict((ok, unsure, bad))
     assert worst.outcome is CheckState.FAIL and worst.failed and not worst.uncertain
     assert worst.reasons == ("engines disagree", "labelled")
+
+
+def test_a_cnam_truncated_name_warns_and_can_be_made_to_fail() -> None:
+    expected = "Northwind Bank Fraud Alerts"
+    reading = Reading(name="NORTHWIND BANK")
+    warned = judge(Delivery.DELIVERED, reading, Expectations(name=expected))
+    name = next(c for c in warned.checks if c.expectation == "name")
+    assert name.state is CheckState.WARN and "truncated name" in name.reason
+    assert warned.passed and warned.outcome is CheckState.WARN  # shown, not a silent pass
+    strict = Expectations(name=expected, truncated_name=CheckState.FAIL)
+    failed = judge(Delivery.DELIVERED, reading, strict)
+    assert failed.failed and "Fraud Alerts" in " ".join(failed.reasons)
+    whole = judge(
+        Delivery.DELIVERED, Reading(name="NORTHWIND BANK"), Expectations(name="Northwind Bank")
+    )
+    assert whole.outcome is CheckState.PASS  # a name that fits is not "truncated"
+    cut = judge(Delivery.DELIVERED, Reading(name="Northwind Bank F…"), Expectations(name=expected))
+    assert cut.outcome is CheckState.WARN

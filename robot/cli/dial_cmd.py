@@ -65,6 +65,21 @@ def _trunk(state: CliState, name: str | None, to: str, from_number: str) -> Trun
     return project.trunk(name)
 
 
+def _needs_signing(state: CliState, attest: Attestation, trunk: Trunk | None) -> str:
+    """`--attest` without a trunk that signs: name the trunks that do, or how to add one."""
+    from robot.config import PROJECT_FILE, load_project
+
+    what = f"trunk `{trunk.name}` has no STIR/SHAKEN signing" if trunk else "no trunk was given"
+    signing: list[str] = []
+    if (state.project_dir / PROJECT_FILE).is_file():
+        signing = [t.name for t in load_project(state.project_dir).trunks if t.signing]
+    if signing:
+        hint = "pass --trunk " + " or --trunk ".join(signing)
+    else:
+        hint = "add a `signing:` section (key_file, x5u) to a trunk in ringcheck.yaml, then --trunk"
+    return f"--attest {attest.value} signs the call, but {what} ({hint})"
+
+
 def outcome_json(outcome: SipOutcome, *, from_number: str, to: str,
                  delivery: Delivery) -> dict[str, Any]:
     """The one object `--json` prints."""
@@ -157,6 +172,8 @@ def dial(
         raise UsageError(f"--from {from_number!r} is not an E.164 number (like +15550100)")
     headers = tuple(_parse_header(h) for h in header)
     trunk = _trunk(state, trunk_name, to, from_number)
+    if attest is not None and (trunk is None or trunk.signing is None):
+        raise UsageError(_needs_signing(state, attest, trunk))
     request = DialRequest(from_number=from_number, to=to, trunk=trunk, ring_timeout_s=ring_for,
                           max_duration_s=ring_for + 60.0, attestation=attest, headers=headers,
                           auth_user=auth_user)

@@ -16,8 +16,9 @@ import typer
 
 from reports.bundle import Bundle, build_bundle
 from reports.evidence import resolve_artifact
-from reports.period import Period
+from robot.cli import dates
 from robot.cli.context import CliState
+from robot.cli.filters import carriers_for
 from robot.errors import UsageError
 from robot.store import open_store
 from robot.store import report_queries as q
@@ -31,20 +32,32 @@ def evidence(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="Our number, E.164 (e.g. +12025550101)")],
     out: Annotated[Path, typer.Option("--out", help="The zip file to write")],
-    carrier: Annotated[str | None, typer.Option("--carrier", help="Only this carrier")] = None,
-    first: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD)")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="Last day, included")] = None,
+    carrier: Annotated[
+        str | None, typer.Option("--carrier", help="Only this carrier: id or name")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help=f"From: {dates.FORMS}.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Until, included (same forms as --since).")
+    ] = None,
+    first: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    last: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
 ) -> None:
     """Bundle screenshots, page sources, SIP traces and verdicts of one number into a zip."""
     state: CliState = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
     number = "".join(number.split())
     if out.suffix.lower() != ".zip":
         raise UsageError(f"--out {out}: the bundle is a zip file; name it e.g. evidence.zip")
-    start, end, range_text = _range(first, last)
+    if (first or last) and (since or until):
+        raise UsageError("give either --from/--to or --since/--until, not both")
+    since, until = since or first, until or last
     location = store_location(state.project_dir)
     artifacts = location.artifacts_dir
     store = open_store(location.url, artifacts_dir=artifacts)
     try:
+        start, end = dates.span(since, until, store.clock.now())
+        range_text = _range_text(since, until)
+        if carrier is not None:
+            carrier = carriers_for(state, store, [carrier])[0]
         with read_tx(store.engine) as conn:
             rows = q.attempts_for_evidence(conn, number, carrier, start, end, MAX_ATTEMPTS)
             summary = q.evidence_summary(conn, number, carrier, start, end)
@@ -69,15 +82,14 @@ def evidence(
     typer.echo(f"wrote {out} ({len(rows)} calls, {copied} files)")
 
 
-def _range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None, str]:
-    if first and last:
-        period = Period.dates(first, last)
-        return period.start, period.end, f"{first} to {last}"
-    if first:
-        return Period.dates(first, first).start, None, f"from {first}"
-    if last:
-        return None, Period.dates(last, last).end, f"until {last}"
-    return None, None, f"all stored calls (newest {MAX_ATTEMPTS} at most)"
+def _range_text(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f"{since} to {until}"
+    if since:
+        return f"from {since}"
+    if until:
+        return f"until {until}"
+    return f"all stored calls (newest {MAX_ATTEMPTS} at most)"
 
 
 def _write_zip(out: Path, bundle: Bundle, artifacts: Path) -> int:

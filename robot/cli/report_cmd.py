@@ -12,6 +12,7 @@ import logging
 import re
 import shutil
 import webbrowser
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,14 @@ from reports.export import matrix_csv, matrix_json
 from reports.model import Report
 from reports.period import Period
 from reports.render import render_html
+from robot.cli import dates
 from robot.cli.context import CliState
-from robot.errors import UsageError
-from robot.store import open_store
+from robot.config.hints import choice_hint
+from robot.config.project import Project
+from robot.errors import ConfigError, RingcheckError, UsageError
+from robot.store import SqlResultStore, open_store
+from robot.store import report_queries as q
+from robot.store.engine import read_tx
 from robot.wiring import store_location
 
 log = logging.getLogger(__name__)
@@ -41,17 +47,30 @@ class Written:
     evidence_files: int
 
 
-def choose_period(week: str | None, first: str | None, last: str | None) -> Period:
-    """`--week`, or `--from` with `--to`, or by default the last complete ISO week."""
-    if week and (first or last):
-        raise UsageError("give either --week or --from/--to, not both")
+class EmptyReport(RingcheckError):
+    """The period (and scenarios) hold no attempt: a report of nothing is never written."""
+
+
+def choose_period(
+    since: str | None,
+    until: str | None,
+    *,
+    week: str | None = None,
+    first: str | None = None,
+    last: str | None = None,
+    now: datetime | None = None,
+) -> Period:
+    """`--since`/`--until` (days, ISO weeks, times or ages), by default the last complete ISO
+    week. `--week W` and `--from D --to D` are the old spellings, still understood."""
+    if week and (first or last or since or until):
+        raise UsageError("give either --week or --since/--until, not both")
+    if (first or last) and (since or until):
+        raise UsageError("give either --from/--to or --since/--until, not both")
     if week:
-        return Period.iso_week(week)
-    if first or last:
-        if not (first and last):
-            raise UsageError("--from and --to go together (both days are included)")
-        return Period.dates(first, last)
-    return Period.last_complete_week(datetime.now(UTC))
+        since = until = week
+    elif first or last:
+        since, until = first, last
+    return dates.period(since, until, now or datetime.now(UTC))
 
 
 def slug(period: Period) -> str:
@@ -60,14 +79,37 @@ def slug(period: Period) -> str:
 
 
 def inventory_for(state: CliState) -> Inventory:
-    """Numbers, handsets and time zone from the project, or an empty inventory without one."""
+    """Numbers, handsets, time zone and scenarios' own expected names from the project, or an
+    empty inventory without one."""
     from robot.config import PROJECT_FILE, load_project
 
     if not (state.project_dir / PROJECT_FILE).is_file():
         return Inventory()
     project = load_project(state.project_dir)
     labels = {c.name: c.label for c in project.carriers}
-    return Inventory(project.numbers, project.handsets, project.timezone, labels)
+    return Inventory(
+        project.numbers,
+        project.handsets,
+        project.timezone,
+        labels,
+        scenario_names=_scenario_names(project),
+    )
+
+
+def _scenario_names(project: Project) -> dict[str, str]:
+    """Scenario → the display name it expects instead of each number's (`expect.name`)."""
+    from robot.scenario.load import list_scenario_files, load_scenario
+
+    names = {}
+    for path in list_scenario_files(project):
+        try:
+            scenario = load_scenario(path, project)
+        except ConfigError as exc:  # a broken file must not stop the report; say so
+            log.warning("report: scenario file skipped: %s", exc)
+            continue
+        if scenario.expect.check_name and scenario.expect.name:
+            names[scenario.name] = scenario.expect.name
+    return names
 
 
 def copy_evidence(report: Report, artifacts_dir: Path, folder: Path) -> int:
@@ -87,22 +129,35 @@ def copy_evidence(report: Report, artifacts_dir: Path, folder: Path) -> int:
     return copied
 
 
-def write_report(state: CliState, period: Period, out_dir: Path, fmt: str = "html") -> Written:
-    """Build the report for `period` and write it (and its evidence) into `out_dir`."""
-    where = store_location(state.project_dir)
-    artifacts = where.artifacts_dir
-    store = open_store(where.url, artifacts_dir=artifacts)
+def write_report(
+    state: CliState,
+    period: Period,
+    out_dir: Path,
+    fmt: str = "html",
+    scenarios: Sequence[str] = (),
+) -> Written:
+    """Build the report for `period` (of `scenarios` only, when named) and write it (and its
+    evidence) into `out_dir`; refuses a period without attempts."""
+    location = store_location(state.project_dir)
+    artifacts = location.artifacts_dir
+    store = open_store(location.url, artifacts_dir=artifacts)
     try:
+        _check_scenarios(store, scenarios)
         report = build_report(
             store,
             period,
             inventory=inventory_for(state),
             artifacts_dir=artifacts if fmt == "html" else None,
+            scenarios=scenarios,
         )
+        if report.totals.attempts == 0:
+            raise _empty(store, period, scenarios)
     finally:
         store.close()
     out_dir.mkdir(parents=True, exist_ok=True)
     name = f"ringcheck-{slug(period)}"
+    if scenarios:
+        name += "-" + "-".join(re.sub(r"[^0-9A-Za-z_.-]+", "_", s) for s in scenarios)
     if fmt == "csv":
         path = out_dir / f"{name}-matrix.csv"
         path.write_text(matrix_csv(report), encoding="utf-8")
@@ -118,23 +173,62 @@ def write_report(state: CliState, period: Period, out_dir: Path, fmt: str = "htm
     return Written(path, copied)
 
 
+def _check_scenarios(store: SqlResultStore, scenarios: Sequence[str]) -> None:
+    if not scenarios:
+        return
+    with read_tx(store.engine) as conn:
+        known = q.known_scenarios(conn)
+    for name in scenarios:
+        if name not in known:
+            raise UsageError(
+                f"--scenario {name!r}: no run of that scenario in the store "
+                f"({choice_hint(name, known, 'scenarios with runs')})"
+            )
+
+
+def _empty(store: SqlResultStore, period: Period, scenarios: Sequence[str]) -> EmptyReport:
+    """Say where the attempts are, so the next command is obvious."""
+    with read_tx(store.engine) as conn:
+        last = q.last_attempt_at(conn, scenarios)
+    whose = f" of scenario {', '.join(scenarios)}" if scenarios else ""
+    if last is None:
+        return EmptyReport(
+            f"no attempts{whose} in the store yet: nothing to report "
+            "(run a scenario first: `ringcheck run SCENARIO`)"
+        )
+    week = Period.week_containing(last)
+    return EmptyReport(
+        f"no attempts{whose} in {period.label} — last attempts were in {week.label} "
+        f"({last:%Y-%m-%d}); try `ringcheck report --since {week.label} --until {week.label}`"
+    )
+
+
 def report(
     ctx: typer.Context,
-    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48")] = None,
-    first: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD), with --to")
+    since: Annotated[
+        str | None, typer.Option("--since", help=f"From: {dates.FORMS}.")
     ] = None,
-    last: Annotated[str | None, typer.Option("--to", help="Last day, included")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Until, included (same forms as --since).")
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", help="Only the runs of this scenario (repeatable)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write into")] = Path("."),
     open_it: Annotated[bool, typer.Option("--open", help="Open the report in a browser")] = False,
     fmt: Annotated[str, typer.Option("--format", help="html, csv or json")] = "html",
+    week: Annotated[str | None, typer.Option("--week", hidden=True)] = None,
+    first: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    last: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
 ) -> None:
-    """Write the weekly report (default: the last complete ISO week)."""
+    """Write the weekly report (default: the last complete ISO week); exit 1 when the period
+    holds no attempts."""
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     state: CliState = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-    period = choose_period(week, first, last)
-    written = write_report(state, period, out, fmt)
+    period = choose_period(since, until, week=week, first=first, last=last)
+    written = write_report(state, period, out, fmt, tuple(dict.fromkeys(scenario or ())))
     typer.echo(f"wrote {written.path}")
     if written.evidence_files:
         typer.echo(f"copied {written.evidence_files} evidence files beside it")

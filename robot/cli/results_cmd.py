@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +20,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from robot.cli import dates
 from robot.cli.context import CliState
+from robot.cli.filters import carriers_for, numbers_for
 from robot.domain.model import Attempt, CheckState, Tristate, Verdict
 from robot.errors import UsageError
 from robot.store import SqlResultStore
@@ -31,42 +33,12 @@ results_app = typer.Typer(
 )
 
 
+def _state(ctx: typer.Context) -> CliState:
+    return ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+
+
 def _store(ctx: typer.Context) -> SqlResultStore:
-    state: CliState = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-    return open_store_in(state.project_dir)
-
-
-# --- parsing --------------------------------------------------------------------------------
-
-_AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
-_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_age(text: str, option: str = "--older-than") -> timedelta:
-    """`90d`, `12w`, `48h` → a timedelta."""
-    match = _AGE.match(text)
-    if not match:
-        raise UsageError(
-            f"{option} {text!r}: expected a number and a unit, such as 90d, 12w or 48h"
-        )
-    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
-
-
-def parse_since(text: str, now: datetime) -> datetime:
-    """A date (UTC midnight), an ISO time (naive = UTC) or an age such as `7d`."""
-    if _AGE.match(text):
-        return now - parse_age(text, "--since")
-    try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--since {text!r}: expected a date such as 2026-11-23, a time such as "
-            "2026-11-23T08:00+00:00, or an age such as 7d"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return open_store_in(_state(ctx).project_dir)
 
 
 # --- shapes for machines --------------------------------------------------------------------
@@ -182,37 +154,51 @@ def _console() -> Console:
 
 
 def _select(
+    ctx: typer.Context,
     store: SqlResultStore,
     run: int | None,
-    carrier: str | None,
-    number: str | None,
+    carriers: list[str],
+    numbers: list[str],
     since: str | None,
+    until: str | None,
     limit: int | None,
 ) -> list[Attempt]:
-    start = parse_since(since, store.clock.now()) if since else None
-    return store.attempts(run_id=run, carrier=carrier, number=number, since=start, limit=limit)
+    state = _state(ctx)
+    start, stop = dates.span(since, until, store.clock.now())
+    return store.attempts(
+        run_id=run,
+        carrier=carriers_for(state, store, carriers) or None,
+        number=numbers_for(state, numbers) or None,
+        since=start,
+        until=stop,
+        limit=limit,
+    )
 
 
 _RUN = typer.Option(None, "--run", help="Only this run id.")
-_CARRIER = typer.Option(None, "--carrier", help="Only this carrier.")
-_NUMBER = typer.Option(None, "--number", help="Only this caller number (E.164).")
-_SINCE = typer.Option(None, "--since", help="Dialled since DATE (2026-11-23) or an age (7d).")
+_CARRIER = typer.Option([], "--carrier", help="Only these carriers: id or name (repeatable).")
+_NUMBER = typer.Option(
+    [], "--number", help="Only these numbers: E.164, tag or brand (repeatable)."
+)
+_SINCE = typer.Option(None, "--since", help=f"Dialled since: {dates.FORMS}.")
+_UNTIL = typer.Option(None, "--until", help="Dialled until, included (same forms as --since).")
 
 
 @results_app.command("list")
 def list_cmd(
     ctx: typer.Context,
     run: int | None = _RUN,
-    carrier: str | None = _CARRIER,
-    number: str | None = _NUMBER,
+    carrier: list[str] = _CARRIER,
+    number: list[str] = _NUMBER,
     since: str | None = _SINCE,
+    until: str | None = _UNTIL,
     limit: int = typer.Option(50, "--limit", help="At most this many, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List recorded attempts, newest first."""
     store = _store(ctx)
     try:
-        items = _select(store, run, carrier, number, since, limit)
+        items = _select(ctx, store, run, carrier, number, since, until, limit)
     finally:
         store.close()
     if as_json:
@@ -249,22 +235,26 @@ def list_cmd(
 @results_app.command("export")
 def export_cmd(
     ctx: typer.Context,
-    fmt: str = typer.Option(..., "--format", help="csv or json."),
+    fmt: str | None = typer.Option(None, "--format", help="csv or json."),
+    as_json: bool = typer.Option(False, "--json", help="JSON (the same as --format json)."),
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to FILE instead of stdout.")
     ] = None,
     run: int | None = _RUN,
-    carrier: str | None = _CARRIER,
-    number: str | None = _NUMBER,
+    carrier: list[str] = _CARRIER,
+    number: list[str] = _NUMBER,
     since: str | None = _SINCE,
+    until: str | None = _UNTIL,
 ) -> None:
     """Export attempts (oldest first) as CSV or a JSON array, for spreadsheets and scripts."""
-    kind = fmt.strip().lower()
+    kind = "json" if as_json and fmt is None else (fmt or "").strip().lower()
+    if as_json and kind != "json":
+        raise UsageError(f"--json and --format {fmt} disagree: give one of them")
     if kind not in ("csv", "json"):
-        raise UsageError(f"--format {fmt!r}: use csv or json")
+        raise UsageError(f"--format {fmt!r}: use csv or json (or --json)")
     store = _store(ctx)
     try:
-        items = _select(store, run, carrier, number, since, None)
+        items = _select(ctx, store, run, carrier, number, since, until, None)
     finally:
         store.close()
     items.reverse()
@@ -288,7 +278,7 @@ def prune_cmd(
     older_than: str = typer.Option(..., "--older-than", help="Age such as 90d, 12w or 48h."),
 ) -> None:
     """Delete attempts dialled longer ago than the age given, with their evidence files."""
-    age = parse_age(older_than)
+    age = dates.parse_age(older_than)
     store = _store(ctx)
     try:
         cutoff = store.clock.now() - age

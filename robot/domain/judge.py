@@ -14,7 +14,7 @@ from .model import (
     Verdict,
     VerifiedExpectation,
 )
-from .names import names_match
+from .names import is_truncated, names_match
 
 _PASS = CheckState.PASS
 _FAIL = CheckState.FAIL
@@ -31,7 +31,7 @@ def judge(delivery: Delivery, reading: Reading | None, expectations: Expectation
         checks.append(Check("screen", _FAIL, "the handset rang but no screen reading was recorded"))
         return Verdict(tuple(checks))
     if expectations.name is not None:
-        checks.append(_check_name(reading, expectations.name))
+        checks.append(_check_name(reading, expectations.name, expectations.truncated_name))
     if expectations.verified is not VerifiedExpectation.ANY:
         checks.append(_check_verified(reading, expectations.verified))
     if expectations.no_label:
@@ -61,7 +61,7 @@ def _check_outcome(delivery: Delivery, wanted: OutcomeExpectation) -> Check:
     return Check("delivered", _FAIL, f"the handset did not ring: {delivery.value}")
 
 
-def _check_name(reading: Reading, expected: str) -> Check:
+def _check_name(reading: Reading, expected: str, truncated: CheckState) -> Check:
     seen = candidates(reading, "name")
     if len(seen) > 1 and len({n is not None and names_match(n, expected) for n in seen}) > 1:
         shown = " or ".join(repr(n) if n else "no name" for n in seen)
@@ -69,6 +69,13 @@ def _check_name(reading: Reading, expected: str) -> Check:
     if reading.name is None:
         shown = f"the number {reading.number}" if reading.number else "no name"
         return Check("name", _FAIL, f"expected name {expected!r}, the screen showed {shown}")
+    if is_truncated(reading.name, expected):
+        return Check(
+            "name",
+            truncated,
+            f"truncated name: the screen showed {reading.name!r}, customers do not see all of "
+            f"{expected!r} (CNAM is at most 15 characters)",
+        )
     if names_match(reading.name, expected):
         return Check("name", _PASS, f"name {reading.name!r} matches {expected!r}")
     return Check("name", _FAIL, f"expected name {expected!r}, the screen showed {reading.name!r}")

@@ -327,6 +327,9 @@ class Expectations:
     verified: VerifiedExpectation = VerifiedExpectation.ANY
     no_label: bool = False
     outcome: OutcomeExpectation = OutcomeExpectation.DELIVERED
+    # A name shown cut to the 15-character CNAM limit ("NORTHWIND BANK" for "Northwind Bank
+    # Fraud Alerts") is never a silent pass: WARN (shown, passes) or FAIL, as the scenario says.
+    truncated_name: CheckState = CheckState.WARN
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,16 @@ def names_match(shown: str, expected: str, *, strip_accents: bool = True) -> boo
     return len(expected_folded) > CNAM_MAX_CHARS and shown_folded == truncated
 
 
+def is_truncated(shown: str, expected: str, *, strip_accents: bool = True) -> bool:
+    """True when `shown` matches `expected` only as its cut form (CNAM limit or an ellipsis):
+    the customer did not see the whole name."""
+    if not names_match(shown, expected, strip_accents=strip_accents):
+        return False
+    _, shown = split_bracket_prefix(shown)
+    shown_folded, _ = _drop_ellipsis(fold(shown, strip_accents=strip_accents))
+    return shown_folded != fold(expected, strip_accents=strip_accents)
+
+
 def exceeds_cnam(name: str) -> bool:
     """Whether a display name will be cut by the 15-character CNAM limit."""
     return len(name) > CNAM_MAX_CHARS

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .model import (
     Attestation,
+    CheckState,
     DialerKind,
     Expectations,
     Handset,
@@ -89,6 +90,7 @@ class ExpectationSpec:
     verified: VerifiedExpectation = VerifiedExpectation.ANY
     no_label: bool = True
     outcome: OutcomeExpectation | None = None
+    truncated_name: CheckState = CheckState.WARN  # WARN or FAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,11 @@ def expectations_for(spec: ExpectationSpec, number: Number) -> Expectations:
         outcome = OutcomeExpectation.DELIVERED
     name = (spec.name or number.expected_name) if spec.check_name else None
     return Expectations(
-        name=name, verified=spec.verified, no_label=spec.no_label, outcome=outcome
+        name=name,
+        verified=spec.verified,
+        no_label=spec.no_label,
+        outcome=outcome,
+        truncated_name=spec.truncated_name,
     )
 
 

@@ -12,7 +12,13 @@ from robot.config.hints import choice_hint, e164_hint, parse_e164
 from robot.config.project import Project
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, load_yaml
-from robot.domain.model import Attestation, DialerKind, OutcomeExpectation, Platform
+from robot.domain.model import (
+    Attestation,
+    CheckState,
+    DialerKind,
+    OutcomeExpectation,
+    Platform,
+)
 from robot.domain.model import VerifiedExpectation as Verified
 from robot.domain.scenario import (
     CallOptions,
@@ -26,8 +32,9 @@ from robot.domain.scenario import (
     Scenario,
     Schedule,
 )
-from robot.errors import ConfigError
+from robot.errors import ConfigError, UsageError
 from robot.scenario.models import ScenarioModel
+from robot.selectors import carrier_hint, project_carriers, resolve_carrier
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 SUFFIXES = (".yaml", ".yml")
@@ -130,14 +137,14 @@ def check_references(model: ScenarioModel, doc: YamlDoc, project: Project) -> No
                 f'no number has the tag "{tag}"',
                 choice_hint(tag, number_tags),
             )
-    carriers = set(project.carrier_names())
     for i, carrier in enumerate(model.handsets.carriers):
-        if carrier not in carriers:
+        try:  # an id or the name people know ("T-Mobile"), stored as the id
+            model.handsets.carriers[i] = resolve_carrier(carrier, project)
+        except UsageError:
+            hint = carrier_hint(carrier, project_carriers(project))
             raise doc.error(
-                ("handsets", "carriers", i),
-                f'unknown carrier "{carrier}"',
-                choice_hint(carrier, carriers, "carriers"),
-            )
+                ("handsets", "carriers", i), f'unknown carrier "{carrier}"', hint
+            ) from None
     handset_ids = {h.id for h in project.handsets}
     for i, handset_id in enumerate(model.handsets.ids):
         if handset_id not in handset_ids:
@@ -195,6 +202,7 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
             verified=Verified(expect.verified),
             no_label=expect.no_label,
             outcome=None if expect.outcome == "auto" else OutcomeExpectation(expect.outcome),
+            truncated_name=CheckState(expect.truncated_name),
         ),
         min_interval_per_number_s=model.pacing.min_interval_per_number_s,
         device_error_retries=model.retries.device_error,

@@ -84,6 +84,8 @@ class ExpectModel(_Strict):
     verified: Literal["yes", "no", "any"] = "any"
     no_label: bool = True
     outcome: Literal["auto", "delivered", "blocked", "any"] = "auto"
+    # a name shown cut to the 15-character CNAM limit: a warning (default) or a failure
+    truncated_name: Literal["warn", "fail"] = "warn"
 
     @field_validator("verified", mode="before")
     @classmethod

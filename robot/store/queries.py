@@ -8,6 +8,7 @@ of latest and dominant states, but are counted in `Counts.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -118,8 +119,8 @@ def select_attempts(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-    carrier: str | None = None,
-    number: str | None = None,
+    carrier: str | Sequence[str] | None = None,
+    number: str | Sequence[str] | None = None,
     run_id: int | None = None,
     handset_id: str | None = None,
     status: str | None = None,
@@ -127,10 +128,15 @@ def select_attempts(
     limit: int | None = None,
     newest_first: bool = True,
 ) -> sa.Select[Any]:
+    """Attempts matching every filter; a sequence of carriers or numbers matches any of them."""
     stmt = sa.select(attempts)
+    for column, many in ((attempts.c.carrier, carrier), (attempts.c.number, number)):
+        if many is None or isinstance(many, str):
+            continue
+        stmt = stmt.where(column.in_(list(many)))
     for column, value in (
-        (attempts.c.carrier, carrier),
-        (attempts.c.number, number),
+        (attempts.c.carrier, carrier if isinstance(carrier, str) else None),
+        (attempts.c.number, number if isinstance(number, str) else None),
         (attempts.c.run_id, run_id),
         (attempts.c.handset_id, handset_id),
         (attempts.c.status, status),

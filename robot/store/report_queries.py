@@ -35,8 +35,31 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((condition, 1), else_=0)
 
 
-def _in_period(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(a.dialed_at >= start, a.dialed_at < end)
+def _in_period(
+    start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> sa.ColumnElement[bool]:
+    """Dialled in [start, end), by runs of `scenarios` when any are named."""
+    return sa.and_(a.dialed_at >= start, a.dialed_at < end, of_scenarios(scenarios))
+
+
+def of_scenarios(scenarios: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Attempts of runs of these scenarios (every attempt when none is named)."""
+    if not scenarios:
+        return sa.true()
+    return a.run_id.in_(sa.select(runs.c.id).where(runs.c.scenario.in_(list(scenarios))))
+
+
+def variant_of(split: Sequence[str]) -> sa.ColumnElement[str]:
+    """The matrix row variant of an attempt: its scenario when that scenario expects something
+    of its own (a name override), else "" (the project's expectations, one shared row)."""
+    if not split:
+        return sa.literal("", sa.String)
+    return sa.func.coalesce(
+        sa.select(runs.c.scenario)
+        .where(runs.c.id == a.run_id, runs.c.scenario.in_(list(split)))
+        .scalar_subquery(),
+        "",
+    )
 
 
 def conclusive() -> sa.ColumnElement[bool]:
@@ -61,7 +84,9 @@ def tune_for_reading(conn: sa.Connection) -> None:
         conn.exec_driver_sql("PRAGMA cache_size = -65536")
 
 
-def period_totals(conn: sa.Connection, start: datetime, end: datetime) -> dict[str, Any]:
+def period_totals(
+    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> dict[str, Any]:
     """Headline counts of one period (one aggregate over the period's attempts)."""
     ok = conclusive()
     stmt = sa.select(
@@ -78,7 +103,7 @@ def period_totals(conn: sa.Connection, start: datetime, end: datetime) -> dict[s
         sa.func.count(sa.distinct(sa.case((ok, a.carrier)))).label("carriers"),
         sa.func.min(a.dialed_at).label("first_at"),
         sa.func.max(a.dialed_at).label("last_at"),
-    ).where(_in_period(start, end))
+    ).where(_in_period(start, end, scenarios))
     return _row(conn.execute(stmt).one())
 
 
@@ -98,6 +123,7 @@ _LATEST_COLUMNS = (
     a.screenshot,
     a.page_source,
     a.sip_trace,
+    a.verdict_checks,
 )
 
 
@@ -106,8 +132,15 @@ def _severity(state: Any) -> sa.ColumnElement[int]:
     return sa.case({k.value: v for k, v in SEVERITY.items()}, value=state, else_=0)
 
 
-def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Per number × carrier: the dominant state of the period, its share, and its evidence.
+def cells(
+    conn: sa.Connection,
+    start: datetime,
+    end: datetime,
+    scenarios: Sequence[str] = (),
+    split: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Per number × carrier (× variant, see `variant_of`): the dominant state of the period,
+    its share, and its evidence.
 
     The dominant state is the one most of the cell's conclusive calls ended in (ties go to
     the worse state); the evidence is the latest call in that state. Windows only, no joins:
@@ -115,13 +148,15 @@ def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str,
     calls newest first; the middle keeps the newest per (cell, state) and ranks the states;
     the outer keeps the top state of each cell.
     """
-    cell = (a.number, a.carrier)
-    cell_state = (a.number, a.carrier, a.state)
+    variant = variant_of(split).label("variant")
+    cell = (a.number, a.carrier, variant)
+    cell_state = (a.number, a.carrier, variant, a.state)
     inner = (
         sa.select(
             *_LATEST_COLUMNS,
             a.number,
             a.carrier,
+            variant,
             sa.func.count().over(partition_by=cell_state).label("same_state"),
             sa.func.row_number()
             .over(partition_by=cell_state, order_by=(a.dialed_at.desc(), a.id.desc()))
@@ -132,7 +167,7 @@ def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str,
             sa.func.sum(_flag(VERIFIED)).over(partition_by=cell).label("n_verified"),
             sa.func.sum(_flag(BLOCKED)).over(partition_by=cell).label("n_blocked"),
         )
-        .where(_in_period(start, end), conclusive())
+        .where(_in_period(start, end, scenarios), conclusive())
         .subquery("per_call")
     )
     i = inner.c
@@ -141,7 +176,7 @@ def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str,
             *[c for c in i if c.key != "rn"],
             sa.func.row_number()
             .over(
-                partition_by=(i.number, i.carrier),
+                partition_by=(i.number, i.carrier, i.variant),
                 order_by=(i.same_state.desc(), _severity(i.state).desc()),
             )
             .label("rk"),
@@ -151,7 +186,9 @@ def cells(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str,
     )
     m = middle.c
     stmt = (
-        sa.select(*[c for c in m if c.key != "rk"]).where(m.rk == 1).order_by(m.number, m.carrier)
+        sa.select(*[c for c in m if c.key != "rk"])
+        .where(m.rk == 1)
+        .order_by(m.number, m.variant, m.carrier)
     )
     return [_row(row) for row in conn.execute(stmt)]
 
@@ -168,7 +205,9 @@ def _for_scan(conn: sa.Connection) -> sa.ColumnElement[datetime]:
     return a.dialed_at
 
 
-def trend(conn: sa.Connection, bounds: Sequence[datetime]) -> list[dict[str, Any]]:
+def trend(
+    conn: sa.Connection, bounds: Sequence[datetime], scenarios: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Per carrier and period (index into `bounds`, whose n+1 edges make n periods)."""
     bucket = sa.case(
         *[(a.dialed_at < edge, i) for i, edge in enumerate(bounds[1:])], else_=None
@@ -176,7 +215,7 @@ def trend(conn: sa.Connection, bounds: Sequence[datetime]) -> list[dict[str, Any
     scanned = _for_scan(conn)
     inner = (
         sa.select(a.carrier, a.delivery, a.state, a.verified, bucket)
-        .where(scanned >= bounds[0], scanned < bounds[-1], conclusive())
+        .where(scanned >= bounds[0], scanned < bounds[-1], conclusive(), of_scenarios(scenarios))
         .subquery()
     )
     i = inner.c
@@ -196,7 +235,9 @@ def trend(conn: sa.Connection, bounds: Sequence[datetime]) -> list[dict[str, Any
     return [_row(row) for row in conn.execute(stmt)]
 
 
-def attestation(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def attestation(
+    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Delivered calls and verified badges per carrier and attestation level we signed with."""
     level = sa.func.coalesce(a.attestation, "none").label("level")
     stmt = (
@@ -206,14 +247,18 @@ def attestation(conn: sa.Connection, start: datetime, end: datetime) -> list[dic
             sa.func.count().label("delivered"),
             sa.func.sum(_flag(a.verified == "yes")).label("verified"),
         )
-        .where(_in_period(start, end), conclusive(), DELIVERED)
+        .where(_in_period(start, end, scenarios), conclusive(), DELIVERED)
         .group_by(a.carrier, level)
     )
     return [_row(row) for row in conn.execute(stmt)]
 
 
 def dno(
-    conn: sa.Connection, start: datetime, end: datetime, numbers: Sequence[str]
+    conn: sa.Connection,
+    start: datetime,
+    end: datetime,
+    numbers: Sequence[str],
+    scenarios: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Calls, blocks and deliveries of Do-Not-Originate numbers per carrier."""
     if not numbers:
@@ -226,7 +271,7 @@ def dno(
             sa.func.sum(_flag(BLOCKED)).label("blocked"),
             sa.func.sum(_flag(DELIVERED)).label("delivered"),
         )
-        .where(_in_period(start, end), conclusive(), a.number.in_(list(numbers)))
+        .where(_in_period(start, end, scenarios), conclusive(), a.number.in_(list(numbers)))
         .group_by(a.number, a.carrier)
         .order_by(a.number, a.carrier)
     )
@@ -239,7 +284,13 @@ class BlockedGroups:
     total_groups: int
 
 
-def blocked(conn: sa.Connection, start: datetime, end: datetime, limit: int = 200) -> BlockedGroups:
+def blocked(
+    conn: sa.Connection,
+    start: datetime,
+    end: datetime,
+    limit: int = 200,
+    scenarios: Sequence[str] = (),
+) -> BlockedGroups:
     """Blocks grouped by number, carrier and SIP code, with the newest block's details."""
     part = (a.number, a.carrier, a.final_code)
     ranked = (
@@ -260,7 +311,7 @@ def blocked(conn: sa.Connection, start: datetime, end: datetime, limit: int = 20
             .label("rn"),
             sa.func.count().over(partition_by=part).label("count"),
         )
-        .where(_in_period(start, end), a.status == "completed", BLOCKED)
+        .where(_in_period(start, end, scenarios), a.status == "completed", BLOCKED)
         .subquery()
     )
     r = ranked.c
@@ -270,17 +321,21 @@ def blocked(conn: sa.Connection, start: datetime, end: datetime, limit: int = 20
     return BlockedGroups([_row(row) for row in rows], int(total))
 
 
-def handsets(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def handsets(
+    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     stmt = (
         sa.select(a.handset_id, a.carrier, sa.func.count().label("attempts"))
-        .where(_in_period(start, end), a.handset_id.is_not(None))
+        .where(_in_period(start, end, scenarios), a.handset_id.is_not(None))
         .group_by(a.handset_id, a.carrier)
         .order_by(a.carrier, a.handset_id)
     )
     return [_row(row) for row in conn.execute(stmt)]
 
 
-def scenarios(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def scenarios(
+    conn: sa.Connection, start: datetime, end: datetime, only: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     stmt = (
         sa.select(
             runs.c.scenario,
@@ -288,7 +343,7 @@ def scenarios(conn: sa.Connection, start: datetime, end: datetime) -> list[dict[
             sa.func.count(a.id).label("attempts"),
         )
         .select_from(attempts.join(runs, runs.c.id == a.run_id))
-        .where(_in_period(start, end))
+        .where(_in_period(start, end, only))
         .group_by(runs.c.scenario)
         .order_by(runs.c.scenario)
     )
@@ -338,3 +393,23 @@ def attempts_for_evidence(
         stmt = stmt.where(a.dialed_at < end)
     stmt = stmt.order_by(a.dialed_at.desc(), a.id.desc()).limit(limit)
     return [_row(row) for row in conn.execute(stmt)]
+
+
+def last_attempt_at(conn: sa.Connection, scenarios: Sequence[str] = ()) -> datetime | None:
+    """When the newest attempt (of these scenarios) was dialled: where to point a person whose
+    period holds none."""
+    value = conn.execute(sa.select(sa.func.max(a.dialed_at)).where(of_scenarios(scenarios)))
+    result: datetime | None = value.scalar_one()
+    return result
+
+
+def known_scenarios(conn: sa.Connection) -> list[str]:
+    """Every scenario with a run in the store, for "did you mean" on `--scenario`."""
+    rows = conn.execute(sa.select(runs.c.scenario).distinct().order_by(runs.c.scenario))
+    return [str(r[0]) for r in rows]
+
+
+def known_carriers(conn: sa.Connection) -> list[str]:
+    """Every carrier with an attempt in the store, for "did you mean" on `--carrier`."""
+    rows = conn.execute(sa.select(a.carrier).distinct().order_by(a.carrier))
+    return [str(r[0]) for r in rows]

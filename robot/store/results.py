@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -221,8 +221,8 @@ class SqlResultStore:
         *,
         since: datetime | None = None,
         until: datetime | None = None,
-        carrier: str | None = None,
-        number: str | None = None,
+        carrier: str | Sequence[str] | None = None,
+        number: str | Sequence[str] | None = None,
         run_id: int | None = None,
         handset_id: str | None = None,
         status: AttemptStatus | None = None,

@@ -75,10 +75,11 @@ def test_report_exports_the_matrix(run: Invoke, tmp_path: Path, fmt: str, suffix
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--week", "2026-W48", "--from", "2026-11-01"), "either --week or --from"),
-        (("--from", "2026-11-01"), "go together"),
+        (("--week", "2026-W48", "--since", "2026-11-01"), "either --week or --since"),
+        (("--until", "2026-11-01"), "needs a --since"),
+        (("--since", "2026-11-08", "--until", "2026-11-01"), "is not after --since"),
         (("--format", "pdf"), "choose one of html, csv, json"),
-        (("--week", "48"), "ISO week"),
+        (("--since", "48"), "ISO week"),
     ],
 )
 def test_report_usage_errors_say_what_to_type(

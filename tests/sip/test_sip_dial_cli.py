@@ -102,7 +102,7 @@ def test_trunk_from_project(sipp: Sipp, project_tmp: Path) -> None:
         (["--from", "+15550100", "--to", "+15550199"], "ringcheck.yaml"),
         (["--from", "+15550100", "--to", "sip:x@127.0.0.1", "--header", "nocolon"],
          "Name: value"),
-        (["--from", "+15550100", "--to", "sip:x@127.0.0.1", "--attest", "A"], "signing"),
+        (["--from", "+15550100", "--to", "sip:x@127.0.0.1", "--attest", "A"], "--trunk"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(project_tmp: Path, args: list[str], message: str) -> None:

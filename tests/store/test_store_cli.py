@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from robot.cli.results_cmd import parse_age, parse_since
+from robot.cli.dates import parse_age, parse_moment
 from robot.domain.model import Reading, Tristate
 from robot.errors import UsageError
 from robot.store import open_store
@@ -130,8 +130,13 @@ def test_ages_and_dates() -> None:
     now = datetime(2026, 11, 29, 12, tzinfo=UTC)
     assert parse_age("90d") == timedelta(days=90)
     assert parse_age("12w") == timedelta(weeks=12)
-    assert parse_since("7d", now) == now - timedelta(days=7)
-    assert parse_since("2026-11-23", now) == datetime(2026, 11, 23, tzinfo=UTC)
-    assert parse_since("2026-11-23T08:00", now) == datetime(2026, 11, 23, 8, tzinfo=UTC)
+    assert parse_moment("7d", now) == now - timedelta(days=7)
+    assert parse_moment("2026-11-23", now) == datetime(2026, 11, 23, tzinfo=UTC)
+    assert parse_moment("2026-11-23", now, end=True) == datetime(2026, 11, 24, tzinfo=UTC)
+    assert parse_moment("2026-11-23T08:00", now) == datetime(2026, 11, 23, 8, tzinfo=UTC)
+    assert parse_moment("2026-W48", now) == datetime(2026, 11, 23, tzinfo=UTC)
+    assert parse_moment("2026-W48", now, "--until", end=True) == datetime(2026, 11, 30, tzinfo=UTC)
     with pytest.raises(UsageError, match="--since"):
-        parse_since("last tuesday", now)
+        parse_moment("last tuesday", now)
+    with pytest.raises(UsageError, match="ISO week"):
+        parse_moment("last tuesday", now)
