@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from robot.controlchars import escape_controls
+
 if TYPE_CHECKING:
     from robot.ports import Capture
 
@@ -56,7 +58,8 @@ class ConfigError(UsageError):
         parts = [p for p in (where, self.key) if p]
         prefix = ": ".join(parts)
         text = f"{prefix}: {self.detail}" if prefix else self.detail
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return escape_controls(text)  # one line, whatever a quoted value holds
 
 
 class NoHandsetError(RingcheckError):

@@ -8,11 +8,11 @@ import logging
 import sys
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from robot import __version__
 from robot.cli.context import CliState
+from robot.cli.printable import printable, safe_console
 from robot.errors import RingcheckError
 
 GLOBAL_FLAGS = frozenset({"-v", "--verbose"})
@@ -56,7 +56,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+err_console = safe_console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -135,12 +135,27 @@ _register(sys.argv[1:])
 
 def main() -> None:
     """Console entry point. Typer handles usage errors, `Exit` codes and Ctrl-C itself; our
-    own errors become one line on stderr (details with -v) and their exit code."""
+    own errors become one line on stderr (details with -v) and their exit code. The line is
+    printable whatever the message quotes (a name, a SIP phrase): control characters are
+    escaped, so it stays one line and cannot drive the terminal.
+
+    Anything else is a bug in ringcheck, not bad input: it is said in one line too, with
+    the traceback behind -v, rather than as a wall of frames."""
     verbose = "-v" in sys.argv or "--verbose" in sys.argv
     try:
         app()
     except RingcheckError as exc:
-        err_console.print(f"error: {exc}", markup=False)
+        err_console.print(f"error: {printable(exc)}", markup=False)
         if verbose:
             err_console.print_exception()
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if verbose:
+            err_console.print_exception()
+        what = printable(f"{type(exc).__name__}: {exc}")
+        err_console.print(
+            f"error: internal error ({what}); this is a bug in ringcheck, "
+            "please report it with the output of the same command run with -v",
+            markup=False,
+        )
+        sys.exit(70)  # EX_SOFTWARE

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import typer
@@ -10,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from robot.cli.context import CliState
+from robot.cli.printable import cell, markup_safe, safe_console, safe_json
 from robot.config import Project, load_project
 from robot.config.summary import (
     caller_id_text,
@@ -30,15 +30,14 @@ def project_from(ctx: typer.Context) -> Project:
 
 
 def console() -> Console:
-    """Stdout console; piped output gets 120 columns so tables are not squeezed to 80."""
-    out = Console(highlight=False)
-    if not out.is_terminal:
-        out.width = max(out.width, 120)
-    return out
+    """Stdout console (control characters in data escaped); piped output gets 120 columns so
+    tables are not squeezed to 80."""
+    return safe_console(width=120)
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout; names from files and text from screens cannot drive the terminal."""
+    typer.echo(safe_json(data))
 
 
 @config_app.command("check")
@@ -53,14 +52,14 @@ def check(
         return
     out = console()
     out.print(
-        f"[bold]{display_path(project.file)}[/] is valid  "
-        f"(timezone {project.timezone}, store {project.store_url})",
+        f"[bold]{markup_safe(display_path(project.file))}[/] is valid  "
+        f"(timezone {markup_safe(project.timezone)}, store {markup_safe(project.store_url)})",
     )
     out.print(_trunks_table(project))
     out.print(_numbers_table(project))
     out.print(_handsets_table(project))
     for note in project.notes:
-        out.print(f"[yellow]note:[/] {note}", markup=True)
+        out.print(f"[yellow]note:[/] {markup_safe(note)}", markup=True)
     carriers = len(project.carrier_names())
     out.print(
         f"{len(project.trunks)} trunk(s), {len(project.numbers)} number(s), "
@@ -77,14 +76,14 @@ def _trunks_table(project: Project) -> Table:
         password = f"${t.password_env}" if t.password_env else "-"
         signing = f"attest {t.signing.attestation}" if t.signing else "off"
         table.add_row(
-            t.name,
-            f"{t.host}:{t.port}/{t.transport}",
-            t.auth_user or "-",
-            password,
-            caller_id_text(t),
-            f"{t.cps:g}",
-            str(t.max_concurrent_calls),
-            signing,
+            cell(t.name),
+            cell(f"{t.host}:{t.port}/{t.transport}"),
+            cell(t.auth_user),
+            cell(password),
+            cell(caller_id_text(t)),
+            cell(f"{t.cps:g}"),
+            cell(t.max_concurrent_calls),
+            cell(signing),
         )
     return table
 
@@ -97,7 +96,7 @@ def _numbers_table(project: Project) -> Table:
     table.add_column("total", justify="right")
     for trunk, counts in sorted(numbers_by_trunk(project).items()):
         values = [str(counts[d.value]) for d in Direction]
-        table.add_row(trunk, *values, str(sum(counts.values())))
+        table.add_row(cell(trunk), *values, str(sum(counts.values())))
     return table
 
 
@@ -113,7 +112,7 @@ def _handsets_table(project: Project) -> Table:
             f"{carrier} ({names[carrier]})" if names.get(carrier, carrier) != carrier else carrier
         )
         values = [str(counts[p.value]) for p in Platform]
-        table.add_row(label, *values, str(counts["enabled"]))
+        table.add_row(cell(label), *values, str(counts["enabled"]))
     return table
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from robot.cli.config_cmd import console, print_json, project_from
+from robot.cli.printable import cell
 from robot.config.hints import choice_hint
 from robot.config.summary import handset_dict
 from robot.domain.model import Platform
@@ -58,16 +59,16 @@ def list_devices(
         table.add_column(column, overflow="fold", no_wrap=column in ("id", "msisdn"))
     for h in handsets:
         table.add_row(
-            h.id,
-            h.carrier,
-            h.platform.value,
-            h.model or "-",
-            h.os_version or "-",
-            h.dialer.value,
-            h.msisdn,
-            h.locale,
+            cell(h.id),
+            cell(h.carrier),
+            cell(h.platform.value),
+            cell(h.model),
+            cell(h.os_version),
+            cell(h.dialer.value),
+            cell(h.msisdn),
+            cell(h.locale),
             "yes" if h.enabled else "no",
-            ", ".join(h.tags),
+            cell(", ".join(h.tags), ""),
         )
     console().print(table)
 

@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from robot.cli.context import CliState
+from robot.cli.printable import printable, safe_json
 from robot.domain.delivery import classify_sip
 from robot.domain.model import Attestation, Delivery, SipOutcome, Trunk
 from robot.errors import DialError, UsageError
@@ -124,7 +125,7 @@ def _follow(call: LiveCall, echo: bool) -> SipOutcome:
         events = call.events()
         if echo:
             for event in events[shown:]:
-                typer.echo(f"  +{event.at_ms:9.1f} ms  {event.code} {event.phrase}")
+                _say(f"  +{event.at_ms:9.1f} ms  {event.code} {event.phrase}")
         shown = len(events)
         if outcome is not None:
             return outcome
@@ -132,24 +133,30 @@ def _follow(call: LiveCall, echo: bool) -> SipOutcome:
             return call.hang_up()
 
 
+def _say(text: str) -> None:
+    """A line for a person: what the network sent (phrases, Reason text, jCard) is printed
+    with its control characters escaped."""
+    typer.echo(printable(text))
+
+
 def _print_human(outcome: SipOutcome, delivery: Delivery) -> None:
     final = f"{outcome.final_code} {outcome.final_phrase}" if outcome.final_code else "none"
     how = " (cancelled by us)" if outcome.cancelled_by_us else ""
     how = " (answered; we sent BYE)" if outcome.answered else how
-    typer.echo(f"final: {final} -> {delivery.value}{how}")
+    _say(f"final: {final} -> {delivery.value}{how}")
     if outcome.reason:
         r = outcome.reason
-        typer.echo(f"reason: {r.protocol} cause={r.cause} text={r.text!r} location={r.location}")
+        _say(f"reason: {r.protocol} cause={r.cause} text={r.text!r} location={r.location}")
     for entry in outcome.call_info:
-        typer.echo(f"call-info: {entry.purpose or '-'} {entry.uri[:120]}")
+        _say(f"call-info: {entry.purpose or '-'} {entry.uri[:120]}")
     if outcome.redress:
         r2 = outcome.redress
-        typer.echo(f"redress: {r2.name or '-'} / {r2.org or '-'} / {r2.tel or '-'} / "
+        _say(f"redress: {r2.name or '-'} / {r2.org or '-'} / {r2.tel or '-'} / "
                    f"{r2.url or '-'}")
     elif outcome.jcard:
-        typer.echo(f"jcard (raw): {outcome.jcard[:200]}")
+        _say(f"jcard (raw): {outcome.jcard[:200]}")
     transport = outcome.transport.value if outcome.transport else "-"
-    typer.echo(f"call-id: {outcome.call_id}  transport: {transport}  "
+    _say(f"call-id: {outcome.call_id}  transport: {transport}  "
                f"duration: {outcome.duration_ms:.0f} ms")
 
 
@@ -185,7 +192,7 @@ def dial(
     try:
         call = dialer.place(request)
         if not as_json:
-            typer.echo(f"dialing {to} from {from_number} (call-id {call.call_id})")
+            _say(f"dialing {to} from {from_number} (call-id {call.call_id})")
         outcome = _follow(call, echo=not as_json)
         if trace_file is not None:
             trace_file.write_text(call.trace())
@@ -198,9 +205,8 @@ def dial(
                             outcome.call_info, rang=outcome.rang, answered=outcome.answered,
                             cancelled_by_us=outcome.cancelled_by_us)
     if as_json:
-        typer.echo(json.dumps(outcome_json(outcome, from_number=from_number,
-                                           to=to, delivery=delivery),
-                              separators=(",", ":")))
+        typer.echo(safe_json(outcome_json(outcome, from_number=from_number, to=to,
+                                          delivery=delivery), indent=None))
     else:
         _print_human(outcome, delivery)
     if outcome.final_code is None:

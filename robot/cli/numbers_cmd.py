@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from robot.cli.config_cmd import console, print_json, project_from
+from robot.cli.printable import cell, printable, safe_console
 from robot.config import load_project
 from robot.config.importer import NumbersImportError, import_numbers
 from robot.config.summary import number_dict
@@ -35,12 +35,12 @@ def list_numbers(
         table.add_column(column, overflow="fold", no_wrap=column == "number")
     for n in numbers:
         table.add_row(
-            n.e164,
-            n.expected_name or "-",
-            n.direction.value,
-            n.trunk or "(default)",
-            ", ".join(n.tags),
-            project.number_sources.get(n.e164, ""),
+            cell(n.e164),
+            cell(n.expected_name),
+            cell(n.direction.value),
+            cell(n.trunk, "(default)"),
+            cell(", ".join(n.tags), ""),
+            cell(project.number_sources.get(n.e164, ""), ""),
         )
     console().print(table)
 
@@ -58,16 +58,18 @@ def import_cmd(
     try:
         report = import_numbers(project, file, into)
     except NumbersImportError as exc:
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = safe_console(stderr=True)
         for problem in exc.problems:
-            err.print(f"  {problem}", markup=False)
+            err.print(f"  {printable(problem)}", markup=False)
         raise
     load_project(project.project_dir)  # the merged inventory must still load as a whole
     for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {printable(note)}", err=True)
     typer.echo(
-        f"imported {display_path(file)} into {display_path(report.target)}: "
-        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        printable(
+            f"imported {display_path(file)} into {display_path(report.target)}: "
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        )
     )
 
 

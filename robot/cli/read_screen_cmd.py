@@ -7,16 +7,15 @@ others are still read; the exit code is then 1.
 from __future__ import annotations
 
 import enum
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from robot.cli.printable import cell, printable, safe_console, safe_json
 from robot.domain.model import DialerKind, Reading, Tristate
 from robot.errors import ScreenReadError
 from robot.ports import ReadRequest
@@ -59,14 +58,14 @@ def _table(rows: list[dict[str, Any]]) -> Table:
         table.add_column(column)
     for row in rows:
         verified = {True: "yes", False: "no", None: "unknown"}[row["verified"]]
-        table.add_row(
-            Path(row["file"]).name,
-            row["name"] or "-",
-            row["number"] or "-",
-            f"{row['spam_label']} ({row['spam_class']})" if row["spam_label"] else "-",
+        table.add_row(  # text read off a screen is untrusted: plain, controls escaped
+            cell(Path(row["file"]).name),
+            cell(row["name"]),
+            cell(row["number"]),
+            cell(f"{row['spam_label']} ({row['spam_class']})" if row["spam_label"] else None),
             verified,
             "yes" if row["logo"] else "no",
-            row["call_reason"] or "-",
+            cell(row["call_reason"]),
             f"{row['ms']:.0f}",
         )
     return table
@@ -108,7 +107,7 @@ def read_screen(
 
         escalation = RapidOcrLine()
     reader = TesseractReader(escalation=escalation)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = safe_console(stderr=True)
     rows: list[dict[str, Any]] = []
     failed = False
     try:
@@ -122,18 +121,18 @@ def read_screen(
             except (OSError, ScreenReadError) as exc:
                 failed = True
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                err.print(f"{file}: {reason}", markup=False)
+                err.print(printable(f"{file}: {reason}"), markup=False)
                 continue
             row = reading_json(str(file), reading, ms)
             if as_json:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.write(safe_json(row, indent=None) + "\n")
                 sys.stdout.flush()
             else:
                 rows.append(row)
     finally:
         reader.close()
     if rows:
-        Console(highlight=False).print(_table(rows))
+        safe_console().print(_table(rows))
     if failed:
         raise typer.Exit(1)
 

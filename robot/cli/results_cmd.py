@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +17,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from robot.cli import dates
 from robot.cli.context import CliState
 from robot.cli.filters import carriers_for, numbers_for
+from robot.cli.printable import cell, printable, safe_console, safe_json
 from robot.domain.model import Attempt, CheckState, Tristate, Verdict
 from robot.errors import UsageError
 from robot.store import SqlResultStore
@@ -117,7 +116,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    text = printable(value, one_line=False)  # a cell printed to a terminal cannot drive it
     if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not _PHONE_LIKE.match(text))):
         return "'" + text
     return text
@@ -147,10 +146,7 @@ def _verdict_word(verdict: Verdict) -> str:
 
 
 def _console() -> Console:
-    out = Console(highlight=False)
-    if not out.is_terminal:
-        out.width = 160
-    return out
+    return safe_console(width=160)
 
 
 def _select(
@@ -202,7 +198,7 @@ def list_cmd(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps([attempt_json(a) for a in items], indent=2, ensure_ascii=False))
+        typer.echo(safe_json([attempt_json(a) for a in items]))
         return
     table = Table(title=f"Attempts ({len(items)})", title_justify="left")
     columns = ("id", "run", "dialed (UTC)", "number", "carrier", "handset", "delivery", "SIP")
@@ -212,7 +208,7 @@ def list_cmd(
         reading = a.reading
         table.add_row(
             *(
-                Text(str(v) if v is not None else "-")
+                cell(v)
                 for v in (
                     a.id,
                     a.run_id,
@@ -259,7 +255,7 @@ def export_cmd(
         store.close()
     items.reverse()
     if kind == "json":
-        text = json.dumps([attempt_json(a) for a in items], indent=2, ensure_ascii=False) + "\n"
+        text = safe_json([attempt_json(a) for a in items]) + "\n"
     else:
         text = attempts_csv(items)
     if out is None:

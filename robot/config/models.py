@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from robot.config.hints import ENV_NAME
+from robot.controlchars import first_control_char
 from robot.domain.model import Attestation, DialerKind, Platform, Transport
 
 
@@ -43,7 +44,41 @@ def _plain_name(value: str) -> str:
     return value
 
 
+def _single_line(value: str) -> str:
+    # A line break in a SIP value would split the header it goes into (header injection).
+    char = first_control_char(value)
+    if char is not None:
+        raise ValueError(f"control character {char} is not allowed here")
+    return value
+
+
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.?)+$"  # a DNS name
+    r"|^\[?[0-9A-Fa-f:.]+\]?$"  # an IPv4 or IPv6 address
+)
+
+
+def _host(value: str) -> str:
+    if len(value) > 253 or not _HOST.match(value):
+        raise ValueError("is not a host name or IP address (letters, digits, `.` and `-`)")
+    return value
+
+
+_SIP_USER = re.compile(r"^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$")  # RFC 3261 user part, unescaped
+
+
+def _sip_user(value: str) -> str:
+    if not _SIP_USER.match(value):
+        raise ValueError("is not a SIP user name (no spaces, `@`, `:` or control characters)")
+    return value
+
+
 EnvName = Annotated[str, AfterValidator(_env_name)]
+SingleLine = Annotated[str, AfterValidator(_single_line)]
+Host = Annotated[str, AfterValidator(_host)]
+SipUser = Annotated[str, AfterValidator(_sip_user)]
+HEADER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9\-]*$"
+SipHeaderName = Annotated[str, Field(pattern=HEADER_NAME_PATTERN)]
 PlainName = Annotated[str, AfterValidator(_plain_name)]
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
 
@@ -59,26 +94,26 @@ class SigningModel(_Strict):
     x5u: str = Field(pattern=r"^https?://\S+$")
     attestation: Attestation = Attestation.A
     key_password_env: EnvName | None = None
-    origid: str | None = None
+    origid: SingleLine | None = None
 
 
 class TrunkModel(_Strict):
     name: PlainName
-    host: str = Field(min_length=1)
+    host: Host = Field(min_length=1)
     port: int | None = Field(default=None, ge=1, le=65535)
     transport: Transport = Transport.UDP
-    auth_user: str | None = None
+    auth_user: SipUser | None = None
     password_env: EnvName | None = None
     # `register` would shadow BaseModel.register, so the field is renamed behind an alias.
     register_: bool = Field(default=False, alias="register")
-    from_display_name: str | None = None
+    from_display_name: SingleLine | None = Field(default=None, max_length=200)
     caller_id: Annotated[
         list[Literal["from", "pai"]], BeforeValidator(_as_list), Field(min_length=1)
     ] = ["from"]
     cps: float = Field(default=1.0, gt=0)
     max_concurrent_calls: int = Field(default=4, ge=1)
     tls_verify: bool = True
-    headers: dict[str, str] = {}
+    headers: dict[SipHeaderName, SingleLine] = {}
     signing: SigningModel | None = None
 
 

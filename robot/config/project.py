@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from robot.config.farm import Carrier, load_farm
 from robot.config.hints import choice_hint, did_you_mean
 from robot.config.models import ProjectModel, TrunkModel
-from robot.config.numbers import NumberEntry, check_duplicates, read_numbers
+from robot.config.numbers import NumberEntry, NumbersResult, duplicate_error, read_numbers
 from robot.config.secrets import check_no_secrets, expand_env_refs, secret_from_env
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
@@ -130,7 +130,7 @@ def load_project(project_dir: Path) -> Project:
     _check_timezone(model.timezone, doc)
     notes: list[str] = []
     trunks = _trunks(model, doc, root, notes)
-    numbers_files, entries = _numbers(model, doc, root, trunks, notes)
+    numbers_files, results = _numbers(model, doc, root, trunks, notes)
     farm_path = _resolve(root, model.farm or DEFAULT_FARM)
     farm = None
     if model.farm is not None or farm_path.is_file():
@@ -150,9 +150,9 @@ def load_project(project_dir: Path) -> Project:
         artifacts_dir=_resolve(root, model.artifacts),
         timezone=model.timezone,
         trunks=tuple(trunks),
-        numbers=tuple(e.number for e in entries),
+        numbers=tuple(n for r in results for n in r.numbers),
         numbers_files=tuple(numbers_files),
-        number_sources={e.number.e164: f"{e.file} line {e.line}" for e in entries},
+        number_sources=NumberSources(results),
         farm_file=farm_path if farm else None,
         carriers=farm.carriers if farm else (),
         handsets=farm.handsets if farm else (),
@@ -249,29 +249,72 @@ def _trunk(spec: TrunkModel, root: Path) -> Trunk:
 
 def _numbers(
     model: ProjectModel, doc: YamlDoc, root: Path, trunks: list[Trunk], notes: list[str]
-) -> tuple[list[Path], list[NumberEntry]]:
+) -> tuple[list[Path], list[NumbersResult]]:
+    """Every numbers file read in one pass each; the first problem is raised at once."""
     names = [t.name for t in trunks]
     files: list[Path] = []
-    entries: list[NumberEntry] = []
+    results: list[NumbersResult] = []
     listed = model.numbers if model.numbers is not None else None
+    seen: set[str] = set()
     for index, value in enumerate(listed if listed is not None else [DEFAULT_NUMBERS]):
         path = _resolve(root, value)
         if not path.is_file():
-            if listed is None:
+            if listed is None and not path.is_symlink():
                 notes.append(f"no numbers file ({DEFAULT_NUMBERS}): no numbers")
                 continue
             raise doc.error(
-                ("numbers", index),
-                f"numbers file {display_path(path)} not found",
+                ("numbers", index) if listed is not None else ("numbers",),
+                f"numbers file {display_path(path)} not found"
+                + (" (a symlink to nothing, or a loop)" if path.is_symlink() else ""),
                 "check the path; it is relative to the project folder",
             )
-        result = read_numbers(path, names, root)
+        result = read_numbers(path, names, root, max_errors=1)
         if result.errors:
             raise result.errors[0]
+        before = len(seen)
+        seen.update(n.e164 for n in result.numbers)
+        if len(seen) - before != len(result.numbers):
+            raise _first_duplicate([*results, result])
         files.append(path)
-        entries.extend(result.entries)
+        results.append(result)
         notes.extend(result.notes)
-    duplicates = check_duplicates(entries)
-    if duplicates:
-        raise duplicates[0]
-    return files, entries
+    return files, results
+
+
+def _first_duplicate(results: list[NumbersResult]) -> ConfigError:
+    first: dict[str, NumberEntry] = {}
+    for result in results:
+        for entry in result.entries:
+            earlier = first.setdefault(entry.number.e164, entry)
+            if earlier is not entry:
+                return duplicate_error(entry, earlier)
+    raise AssertionError("a duplicate was counted but not found")
+
+
+class NumberSources(Mapping[str, str]):
+    """Where each number is written (`numbers.csv line 14`), by E.164. The index is built
+    when first asked for: `config check` on a million numbers never needs it."""
+
+    def __init__(self, results: list[NumbersResult]) -> None:
+        self._results = results
+        self._index: dict[str, tuple[int, int]] | None = None
+
+    def _lookup(self) -> dict[str, tuple[int, int]]:
+        if self._index is None:
+            self._index = {
+                number.e164: (which, position)
+                for which, result in enumerate(self._results)
+                for position, number in enumerate(result.numbers)
+            }
+        return self._index
+
+    def __getitem__(self, e164: str) -> str:
+        which, position = self._lookup()[e164]
+        result = self._results[which]
+        return f"{result.file} line {result.lines[position]}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lookup())
+
+    def __len__(self) -> int:
+        return sum(len(r.numbers) for r in self._results)

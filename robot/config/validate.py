@@ -16,6 +16,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from robot.config.hints import choice_hint, did_you_mean, is_secret_key
+from robot.config.models import HEADER_NAME_PATTERN as HEADER_NAME
 from robot.config.yamlsrc import Loc, YamlDoc
 from robot.errors import ConfigError
 
@@ -62,9 +63,13 @@ def to_config_error(
     if kind == "string_pattern_mismatch" and field in _PATTERN_WORDS:
         what, example = _PATTERN_WORDS[field]
         return doc.error(full, f"`{value}` is not {what}", f"write it like {example}")
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == HEADER_NAME:
+        return doc.error(full, f"`{value}` is not a SIP header name", "write it like X-Campaign")
     message = err["msg"].removeprefix("Value error, ")
     if not secret and isinstance(value, str | int | float | bool) and kind != "value_error":
         message = f"`{value}`: {message}"
+    if "control character" in message:
+        return doc.error(full, message, "remove it; a value here is one line of plain text")
     return doc.error(full, message, _hint_for(kind))
 
 

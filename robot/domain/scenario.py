@@ -208,10 +208,13 @@ def plan(
     once per attestation level asked for (an attestation matrix) and per repeat."""
     chosen_numbers = select_numbers(scenario.numbers, numbers)
     chosen_handsets = select_handsets(scenario.handsets, handsets)
-    pairs = [(n, h) for n in chosen_numbers for h in chosen_handsets]
+    width = len(chosen_handsets)
+    every: Sequence[int] = range(len(chosen_numbers) * width)  # i: number i // w, handset i % w
     if scenario.pairing is Pairing.SAMPLED and scenario.sample_size is not None:
+        # sampled by index: a million numbers never become six million pairs in memory
         rng = random.Random(seed)
-        pairs = rng.sample(pairs, min(scenario.sample_size, len(pairs)))
+        every = rng.sample(every, min(scenario.sample_size, len(every)))
+    pairs = [(chosen_numbers[i // width], chosen_handsets[i % width]) for i in every]
     calls: list[PlannedCall] = []
     for repeat in range(scenario.repeats):
         for attestation in scenario.call.signings:
