@@ -8,6 +8,7 @@ knows which numbers are registered inbound-only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ def build_report(
         blocked = q.blocked(conn, period.start, period.end, scenarios=only)
         handset_rows = q.handsets(conn, period.start, period.end, only)
         scenario_rows = q.scenarios(conn, period.start, period.end, only)
+        unjudged_rows = q.unjudged(conn, period.start, period.end, only)
         thumbs = thumbs_job.result()
     return Report(
         title=title,
@@ -123,7 +125,10 @@ def build_report(
         dno=assemble.dno(dno_rows),
         blocked=assemble.blocked(blocked.rows),
         blocked_truncated=max(0, blocked.total_groups - len(blocked.rows)),
-        methodology=_methodology(totals, handset_rows, scenario_rows, inventory),
+        methodology=dataclasses.replace(
+            _methodology(totals, handset_rows, scenario_rows, inventory),
+            unjudged=tuple((str(r["kind"]), int(r["calls"])) for r in unjudged_rows),
+        ),
         thumbnails=thumbs,
         carrier_labels=dict(inventory.carrier_labels),
         scenarios=only,

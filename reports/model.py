@@ -312,6 +312,9 @@ class Methodology:
     first_at: datetime | None
     last_at: datetime | None
     timezone: str
+    # (kind, calls) of calls left out of every rate: device_error, trunk_error,
+    # signing_rejected, foreign_call, interrupted
+    unjudged: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,14 @@ from reports.model import CellState, Evidence, Metric, Report
 from reports.period import Period
 
 # Word, icon and CSS class per state: the colour is never the only signal.
+# Why a call is left out of the rates, in the report's words (the DESIGN.md delivery table).
+UNJUDGED: dict[str, str] = {
+    "device_error": "the robot could not observe the handset",
+    "trunk_error": "our trunk failed or refused the call (401/407/403, 5xx, no answer)",
+    "signing_rejected": "the network refused our Identity header (428/436/437/438): fix signing",
+    "foreign_call": "somebody else's call rang the handset; kept with its screenshot",
+    "interrupted": "the run stopped during the call",
+}
 STATES: dict[str, tuple[str, str]] = {
     CellState.CLEAN_VERIFIED: ("Clean and verified", "✔"),
     CellState.CLEAN: ("Clean", "✓"),
@@ -42,6 +50,7 @@ def template_environment() -> Environment:
     env.filters["delta"] = format_delta
     env.filters["metric"] = format_metric
     env.globals["STATES"] = STATES
+    env.globals["UNJUDGED"] = UNJUDGED
     env.globals["trend_chart"] = trend_chart
     return env
 

@@ -39,6 +39,9 @@ class HandsetAvailability(Protocol):
     def recover_quarantined(self, specs: Sequence[HandsetSpec]) -> list[HandsetHealth]: ...
 
 
+TrunkChooser = Callable[[Number, HandsetSpec], Trunk | None]
+
+
 class CallCounts(Protocol):
     @property
     def by_number(self) -> dict[str, int]: ...
@@ -77,6 +80,7 @@ class PreparedRun:
     skipped: tuple[str, ...] = ()  # planned calls not made (daily budgets)
     handsets_skipped: tuple[HandsetSkip, ...] = ()  # disabled or quarantined
     refusal: str | None = None  # a dry run only: why the run would be refused now
+    notes: tuple[str, ...] = ()  # what will shape the run (trunk limits), for the dry run
 
     def skipped_lines(self) -> list[str]:
         """Everything left out, one line each, for summaries, JUnit and logs."""
@@ -93,21 +97,25 @@ def prepare_run(
     only: CallFilter = CallFilter(),
     dry_run: bool = False,
     ignore_quiet_hours: bool = False,
+    trunk_for: TrunkChooser | None = None,
 ) -> PreparedRun:
     """Plan `scenario` for a run now. Raises `RunRefused` (quiet hours, no disk, budgets all
     spent), `NoHandsetError` (every handset out of service), `ConfigError` (signing on a trunk
     without a key) or `UsageError` (nothing selected); a dry run raises only the last two and
-    reports a refusal in `PreparedRun.refusal` instead."""
+    reports a refusal in `PreparedRun.refusal` instead. `trunk_for` is how the run will pick
+    each call's trunk (the virtual farm's differs); by default the number's trunk."""
     now = clock.now()
+    choose = trunk_for or (lambda number, handset: _trunk_of(number, project))
     candidates = _candidates(project, scenario, only)
     usable, out = _in_service(candidates, availability, recover=not dry_run)
     calls = plan(scenario, project.numbers, usable, seed=only.seed)
     if only.numbers:
         calls = [c for c in calls if c.number.e164 in only.numbers]
-    calls = _signed(calls, project, scenario)
+    calls = _signed(calls, scenario, choose)
     counts = counter.calls_since(_day_start(now, project.timezone))
     kept, over_budget = within_budget(scenario, calls, _made_today(counts))
-    prepared = PreparedRun(scenario, tuple(kept), tuple(over_budget), tuple(out))
+    notes = trunk_notes(kept, choose)
+    prepared = PreparedRun(scenario, tuple(kept), tuple(over_budget), tuple(out), notes=notes)
     refusal = _refusal(project, scenario, prepared, now, ignore_quiet_hours, dry_run)
     if dry_run:
         return dataclasses.replace(prepared, refusal=refusal)
@@ -163,12 +171,14 @@ def _trunk_of(number: Number, project: Project) -> Trunk | None:
     return project.trunk(number.trunk) if number.trunk else project.trunks[0]
 
 
-def _signed(calls: list[PlannedCall], project: Project, scenario: Scenario) -> list[PlannedCall]:
+def _signed(
+    calls: list[PlannedCall], scenario: Scenario, trunk_for: TrunkChooser
+) -> list[PlannedCall]:
     """Each call's attestation: the trunk's own when the scenario does not say; a level asked
     for on a trunk that cannot sign is refused up front rather than failing call by call."""
     out = []
     for call in calls:
-        trunk = _trunk_of(call.number, project)
+        trunk = trunk_for(call.number, call.handset)
         if scenario.call.signing_from_trunk:
             level = trunk.signing.attestation if trunk and trunk.signing else None
             call = dataclasses.replace(call, attestation=level)
@@ -184,6 +194,31 @@ def _signed(calls: list[PlannedCall], project: Project, scenario: Scenario) -> l
             )
         out.append(call)
     return out
+
+
+def trunk_notes(calls: Sequence[PlannedCall], trunk_for: TrunkChooser) -> tuple[str, ...]:
+    """Where a trunk's limits will shape the run: more handsets than concurrent calls (calls
+    queue for a slot), or a calls-per-second rate that makes the run long."""
+    by_trunk: dict[str, tuple[Trunk, set[str], int]] = {}
+    for call in calls:
+        trunk = trunk_for(call.number, call.handset)
+        if trunk is None:
+            continue
+        _, handsets, count = by_trunk.get(trunk.name, (trunk, set(), 0))
+        by_trunk[trunk.name] = (trunk, handsets | {call.handset.id}, count + 1)
+    notes = []
+    for name, (trunk, handsets, count) in sorted(by_trunk.items()):
+        if len(handsets) > trunk.max_concurrent_calls:
+            notes.append(
+                f"trunk `{name}` allows {trunk.max_concurrent_calls} concurrent calls and "
+                f"{len(handsets)} handsets share it: calls wait for a free slot"
+            )
+        if trunk.cps > 0 and count / trunk.cps >= 60:
+            notes.append(
+                f"trunk `{name}` places {trunk.cps:g} calls/s: its {count} calls take at least "
+                f"{count / trunk.cps / 60:.0f} min to dial"
+            )
+    return tuple(notes)
 
 
 def _day_start(now: datetime, timezone: str) -> datetime:

@@ -327,6 +327,7 @@ def prepare(
             only=only or CallFilter(),
             dry_run=dry_run,
             ignore_quiet_hours=ignore_quiet_hours,
+            trunk_for=trunk_chooser(project, farm),
         )
     finally:
         if own_store:

@@ -75,6 +75,7 @@ def plan_json(prepared: PreparedRun) -> dict[str, Any]:
             {"handset": s.handset_id, "reason": s.reason} for s in prepared.handsets_skipped
         ],
         "skipped": list(prepared.skipped),
+        "notes": list(prepared.notes),
         "refused": prepared.refusal,
     }
 
@@ -174,8 +175,8 @@ def summary_json(summary: RunSummary) -> dict[str, Any]:
         "exit_code": summary.exit_code(),
         "planned_calls": len(planned),
         "attempts": len(summary.attempts),
-        **counts,
-        "skipped_calls": summary.skipped,
+        "counts": counts,  # planned calls per kind: passed, failed, uncertain, error, skipped
+        "left_out": summary.skipped,
         "errors": summary.errors,
         "results": [
             {
@@ -347,6 +348,8 @@ def _print_plan(prepared: PreparedRun) -> None:
     out.print(table)
     for line in prepared.skipped_lines():
         out.print(Text(f"left out: {line}", style="yellow"))
+    for note in prepared.notes:
+        out.print(Text(f"note: {note}"))
     if prepared.refusal:
         out.print(Text(f"a run now would be refused: {prepared.refusal}", style="yellow"))
     out.print(f"{len(prepared.calls)} calls planned (dry run: nothing dialled)")

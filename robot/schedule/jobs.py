@@ -83,11 +83,13 @@ def write_weekly_report(project_dir: str, out_dir: str) -> None:
 
     from reports.period import Period
     from robot.cli.context import CliState
-    from robot.cli.report_cmd import write_report
+    from robot.cli.report_cmd import EmptyReport, write_report
 
     try:
         period = Period.last_complete_week(datetime.now(UTC))
         written = write_report(CliState(project=project_dir), period, Path(out_dir))
         log.info("weekly report written to %s", written.path)
+    except EmptyReport as exc:  # a quiet week: nothing to report is not a failure of serve
+        log.warning("weekly report not written: %s", exc)
     except (RingcheckError, OSError) as exc:
         log.error("weekly report failed: %s", exc)

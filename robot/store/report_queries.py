@@ -413,3 +413,26 @@ def known_carriers(conn: sa.Connection) -> list[str]:
     """Every carrier with an attempt in the store, for "did you mean" on `--carrier`."""
     rows = conn.execute(sa.select(a.carrier).distinct().order_by(a.carrier))
     return [str(r[0]) for r in rows]
+
+
+UNJUDGED = ("device_error", "trunk_error", "signing_rejected", "foreign_call")
+
+
+def unjudged(
+    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Calls the period holds that say nothing about a number: robot, trunk or signing errors,
+    somebody else's call on the handset, interrupted calls — counted per kind."""
+    kind = sa.case(
+        (a.status != "completed", "interrupted"), else_=sa.func.coalesce(a.delivery, "interrupted")
+    ).label("kind")
+    stmt = (
+        sa.select(kind, sa.func.count().label("calls"))
+        .where(
+            _in_period(start, end, scenarios),
+            sa.or_(a.status != "completed", a.delivery.in_(UNJUDGED), a.delivery.is_(None)),
+        )
+        .group_by(kind)
+        .order_by(sa.func.count().desc())
+    )
+    return [_row(row) for row in conn.execute(stmt)]

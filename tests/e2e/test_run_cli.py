@@ -50,7 +50,7 @@ def test_a_run_without_its_farm_is_an_error_not_a_regression(project: Path) -> N
 
     shown = _cli("runs", "show", "1", "--json", cwd=project)
     summary = json.loads(shown.stdout)
-    assert summary["planned_calls"] == 10 and summary["error"] == 10
+    assert summary["planned_calls"] == 10 and summary["counts"]["error"] == 10
     assert summary["attempts"] > 10  # device errors were retried on the carrier's other handset
     assert summary["exit_code"] == 3
 

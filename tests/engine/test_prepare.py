@@ -229,3 +229,15 @@ def test_a_level_on_a_trunk_without_key_is_refused_before_any_call(project, stor
         prepare(project, scenario, store, clock, dry_run=True)
     assert "trunk `sim` has no signing key" in str(raised.value)
     assert "signing: none" in str(raised.value)
+
+
+def test_trunk_limits_that_shape_the_run_are_named(project, store, clock) -> None:
+    prepared = prepare(project, Scenario(name="all"), store, clock)
+    assert any(
+        "trunk `sim` allows 4 concurrent calls and 6 handsets share it" in n for n in prepared.notes
+    )
+    slow = dataclasses.replace(project.trunks[0], cps=0.1)
+    paced = prepare(
+        dataclasses.replace(project, trunks=(slow,)), Scenario(name="all"), store, clock
+    )
+    assert any("0.1 calls/s" in n for n in paced.notes)

@@ -178,3 +178,21 @@ def test_results_take_the_same_dates_carriers_and_numbers(project: Path) -> None
     )
     assert isinstance(bad.exception, UsageError)
     assert "sim-tmobile (T-Mobile (simulated))" in str(bad.exception)
+
+
+def test_calls_that_say_nothing_about_a_number_are_counted_apart(store: SqlResultStore) -> None:
+    from reports.render import render_html
+
+    at = WEEK.start + timedelta(days=3)
+    run = store.start_run(Run("nightly", "schedule", at, RunStatus.COMPLETED))
+    for delivery in (Delivery.SIGNING_REJECTED, Delivery.DEVICE_ERROR, Delivery.DEVICE_ERROR):
+        store.record_attempt(
+            Attempt(run_id=run.id or 0, number=CLEAN, carrier="sim-tmobile",
+                    times=AttemptTimes(dialed_at=at, ended_at=at),
+                    status=AttemptStatus.COMPLETED, delivery=delivery)
+        )  # fmt: skip
+    report = build_report(store, WEEK, inventory=INVENTORY)
+    assert dict(report.methodology.unjudged) == {"device_error": 2, "signing_rejected": 1}
+    assert report.totals.conclusive == 9  # left out of every rate
+    html = render_html(report)
+    assert "signing rejected" in html and "428/436/437/438" in html
