@@ -9,7 +9,6 @@ simulated carrier of each handset and every handset is served by the farm's Appi
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import logging
 import os
@@ -21,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from robot.clock import SystemClock
 from robot.config.project import Project
-from robot.domain.model import Attempt, Number, Reading, Trunk
+from robot.domain.alerts import AlertChannel
 from robot.domain.model import Handset as HandsetSpec
+from robot.domain.model import Number, Reading, Trunk
 from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.quarantine import QuarantineListener
@@ -35,6 +35,8 @@ from robot.store.results import SqlResultStore, open_store
 
 if TYPE_CHECKING:
     from devices.farm import Farm
+    from robot.alerts.pipeline import AlertPipeline
+    from robot.alerts.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +358,9 @@ def run_planned(
     try:
         wired.env.listeners.append(QuarantineListener(farm_of(project, wired.store, farm, holder)))
         wired.env.listeners.extend(listeners)
-        wired.env.listeners.extend(alert_listeners(project, wired.store))
+        alerts = alert_pipeline(project, prepared.scenario, wired.store)
+        wired.closers.append(alerts.close)  # closed first: a short grace for pending sends
+        wired.env.listeners.append(alerts)
         summary = execute_run(
             wired.env, prepared.scenario, calls, trigger=trigger, lease_wait_s=lease_wait_s
         )
@@ -366,30 +370,41 @@ def run_planned(
     return summary
 
 
-def alert_listeners(project: Project, store: SqlResultStore) -> list[AttemptListener]:
-    """Webhook alerts for the project's configured webhooks whose URL variable is set."""
-    from robot.alerts.notifier import AlertNotifier
-    from robot.alerts.webhooks import WebhookTarget
-    from robot.store.alert_state import SqlAlertState
-
-    targets = [
-        WebhookTarget(w.kind, w.name or w.kind, os.environ[w.url_env])
-        for w in project.alerts
-        if os.environ.get(w.url_env)
-    ]
-    if not targets:
-        return []
-    return [
-        AlertNotifier(
-            SqlAlertState(store.engine, store.clock),
-            targets,
-            evidence_link=functools.partial(evidence_link, store),
-        )
-    ]
+def project_channels(project: Project) -> list[tuple[AlertChannel, bool]]:
+    """The project's alert channels, each with whether it is a default channel."""
+    return [(w.channel(), w.default) for w in project.alerts]
 
 
-def evidence_link(store: SqlResultStore, attempt: Attempt) -> str | None:
-    """Where a person finds the screenshot behind an alert (a file URL on the robot's host)."""
-    if store.artifacts is None or attempt.artifacts.screenshot is None:
-        return None
-    return store.artifacts.resolve(attempt.artifacts.screenshot).as_uri()
+def outbox_sender(store: SqlResultStore, *, poll_s: float = 30.0) -> OutboxSender:
+    """A sender for the store's alert outbox; webhook URLs are read from this process's
+    environment when each alert is sent."""
+    from robot.alerts.sender import OutboxSender
+    from robot.store.alert_outbox import SqlOutbox
+
+    return OutboxSender(
+        SqlOutbox(store.engine, store.clock),
+        holder=this_process(),
+        environ=os.environ,
+        poll_s=poll_s,
+    )
+
+
+def alert_pipeline(
+    project: Project, scenario: Scenario, store: SqlResultStore, *, send: bool = True
+) -> AlertPipeline:
+    """Signals, outbox and a started sender thread for one run of `scenario`."""
+    from robot.alerts.pipeline import AlertPipeline, EvidenceLocator, route
+    from robot.store.alert_state import SqlSignals
+
+    artifacts = store.artifacts
+    resolve = (lambda relative: str(artifacts.resolve(relative))) if artifacts else None
+    return AlertPipeline(
+        scenario=scenario.name,
+        route=route(
+            project_channels(project), scenario.alerts, project_confirm=project.alert_confirm
+        ),
+        signals=SqlSignals(store.engine, store.clock),
+        evidence=EvidenceLocator(project.public_url, resolve),
+        clock=store.clock,
+        sender=outbox_sender(store).start() if send else None,
+    )

@@ -1,125 +1,94 @@
-"""Sending a change to Slack, Microsoft Teams or a generic JSON webhook over httpx.
+"""One try of posting an alert to a webhook (Slack, Microsoft Teams or generic JSON) over httpx.
 
-Webhook URLs embed tokens, so they come from environment variables and never appear in logs
-or errors (only the webhook's name does). Retries back off on 429, 5xx and connection errors;
-an `Idempotency-Key` header lets a receiver drop a duplicate of a retried delivery.
+Webhook URLs embed tokens: a URL is read from its environment variable only here, at send time,
+and never appears in logs, errors or the store (only the channel's name does). Retrying is the
+outbox's job (`robot.alerts.sender`); a try reports whether it is worth retrying.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from robot.alerts.changes import Change
+from robot.alerts.alert import AlertDelivery
+from robot.alerts.render import payload
 
-log = logging.getLogger(__name__)
+REQUEST_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+
+
+class _HideWebhookUrls(logging.Filter):
+    """httpx logs every request's full URL at INFO: hide the ones that are webhook secrets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets and isinstance(record.args, tuple):
+            record.args = tuple(
+                "<webhook URL hidden>" if str(arg) in self.secrets else arg for arg in record.args
+            )
+        return True
+
+
+_HIDE = _HideWebhookUrls()
+logging.getLogger("httpx").addFilter(_HIDE)
 
 
 @dataclass(frozen=True, slots=True)
-class WebhookTarget:
-    """A resolved webhook: its kind, a name for messages, and the secret URL."""
-
-    kind: str  # slack | teams | json
-    name: str
-    url: str
-
-    def __repr__(self) -> str:  # the URL is a secret
-        return f"WebhookTarget(kind={self.kind!r}, name={self.name!r}, url=<hidden>)"
+class TryResult:
+    ok: bool
+    error: str | None = None
+    permanent: bool = False  # the receiver refused it for good (4xx): retrying will not help
 
 
-def payload(kind: str, change: Change) -> dict[str, Any]:
-    """The body each kind of receiver understands."""
-    text = change.describe()
-    if change.evidence:
-        text += f"\nEvidence: {change.evidence}"
-    if kind == "slack":
-        return {"text": f":rotating_light: ringcheck: {text}"}
-    if kind == "teams":
-        return {
-            "type": "message",
-            "attachments": [
-                {
-                    "contentType": "application/vnd.microsoft.card.adaptive",
-                    "content": {
-                        "type": "AdaptiveCard",
-                        "version": "1.4",
-                        "body": [
-                            {"type": "TextBlock", "weight": "Bolder", "text": "ringcheck"},
-                            {"type": "TextBlock", "wrap": True, "text": text},
-                        ],
-                    },
-                }
-            ],
-        }
-    return {
-        "event": "ringcheck.change",
-        "number": change.number,
-        "carrier": change.carrier,
-        "kind": change.kind.value,
-        "regression": change.kind.regression,
-        "summary": change.describe(),
-        "before": _state_dict(change.before),
-        "after": _state_dict(change.after),
-        "attempt_id": change.attempt_id,
-        "evidence": change.evidence,
-    }
+def idempotency_key(delivery: AlertDelivery) -> str:
+    """Stable per delivery, so a receiver can drop the duplicate of a retried post."""
+    return hashlib.sha256(f"ringcheck-delivery-{delivery.id}".encode()).hexdigest()[:32]
 
 
-def _state_dict(state: Any) -> dict[str, Any]:
-    return {
-        "delivery": state.delivery,
-        "label": state.label,
-        "verified": state.verified,
-        "name": state.name,
-        "final_code": state.final_code,
-    }
+def post_once(
+    client: httpx.Client, delivery: AlertDelivery, environ: Mapping[str, str]
+) -> TryResult:
+    """Post one delivery once; an unset URL variable or a network error is a failed try."""
+    channel = delivery.channel
+    url = environ.get(channel.url_env, "").strip()
+    if not url:
+        return TryResult(False, f"{channel.url_env} is not set in this process's environment")
+    body = payload(channel.kind, delivery.alert)
+    _HIDE.secrets.add(str(httpx.URL(url)) if _parses(url) else url)
+    try:
+        response = client.post(
+            url, json=body, headers={"Idempotency-Key": idempotency_key(delivery)}
+        )
+    except httpx.HTTPError as exc:
+        return TryResult(False, scrub(f"{type(exc).__name__}: {exc}", url))
+    except ValueError as exc:  # a malformed URL in the variable
+        return TryResult(False, scrub(f"{channel.url_env} does not hold a valid URL: {exc}", url))
+    if 200 <= response.status_code < 300:
+        return TryResult(True)
+    error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
+    return TryResult(False, error, permanent)
 
 
-class WebhookSender:
-    """Posts changes with retries; returns whether the receiver accepted it."""
-
-    def __init__(
-        self,
-        *,
-        client: httpx.Client | None = None,
-        attempts: int = 4,
-        backoff_s: float = 0.5,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._client = client or httpx.Client(timeout=10.0)
-        self._attempts = attempts
-        self._backoff_s = backoff_s
-        self._sleep = sleep
-
-    def close(self) -> None:
-        self._client.close()
-
-    def send(self, target: WebhookTarget, change: Change) -> bool:
-        key = hashlib.sha256(change.key.encode()).hexdigest()[:32]
-        body = payload(target.kind, change)
-        for attempt in range(1, self._attempts + 1):
-            try:
-                response = self._client.post(
-                    target.url, json=body, headers={"Idempotency-Key": key}
-                )
-            except httpx.HTTPError as exc:
-                problem = type(exc).__name__
-            else:
-                if response.status_code < 300:
-                    return True
-                if response.status_code != 429 and response.status_code < 500:
-                    log.error(
-                        "webhook %s refused the alert: HTTP %d", target.name, response.status_code
-                    )
-                    return False
-                problem = f"HTTP {response.status_code}"
-            if attempt < self._attempts:
-                self._sleep(self._backoff_s * 2 ** (attempt - 1))
-        log.error("webhook %s failed after %d tries: %s", target.name, self._attempts, problem)
+def _parses(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
         return False
+    return True
+
+
+def scrub(text: str, url: str) -> str:
+    """Remove the URL and its secret parts (path, query, user info) from an error message."""
+    parts = urlsplit(url)
+    secrets = [url, parts.path, parts.query, parts.netloc.rpartition("@")[0]]
+    for secret in sorted((s for s in secrets if len(s) > 1), key=len, reverse=True):
+        text = text.replace(secret, "<hidden>")
+    return text

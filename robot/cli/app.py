@@ -100,6 +100,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "runs": ("run_cmd",),
     "serve": ("serve_cmd",),
     "schedule": ("serve_cmd",),
+    "alerts": ("alerts_cmd",),
     "dial": ("dial_cmd",),
     "read-screen": ("read_screen_cmd",),
     "demo": ("demo_cmd",),

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from reports.period import Period
+from robot.cli.alerts_cmd import run_alerts_line
 from robot.cli.config_cmd import console
 from robot.cli.context import CliState
 from robot.cli.report_cmd import write_report
@@ -44,6 +45,7 @@ def demo(
     shown = sorted({a.delivery.value for a in summary.attempts if a.delivery is not None})
     for line in (
         f"outcomes seen: {', '.join(shown)}",
+        run_alerts_line(project, summary.run.id),
         f"project:   {root / 'ringcheck.yaml'}",
         f"results:   {project.store_url}  (ringcheck --project {root} results list)",
         f"evidence:  {project.artifacts_dir}",

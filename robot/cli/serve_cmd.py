@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -17,14 +18,16 @@ from rich.table import Table
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.cli.run_cmd import FARM_ENV
 from robot.errors import UsageError
+from robot.schedule.listing import FROM_FILE, STORED, schedule_rows
 from robot.schedule.service import (
     JOB_PREFIX,
     SchedulerService,
-    job_dict,
     make_scheduler,
+    scheduled_scenarios,
     serve_health,
+    trigger_for,
 )
-from robot.wiring import open_project_store
+from robot.wiring import open_project_store, outbox_sender
 
 schedule_app = typer.Typer(help="Scheduled scenarios in the store.", no_args_is_help=True)
 
@@ -63,9 +66,12 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGHUP, lambda signum, frame: service.reload.set())
+    # Alerts left pending by runs (a webhook was down) are retried between runs too.
+    alerts = outbox_sender(store).start("alert-retry")
     try:
         service.run()
     finally:
+        alerts.close()
         health.shutdown()
         health.server_close()
         store.close()
@@ -90,17 +96,31 @@ def _paused_scheduler(ctx: typer.Context) -> Iterator[BackgroundScheduler]:
 
 @schedule_app.command("list")
 def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Scheduled scenarios, their trigger and next run."""
+    """Scheduled scenarios and their next run in local time, from the job store `serve` keeps
+    and from the project's scenario files (schedules serve has not stored yet)."""
+    project = project_from(ctx)
+    scenarios = scheduled_scenarios(project)
+    triggers = {s.name: trigger_for(s.schedule) for s in scenarios if s.schedule is not None}
     with _paused_scheduler(ctx) as scheduler:
-        jobs = [job_dict(j) for j in scheduler.get_jobs()]
+        rows = schedule_rows(
+            scheduler.get_jobs(), scenarios, triggers, datetime.now(UTC), job_prefix=JOB_PREFIX
+        )
     if as_json:
-        print_json(jobs)
+        print_json([row.as_dict() for row in rows])
         return
-    table = Table("scenario", "trigger", "next run (UTC)", "state", title="Schedule")
-    for job in jobs:
-        state = "paused" if job["paused"] else "active"
-        table.add_row(job["scenario"], job["trigger"], job["next_run_time"] or "-", state)
-    console().print(table)
+    table = Table("scenario", "schedule", "time zone", "next run", "state", title="Schedule")
+    for row in rows:
+        next_run = row.next_run_text() + (" (quiet hours: skipped)" if row.in_quiet_hours else "")
+        table.add_row(row.scenario, row.schedule, row.timezone, next_run, row.state)
+    out = console()
+    out.print(table)
+    if not rows:
+        out.print(f"no scheduled scenario in {project.project_dir / 'scenarios'}")
+    elif all(row.source == FROM_FILE for row in rows):
+        out.print("`ringcheck serve` has not run on this store yet: times come from the files")
+    for row in rows:
+        if row.note and row.source == STORED:
+            out.print(f"{row.scenario}: {row.note}")
 
 
 def _job_id(scheduler: BackgroundScheduler, scenario: str) -> str:

@@ -118,13 +118,18 @@ class TrunkModel(_Strict):
 
 
 class WebhookModel(_Strict):
+    """A channel alerts go to; the URL (it embeds a token) is read from `url_env` when sent.
+    `default: false` keeps a channel for the scenarios that name it."""
+
     kind: Literal["slack", "teams", "json"]
     url_env: EnvName
-    name: str | None = None
+    name: PlainName | None = None
+    default: bool = True
 
 
 class AlertsModel(_Strict):
     webhooks: Annotated[list[WebhookModel], BeforeValidator(_none_is_empty)] = []
+    confirm: int = Field(default=2, ge=1, le=20)
 
 
 class ProjectModel(_Strict):
@@ -137,6 +142,9 @@ class ProjectModel(_Strict):
     numbers: StrList | None = None
     farm: str | None = None
     alerts: AlertsModel = AlertsModel()
+    # Where people reach this robot's evidence (the web console): alerts link
+    # `{public_url}/attempts/{id}`; without it they say where the files are on this host.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
     sim: dict[str, Any] | None = None
 
 

@@ -22,6 +22,7 @@ from robot.config.numbers import NumberEntry, NumbersResult, duplicate_error, re
 from robot.config.secrets import check_no_secrets, expand_env_refs, secret_from_env
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
+from robot.domain.alerts import DEFAULT_CONFIRM, AlertChannel
 from robot.domain.model import Handset, Number, Signing, Transport, Trunk
 from robot.errors import ConfigError
 
@@ -49,11 +50,16 @@ _RESERVED_HEADERS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
-    """Where alerts go; the URL (which embeds a token) comes from `url_env` at send time."""
+    """Where alerts go; the URL (which embeds a token) comes from `url_env` at send time.
+    A `default` webhook gets the alerts of every scenario that names no channel of its own."""
 
     kind: str
     url_env: str
     name: str | None = None
+    default: bool = True
+
+    def channel(self) -> AlertChannel:
+        return AlertChannel(self.name or self.kind, self.kind, self.url_env)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class Project:
     carriers: tuple[Carrier, ...] = ()
     handsets: tuple[Handset, ...] = ()
     alerts: tuple[Webhook, ...] = ()
+    alert_confirm: int = DEFAULT_CONFIRM
+    public_url: str | None = None
     sim: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -156,10 +164,27 @@ def load_project(project_dir: Path) -> Project:
         farm_file=farm_path if farm else None,
         carriers=farm.carriers if farm else (),
         handsets=farm.handsets if farm else (),
-        alerts=tuple(Webhook(w.kind, w.url_env, w.name) for w in model.alerts.webhooks),
+        alerts=_webhooks(model, doc),
+        alert_confirm=model.alerts.confirm,
+        public_url=model.public_url.rstrip("/") if model.public_url else None,
         sim=dict(model.sim or {}),
         notes=tuple(notes),
     )
+
+
+def _webhooks(model: ProjectModel, doc: YamlDoc) -> tuple[Webhook, ...]:
+    hooks = tuple(Webhook(w.kind, w.url_env, w.name, w.default) for w in model.alerts.webhooks)
+    seen: set[str] = set()
+    for index, hook in enumerate(hooks):
+        name = hook.channel().name
+        if name in seen:
+            raise doc.error(
+                ("alerts", "webhooks", index, "name"),
+                f"two alert webhooks are called `{name}`",
+                "give each webhook its own `name:` (scenarios name channels by it)",
+            )
+        seen.add(name)
+    return hooks
 
 
 def _resolve(root: Path, value: str) -> Path:

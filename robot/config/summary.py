@@ -118,8 +118,11 @@ def project_dict(project: Project) -> dict[str, Any]:
                 "name": w.name,
                 "url_env": w.url_env,
                 "url_set": bool(os.environ.get(w.url_env)),
+                "default": w.default,
             }
             for w in project.alerts
         ],
+        "alert_confirm": project.alert_confirm,
+        "public_url": project.public_url,
         "notes": list(project.notes),
     }

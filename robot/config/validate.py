@@ -77,6 +77,7 @@ _PATTERN_WORDS = {
     "x5u": ("an http(s) URL", "https://certs.example.com/sp.pem"),
     "appium_url": ("an http(s) URL", "http://127.0.0.1:4723"),
     "locale": ("a locale", "en-US"),
+    "public_url": ("an http(s) URL", "https://ringcheck.example.com"),
 }
 
 

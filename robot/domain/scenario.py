@@ -9,8 +9,9 @@ import dataclasses
 import enum
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .alerts import AlertOptions
 from .model import (
     Attestation,
     CheckState,
@@ -133,6 +134,7 @@ class Scenario:
     daily_budget_per_number: int | None = None
     daily_budget_per_handset: int | None = None
     quiet_hours: QuietHours | None = None
+    alerts: AlertOptions = field(default_factory=AlertOptions)
     source: str = ""
 
 

@@ -12,6 +12,7 @@ from robot.config.hints import choice_hint, e164_hint, parse_e164
 from robot.config.project import Project
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, load_yaml
+from robot.domain.alerts import CHECKS, MUTE_ALL, AlertChannel, AlertOptions
 from robot.domain.model import (
     Attestation,
     CheckState,
@@ -49,7 +50,8 @@ def load_scenario(path: Path, project: Project | None = None) -> Scenario:
     _check_semantics(model, doc)
     if project is not None:
         check_references(model, doc, project)
-    return _to_domain(model, doc)
+    # A schedule or quiet hours without their own zone are in the project's local time.
+    return _to_domain(model, doc, project.timezone if project is not None else "UTC")
 
 
 def _check_semantics(model: ScenarioModel, doc: YamlDoc) -> None:
@@ -77,13 +79,25 @@ def _check_semantics(model: ScenarioModel, doc: YamlDoc) -> None:
         )
     if model.pairing == "sampled" and model.sample is None:
         raise doc.error(("sample",), "sampled pairing needs a sample size", "add `sample: 10`")
+    _check_mute(model, doc)
+
+
+def _check_mute(model: ScenarioModel, doc: YamlDoc) -> None:
+    mute = model.alerts.mute
+    for i, check in enumerate(mute if isinstance(mute, list) else []):
+        if check != MUTE_ALL and check not in CHECKS:
+            raise doc.error(
+                ("alerts", "mute", i),
+                f'"{check}" is not a check',
+                choice_hint(check, CHECKS, "checks") + "; `mute: true` mutes every check",
+            )
 
 
 def _zones(model: ScenarioModel) -> list[tuple[tuple[str, ...], str]]:
     zones: list[tuple[tuple[str, ...], str]] = []
-    if model.schedule is not None:
+    if model.schedule is not None and model.schedule.timezone is not None:
         zones.append((("schedule", "timezone"), model.schedule.timezone))
-    if model.quiet_hours is not None:
+    if model.quiet_hours is not None and model.quiet_hours.timezone is not None:
         zones.append((("quiet_hours", "timezone"), model.quiet_hours.timezone))
     return zones
 
@@ -110,11 +124,11 @@ def _check_cron(cron: str, doc: YamlDoc) -> None:
             'minute hour day month weekday, e.g. "0 2 * * *" for 02:00 every day',
         )
     try:
-        from apscheduler.triggers.cron import CronTrigger
+        from robot.schedule.cron import cron_trigger
     except ImportError:  # the scheduler extra is optional; the field count was checked
         return
     try:
-        CronTrigger.from_crontab(cron)
+        cron_trigger(cron, "UTC")
     except ValueError as exc:
         raise doc.error(("schedule", "cron"), f'"{cron}": {exc}', 'e.g. "0 2 * * *"') from None
 
@@ -145,6 +159,15 @@ def check_references(model: ScenarioModel, doc: YamlDoc, project: Project) -> No
             raise doc.error(
                 ("handsets", "carriers", i), f'unknown carrier "{carrier}"', hint
             ) from None
+    channels = {w.channel().name for w in project.alerts}
+    for i, name in enumerate(model.alerts.channels):
+        if name not in channels:
+            raise doc.error(
+                ("alerts", "channels", i),
+                f'no alert channel "{name}" in ringcheck.yaml',
+                choice_hint(name, channels, "channels")
+                + " (or define one here under `alerts: webhooks:`)",
+            )
     handset_ids = {h.id for h in project.handsets}
     for i, handset_id in enumerate(model.handsets.ids):
         if handset_id not in handset_ids:
@@ -155,7 +178,22 @@ def check_references(model: ScenarioModel, doc: YamlDoc, project: Project) -> No
             )
 
 
-def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
+def _alert_options(model: ScenarioModel) -> AlertOptions:
+    alerts = model.alerts
+    mute: tuple[str, ...] = (
+        tuple(alerts.mute) if isinstance(alerts.mute, list) else (MUTE_ALL,) if alerts.mute else ()
+    )
+    return AlertOptions(
+        channels=tuple(alerts.channels),
+        webhooks=tuple(
+            AlertChannel(w.name or w.url_env.lower(), w.kind, w.url_env) for w in alerts.webhooks
+        ),
+        confirm=alerts.confirm,
+        mute=mute,
+    )
+
+
+def _to_domain(model: ScenarioModel, doc: YamlDoc, zone: str) -> Scenario:
     call = model.call
     rcd = call.rich_call_data
     expect = model.expect
@@ -164,7 +202,7 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
         name=model.name,
         description=model.description,
         schedule=(
-            Schedule(model.schedule.cron, model.schedule.timezone, model.schedule.every_s)
+            Schedule(model.schedule.cron, model.schedule.timezone or zone, model.schedule.every_s)
             if model.schedule
             else None
         ),
@@ -209,10 +247,13 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc) -> Scenario:
         daily_budget_per_number=model.budget.per_number_per_day,
         daily_budget_per_handset=model.budget.per_handset_per_day,
         quiet_hours=(
-            QuietHours(model.quiet_hours.start, model.quiet_hours.end, model.quiet_hours.timezone)
+            QuietHours(
+                model.quiet_hours.start, model.quiet_hours.end, model.quiet_hours.timezone or zone
+            )
             if model.quiet_hours
             else None
         ),
+        alerts=_alert_options(model),
         source=doc.name,
     )
 

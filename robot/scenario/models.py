@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from robot.config.models import EnvName
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -27,7 +29,7 @@ def _yes_no(value: Any) -> Any:
 class ScheduleModel(_Strict):
     cron: str | None = None
     every_s: float | None = Field(default=None, ge=1)
-    timezone: str = "UTC"
+    timezone: str | None = None  # None: the project's timezone
 
 
 class NumbersModel(_Strict):
@@ -109,7 +111,29 @@ class BudgetModel(_Strict):
 class QuietHoursModel(_Strict):
     start: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
     end: str = Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    timezone: str = "UTC"
+    timezone: str | None = None  # None: the project's timezone
+
+
+class AlertWebhookModel(_Strict):
+    """A channel of the scenario's own; its URL is read from `url_env` when an alert is sent."""
+
+    kind: Literal["slack", "teams", "json"]
+    url_env: EnvName
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class AlertsModel(_Strict):
+    """Who hears about this scenario's signals, and when (see `robot.domain.alerts`)."""
+
+    channels: list[str] = Field(default_factory=list)
+    webhooks: list[AlertWebhookModel] = Field(default_factory=list)
+    confirm: int | None = Field(default=None, ge=1, le=20)
+    mute: bool | list[str] = False
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return _as_list(value)
 
 
 class ScenarioModel(_Strict):
@@ -127,3 +151,4 @@ class ScenarioModel(_Strict):
     retries: RetriesModel = RetriesModel()
     budget: BudgetModel = BudgetModel()
     quiet_hours: QuietHoursModel | None = None
+    alerts: AlertsModel = AlertsModel()

@@ -22,13 +22,14 @@ from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from robot.config.project import Project
 from robot.domain.scenario import Scenario, Schedule
 from robot.scenario.load import load_scenario
+from robot.schedule.cron import cron_trigger
 from robot.schedule.jobs import fire_scenario, write_weekly_report
+from robot.schedule.listing import same_trigger
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore
 
@@ -43,8 +44,9 @@ MISFIRE_GRACE_S = 600
 
 
 def trigger_for(schedule: Schedule) -> BaseTrigger:
+    """The trigger for a scenario's schedule, in its zone (the project's unless it names one)."""
     if schedule.cron is not None:
-        return CronTrigger.from_crontab(schedule.cron, timezone=schedule.timezone)
+        return cron_trigger(schedule.cron, schedule.timezone)
     assert schedule.every_s is not None
     return IntervalTrigger(seconds=schedule.every_s, timezone=schedule.timezone)
 
@@ -88,7 +90,7 @@ def sync_jobs(
         existing = scheduler.get_job(job_id)
         if (
             existing is not None
-            and str(existing.trigger) == str(trigger)
+            and same_trigger(existing.trigger, trigger)
             and existing.args == tuple(args)
         ):
             continue
@@ -169,7 +171,7 @@ class SchedulerService:
         if self.report_dir is not None:
             self._scheduler.add_job(
                 write_weekly_report,
-                trigger=CronTrigger.from_crontab(REPORT_CRON, timezone=self.project.timezone),
+                trigger=cron_trigger(REPORT_CRON, self.project.timezone),
                 args=[str(self.project.project_dir), str(self.report_dir)],
                 id=REPORT_JOB,
                 name="weekly report",

@@ -1,80 +1,157 @@
-"""Alert memory in the results store, so confirmation spans runs and processes.
+"""Signal memory in the results store, so confirmation spans runs and processes.
 
-A nightly run makes one call per (number, carrier); "confirmed by N agreeing attempts" only
-works if the last N states survive between runs, and "alert once" only if what was sent does.
+A nightly run makes one call per (number, carrier); "confirmed by N agreeing observations" only
+works if the last N survive between runs. Each observation updates its signal and, when that
+raises an alert, records the alert in the outbox in the same transaction: a process killed right
+after a flip cannot lose the alert, nor record it twice.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from robot.alerts.changes import ShownState
+from robot.alerts.alert import Alert
+from robot.domain.alerts import (
+    AlertChannel,
+    AlertKind,
+    Observation,
+    SignalKey,
+    SignalMemory,
+    advance,
+)
 from robot.ports import Clock
+from robot.store.alert_outbox import insert_alert
 from robot.store.engine import read_tx, write_tx
-from robot.store.schema import alert_states, alerts_sent
+from robot.store.schema import alert_signals
 
 
-def _to_json(state: ShownState) -> dict[str, object]:
-    return dataclasses.asdict(state)
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """A signal as `ringcheck alerts signals` shows it."""
+
+    key: SignalKey
+    confirmed: Observation
+    recent: tuple[Observation, ...]
+    reason: str | None
+    last_attempt_id: int | None
+    changed_at: datetime
+    updated_at: datetime
 
 
-def _from_json(data: dict[str, object] | None) -> ShownState | None:
-    if not data:
-        return None
-    fields = {f.name for f in dataclasses.fields(ShownState)}
-    return ShownState(**{k: v for k, v in data.items() if k in fields})  # type: ignore[arg-type]
+def _where(key: SignalKey) -> Any:
+    c = alert_signals.c
+    return (
+        (c.scenario == key.scenario)
+        & (c.number == key.number)
+        & (c.carrier == key.carrier)
+        & (c.check_name == key.check)
+        & (c.variant == key.variant)
+    )
 
 
-class SqlAlertState:
-    """`robot.alerts.notifier.AlertState` on the store's database."""
+class SqlSignals:
+    """Signals and the alerts they raise, on the store's database."""
 
     def __init__(self, engine: sa.Engine, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
 
-    def push(self, number: str, carrier: str, state: ShownState, keep: int) -> list[ShownState]:
-        key = (alert_states.c.number == number) & (alert_states.c.carrier == carrier)
+    def observe(
+        self,
+        key: SignalKey,
+        seen: Observation,
+        *,
+        confirm: int,
+        reason: str,
+        attempt_id: int | None,
+        alert_for: Callable[[AlertKind], Alert],
+        channels: Sequence[AlertChannel],
+    ) -> Alert | None:
+        """Record one observation; the alert it raised (already in the outbox), or None."""
+        try:
+            return self._observe(key, seen, confirm, reason, attempt_id, alert_for, channels)
+        except IntegrityError:  # another process created this signal at the same moment
+            return self._observe(key, seen, confirm, reason, attempt_id, alert_for, channels)
+
+    def _observe(
+        self,
+        key: SignalKey,
+        seen: Observation,
+        confirm: int,
+        reason: str,
+        attempt_id: int | None,
+        alert_for: Callable[[AlertKind], Alert],
+        channels: Sequence[AlertChannel],
+    ) -> Alert | None:
+        now = self._clock.now()
         with write_tx(self._engine) as conn:
-            row = conn.execute(sa.select(alert_states.c.recent).where(key)).first()
-            recent = [*(row[0] if row else []), _to_json(state)][-keep:]
-            values = {"recent": recent, "updated_at": self._clock.now()}
+            row = conn.execute(
+                sa.select(alert_signals.c.confirmed, alert_signals.c.recent)
+                .where(_where(key))
+                .with_for_update()
+            ).first()
+            memory = None
+            if row is not None:
+                memory = SignalMemory(
+                    Observation(row.confirmed), tuple(Observation(r) for r in row.recent)
+                )
+            after, kind = advance(memory, seen, confirm)
+            values: dict[str, Any] = {
+                "confirmed": after.confirmed.value,
+                "recent": [r.value for r in after.recent],
+                "reason": reason,
+                "last_attempt_id": attempt_id,
+                "updated_at": now,
+            }
+            if memory is None or memory.confirmed is not after.confirmed:
+                values["changed_at"] = now
             if row is None:
                 conn.execute(
-                    sa.insert(alert_states).values(number=number, carrier=carrier, **values)
-                )
-            else:
-                conn.execute(sa.update(alert_states).where(key).values(**values))
-        return [s for s in (_from_json(r) for r in recent) if s is not None]
-
-    def confirmed(self, number: str, carrier: str) -> ShownState | None:
-        key = (alert_states.c.number == number) & (alert_states.c.carrier == carrier)
-        with read_tx(self._engine) as conn:
-            value = conn.execute(sa.select(alert_states.c.confirmed).where(key)).scalar()
-        return _from_json(value)
-
-    def set_confirmed(self, number: str, carrier: str, state: ShownState) -> None:
-        key = (alert_states.c.number == number) & (alert_states.c.carrier == carrier)
-        with write_tx(self._engine) as conn:
-            conn.execute(
-                sa.update(alert_states)
-                .where(key)
-                .values(confirmed=_to_json(state), updated_at=self._clock.now())
-            )
-
-    def claim(self, key: str, summary: str = "") -> bool:
-        try:
-            with write_tx(self._engine) as conn:
-                conn.execute(
-                    sa.insert(alerts_sent).values(
-                        key=hashlib.sha256(key.encode()).hexdigest(),
-                        summary=summary,
-                        sent_at=self._clock.now(),
+                    sa.insert(alert_signals).values(
+                        scenario=key.scenario,
+                        number=key.number,
+                        carrier=key.carrier,
+                        check_name=key.check,
+                        variant=key.variant,
+                        **values,
                     )
                 )
-        except IntegrityError:
-            return False
-        return True
+            else:
+                conn.execute(sa.update(alert_signals).where(_where(key)).values(**values))
+            if kind is None:
+                return None
+            alert = alert_for(kind)
+            alert_id = insert_alert(conn, alert, () if alert.muted else channels, now)
+        return replace(alert, id=alert_id)
+
+    def signals(
+        self, *, scenario: str | None = None, failing_only: bool = False
+    ) -> list[SignalRow]:
+        c = alert_signals.c
+        query = sa.select(alert_signals).order_by(
+            c.scenario, c.number, c.carrier, c.check_name, c.variant
+        )
+        if scenario is not None:
+            query = query.where(c.scenario == scenario)
+        if failing_only:
+            query = query.where(c.confirmed == Observation.FAIL.value)
+        with read_tx(self._engine) as conn:
+            rows = conn.execute(query).all()
+        return [
+            SignalRow(
+                key=SignalKey(r.scenario, r.number, r.carrier, r.check_name, r.variant),
+                confirmed=Observation(r.confirmed),
+                recent=tuple(Observation(x) for x in r.recent),
+                reason=r.reason,
+                last_attempt_id=r.last_attempt_id,
+                changed_at=r.changed_at,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]

@@ -139,23 +139,70 @@ handset_state = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
 )
 
-# What alerts have seen and said per (number, carrier): the recent states (JSON list, oldest
-# first) a change must be confirmed by, and the last confirmed one.
-alert_states = sa.Table(
-    "alert_states",
+# Alert memory per signal (DESIGN.md "Signal"): its confirmed state ("pass"/"fail") and its most
+# recent observations (JSON list, oldest first) a flip must be confirmed by.
+alert_signals = sa.Table(
+    "alert_signals",
     metadata,
+    sa.Column("scenario", sa.String(200), primary_key=True),
     sa.Column("number", sa.String(32), primary_key=True),
     sa.Column("carrier", sa.String(100), primary_key=True),
+    sa.Column("check_name", sa.String(40), primary_key=True),
+    sa.Column("variant", sa.String(100), primary_key=True),
+    sa.Column("confirmed", sa.String(8), nullable=False),
     sa.Column("recent", sa.JSON, nullable=False),
-    sa.Column("confirmed", sa.JSON, nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),  # of the last observation
+    sa.Column("last_attempt_id", sa.Integer, nullable=True),
+    sa.Column("changed_at", UtcDateTime, nullable=False),  # when `confirmed` last changed
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
-# Changes already claimed for sending, so a retried or repeated observation alerts once.
-alerts_sent = sa.Table(
-    "alerts_sent",
+# The alert outbox: every alert is recorded here before anything is sent (even with no channel,
+# or muted), and each channel it goes to gets a delivery row that is marked sent only after the
+# receiver answered 2xx. Rows hold the channel's name, kind and the NAME of the environment
+# variable with its URL, never the URL (it embeds a token).
+alerts = sa.Table(
+    "alerts",
     metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("sent_at", UtcDateTime, nullable=False),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("scenario", sa.String(200), nullable=False),
+    sa.Column("number", sa.String(32), nullable=False),
+    sa.Column("carrier", sa.String(100), nullable=False),
+    sa.Column("check_name", sa.String(40), nullable=False),
+    sa.Column("variant", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=True),
+    sa.Column("attempt_id", sa.Integer, nullable=True),
+    sa.Column("handset_id", sa.String(100), nullable=True),
+    sa.Column("evidence", sa.JSON, nullable=True),
+    sa.Column("muted", sa.Boolean, nullable=False),
+    sa.Index(None, "created_at"),
+    sa.Index(None, "scenario", "number", "carrier"),
+)
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "alert_id",
+        sa.Integer,
+        sa.ForeignKey("alerts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("channel", sa.String(100), nullable=False),
+    sa.Column("channel_kind", sa.String(10), nullable=False),
+    sa.Column("url_env", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # pending / sent / failed
+    sa.Column("tries", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("next_try_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    # a sender claims a row while it posts it, so two senders (a run and `serve`) never both do
+    sa.Column("claimed_by", sa.String(200), nullable=True),
+    sa.Column("claimed_until", UtcDateTime, nullable=True),
+    sa.Index(None, "status", "next_try_at"),
+    sa.Index(None, "alert_id"),
 )

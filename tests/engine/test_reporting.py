@@ -32,8 +32,9 @@ from robot.domain.model import (
 )
 from robot.engine.run import RunSummary
 from robot.junit import junit_xml
+from robot.store.alert_outbox import SqlOutbox
 from robot.store.results import open_store
-from robot.wiring import alert_listeners, evidence_link
+from robot.wiring import alert_pipeline
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -161,15 +162,22 @@ def test_uncertain_readings_are_errors_and_foreign_calls_are_skipped() -> None:
     assert summary.exit_code() == 1
 
 
-def test_alerts_are_wired_only_for_webhooks_whose_url_is_set(tmp_path, monkeypatch) -> None:
+def test_every_run_records_alerts_for_the_projects_channels(tmp_path, monkeypatch) -> None:
+    """Alerts are recorded whether or not a webhook URL is set in this process: the outbox
+    keeps them for a process that has it, and `alerts list` shows why they wait."""
+    from robot.domain.scenario import Scenario
+
     project = load_project(EXAMPLES)
     store = open_store(f"sqlite:///{tmp_path / 'r.db'}", artifacts_dir=tmp_path / "art")
     try:
         monkeypatch.delenv("RINGCHECK_SLACK_WEBHOOK", raising=False)
-        assert alert_listeners(project, store) == []
-        monkeypatch.setenv("RINGCHECK_SLACK_WEBHOOK", "http://127.0.0.1:9/hook")
-        assert len(alert_listeners(project, store)) == 1
-        link = evidence_link(store, _attempt(1, Delivery.DELIVERED, None))
-        assert link is not None and link.startswith("file://") and link.endswith("screenshot.png")
+        pipeline = alert_pipeline(project, Scenario(name="nightly"), store, send=False)
+        labelled = Reading(name="NORTHWIND BANK", spam_label="Spam Risk")
+        [alert] = pipeline.observe(_attempt(1, Delivery.DELIVERED, labelled))
+        assert alert.kind.value == "first_failure" and alert.key.check == "no_label"
+        assert alert.evidence.url is None  # the example project sets no public_url
+        assert alert.evidence.path and alert.evidence.path.endswith("attempt1-screenshot.png")
+        [record] = SqlOutbox(store.engine, store.clock).records()
+        assert [d.channel.name for d in record.deliveries] == ["fraud-ops"]
     finally:
         store.close()

@@ -180,3 +180,34 @@ def test_schedule_pause_and_resume_keep_the_jobs_serve_stored(project) -> None:
     scheduler.shutdown(wait=False)
     store.close()
     assert job is not None and job.args[2] == "/tmp/farm.json", "the farm serve stored was lost"
+
+
+def test_serve_sends_alerts_left_pending_by_earlier_runs(project, monkeypatch) -> None:
+    """A run recorded an alert while the webhook URL was not set in its environment; `serve`,
+    which has it, delivers it between runs."""
+    from robot.config.project import load_project
+    from robot.scenario.load import load_scenario
+    from robot.wiring import alert_pipeline, open_project_store
+    from tests.alerts.factory import attempt, reading
+    from tests.alerts.receiver import receiving
+
+    with (project / "ringcheck.yaml").open("a") as f:
+        f.write("alerts:\n  webhooks:\n    - {kind: json, name: ops, url_env: RC_SERVE_OPS}\n")
+    loaded = load_project(project)
+    store = open_project_store(loaded)
+    try:
+        scenario = load_scenario(project / "scenarios" / "tick.yaml", loaded)
+        pipeline = alert_pipeline(loaded, scenario, store, send=False)
+        assert pipeline.observe(attempt(reading("Scam Likely")))
+    finally:
+        store.close()
+    with receiving() as receiver:
+        monkeypatch.setenv("RC_SERVE_OPS", receiver.url)
+        serve = Serve(project, "alerts")
+        try:
+            wait_until(lambda: len(receiver.bodies) == 1, 30, "serve to send the alert")
+        finally:
+            assert serve.stop() == 0
+    assert receiver.bodies[0]["check"] == "no_label"
+    listed = json.loads(_cli(project, "alerts", "list", "--json").stdout)
+    assert [row["status"] for row in listed] == ["sent"]
