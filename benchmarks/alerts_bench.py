@@ -70,8 +70,8 @@ def main() -> None:
                 results: dict[str, list[float]] = {m: [] for m in modes}
                 counts: dict[str, dict] = {}
                 for i in range(args.repeats):
-                    for mode, url in modes.items():
-                        store = root / f"store-{i}-{len(results[mode])}-{mode[:8]}.db"
+                    for m, (mode, url) in enumerate(modes.items()):
+                        store = root / f"store-{i}-{m}.db"  # fresh: every alert is first-seen
                         elapsed, counts[mode] = _run(root, args.scenario, store, url)
                         results[mode].append(elapsed)
         finally:
