@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from robot.cli.alerts_cmd import run_alerts_line
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.config.project import Project
 from robot.domain.model import (
@@ -326,6 +327,7 @@ def run_command(
         print_json(summary_json(summary))
     else:
         print_summary(summary)
+        console().print(Text(run_alerts_line(project, summary.run.id)))
     code = summary.exit_code()
     if code:
         raise typer.Exit(code)
