@@ -39,7 +39,7 @@ def test_runs_alert_through_the_outbox_and_a_passing_matrix_alerts_nothing(tmp_p
             tmp_path, "run", "attestation-matrix", "--number", CLEAN, "--json", env=env
         )
         assert matrix.returncode == 0, matrix.stdout[-2000:] + matrix.stderr[-2000:]
-        assert json.loads(matrix.stdout)["failed"] == 0
+        assert json.loads(matrix.stdout)["counts"]["failed"] == 0
         assert slack.tries == 0, [b["text"] for b in slack.bodies]
 
         demo = _ringcheck(tmp_path, "run", "demo", "--json", env=env)
