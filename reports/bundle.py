@@ -43,6 +43,11 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _when(value: Any) -> str:
+    """A stored time as ISO text; a time the store could not read shows as damaged."""
+    return value.isoformat() if isinstance(value, datetime) else "damaged"
+
+
 def _evidence(row: Mapping[str, Any]) -> Evidence:
     return Evidence(int(row["id"]), row["screenshot"], row["page_source"], row["sip_trace"])
 
@@ -116,8 +121,8 @@ def build_bundle(
                     g["spam_label"],
                     g["final_code"],
                     g["calls"],
-                    g["first_at"].isoformat(),
-                    g["last_at"].isoformat(),
+                    _when(g["first_at"]),
+                    _when(g["last_at"]),
                 )
             )
             + " |"
@@ -137,7 +142,7 @@ def build_bundle(
                 _md(v)
                 for v in (
                     row["id"],
-                    row["dialed_at"].isoformat(),
+                    _when(row["dialed_at"]),
                     row["carrier"],
                     row["handset_id"],
                     row["delivery"],

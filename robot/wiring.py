@@ -27,7 +27,7 @@ from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import RunSummary, execute_run
-from robot.errors import ConfigError
+from robot.errors import ConfigError, UsageError
 from robot.ports import Clock, Handset, ReadRequest, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.store.owner import this_process
@@ -108,15 +108,36 @@ def store_location(folder: Path) -> StoreLocation:
     return StoreLocation(url, root / FOLDER_ARTIFACTS)
 
 
-def open_store_in(folder: Path) -> SqlResultStore:
-    """The results store of the project (or plain folder) `folder`, migrated."""
+def open_store_in(folder: Path, *, create: bool = True) -> SqlResultStore:
+    """The results store of the project (or plain folder) `folder`, migrated. `create=False`
+    for commands that only read: nothing is created, and a folder that is neither a project
+    nor holds a store is a usage error (the wrong folder, most likely)."""
     where = store_location(folder)
-    return open_store(where.url, artifacts_dir=where.artifacts_dir)
+    if not create:
+        check_store_exists(folder, where.url)
+    return open_store(where.url, artifacts_dir=where.artifacts_dir, create=create)
 
 
-def open_project_store(project: Project, *, clock: Clock | None = None) -> SqlResultStore:
+def check_store_exists(folder: Path, url: str) -> None:
+    """Raise a usage error when `folder` is no project and its store file does not exist."""
+    from robot.config import PROJECT_FILE
+    from robot.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists() and not (folder / PROJECT_FILE).is_file():
+        raise UsageError(
+            f"no {PROJECT_FILE} and no results store in {folder.resolve()}: run inside a"
+            " project folder or pass --project DIR"
+        )
+
+
+def open_project_store(
+    project: Project, *, clock: Clock | None = None, create: bool = True
+) -> SqlResultStore:
     """The project's results store, migrated, with dead writers' attempts marked interrupted."""
-    return open_store(store_url(project), artifacts_dir=project.artifacts_dir, clock=clock)
+    return open_store(
+        store_url(project), artifacts_dir=project.artifacts_dir, clock=clock, create=create
+    )
 
 
 class ThreadLocalReader:

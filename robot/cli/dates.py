@@ -18,6 +18,14 @@ _AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _WEEK = re.compile(r"^\s*\d{4}-?W\d{2}\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 FORMS = "a day (2026-11-23), an ISO week (2026-W48), a time (2026-11-23T08:00) or an age (7d)"
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+"""Dates outside [EARLIEST, LATEST) cannot hold a test call; refusing them up front keeps
+the arithmetic after (the end of a day, the periods before a report's) within Python's range."""
+MAX_AGE = timedelta(days=36_525)
+MAX_REPORT_PERIOD = timedelta(days=5 * 366)
+"""A report compares its period with the ones before it: five years back eight times still
+lands after 1930."""
 
 
 def parse_age(text: str, option: str = "--older-than") -> timedelta:
@@ -27,13 +35,30 @@ def parse_age(text: str, option: str = "--older-than") -> timedelta:
         raise UsageError(
             f"{option} {text!r}: expected a number and a unit, such as 90d, 12w or 48h"
         )
-    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    count, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
+    hours = count * {"hours": 1, "days": 24, "weeks": 168}[unit]
+    if hours > MAX_AGE.days * 24:
+        raise UsageError(f"{option} {text.strip()}: at most 100 years (36525d, 5218w)")
+    return timedelta(**{unit: count})
 
 
 def parse_moment(
     text: str, now: datetime, option: str = "--since", *, end: bool = False
 ) -> datetime:
     """The moment `text` names; with `end`, the end of the day or week it names (exclusive)."""
+    try:
+        moment = _moment(text, now, option, end=end)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise UsageError(
+            f"{option} {text.strip()}: outside the dates ringcheck can hold "
+            f"({EARLIEST:%Y-%m-%d} to {LATEST - timedelta(days=1):%Y-%m-%d})"
+        )
+    return moment
+
+
+def _moment(text: str, now: datetime, option: str, *, end: bool) -> datetime:
     raw = text.strip()
     if _AGE.match(raw):
         return now - parse_age(raw, option)
@@ -72,4 +97,9 @@ def period(since: str | None, until: str | None, now: datetime) -> Period:
     start, stop = span(since, until, now)
     if start is None:
         raise UsageError(f"--until {until} needs a --since (e.g. --since 2026-W48)")
+    if (stop or now) - start > MAX_REPORT_PERIOD:
+        raise UsageError(
+            f"--since {since} to {until or 'now'}: a report covers at most five years; "
+            "write one per year"
+        )
     return Period.between(start, stop or now)

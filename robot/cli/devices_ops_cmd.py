@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from robot.cli import bounds
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.cli.context import CliState
 from robot.cli.devices_cmd import devices_app
@@ -170,6 +171,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One handset: its state, its lease, its recent attempts and last screenshot."""
+    bounds.row_limit(limit)
     farm, store = _open(ctx)
     try:
         spec = farm.spec(handset_id)

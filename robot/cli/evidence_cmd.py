@@ -23,7 +23,7 @@ from robot.errors import UsageError
 from robot.store import open_store
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
-from robot.wiring import store_location
+from robot.wiring import check_store_exists, store_location
 
 MAX_ATTEMPTS = 500
 
@@ -52,7 +52,8 @@ def evidence(
     since, until = since or first, until or last
     location = store_location(state.project_dir)
     artifacts = location.artifacts_dir
-    store = open_store(location.url, artifacts_dir=artifacts)
+    check_store_exists(state.project_dir, location.url)
+    store = open_store(location.url, artifacts_dir=artifacts, create=False)
     try:
         start, end = dates.span(since, until, store.clock.now())
         range_text = _range_text(since, until)

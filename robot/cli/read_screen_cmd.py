@@ -7,6 +7,7 @@ others are still read; the exit code is then 1.
 from __future__ import annotations
 
 import enum
+import io
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from rich.table import Table
 
 from robot.cli.printable import cell, printable, safe_console, safe_json
 from robot.domain.model import DialerKind, Reading, Tristate
-from robot.errors import ScreenReadError
+from robot.errors import ScreenReadError, UsageError
 from robot.ports import ReadRequest
 
 
@@ -94,7 +95,7 @@ def read_screen(
 
     if page_source is not None and len(files) != 1:
         raise typer.BadParameter("--page-source goes with exactly one FILE")
-    xml = page_source.read_text(encoding="utf-8") if page_source is not None else None
+    xml = _page_source(page_source) if page_source is not None else None
     kind = None if dialer is DialerChoice.AUTO else DialerKind(dialer.value)
     languages = tuple(part for part in lang.split(",") if part)
     from robot.screen.langs import ladder
@@ -113,7 +114,7 @@ def read_screen(
     try:
         for file in files:
             try:
-                data = file.read_bytes()
+                data = screenshot_bytes(file)
                 start = time.perf_counter()
                 request = ReadRequest(data, dialer=kind, languages=languages, page_source=xml)
                 reading = reader.read(request)
@@ -135,6 +136,50 @@ def read_screen(
         safe_console().print(_table(rows))
     if failed:
         raise typer.Exit(1)
+
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+"""A phone or tablet screen is at most a few million pixels (2732 x 2048 is 5.6 M); anything
+far larger is not a screenshot, and decoding it could take gigabytes (a decompression bomb)."""
+
+
+def screenshot_bytes(file: Path) -> bytes:
+    """The bytes of a screenshot, refused before decoding when the file or the picture its
+    header announces is far larger than any phone screen."""
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise ScreenReadError(f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a screenshot")
+    data = file.read_bytes()
+    from PIL import Image, UnidentifiedImageError
+
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # we judge the size here
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return data  # not an image Pillow knows: the reader says why
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    if width * height > MAX_PIXELS:
+        raise ScreenReadError(
+            f"{width}x{height} pixels is larger than any phone screen"
+            f" (at most {MAX_PIXELS:,} pixels)"
+        )
+    return data
+
+
+def _page_source(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UsageError(f"--page-source {path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"--page-source {path}: file not found") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--page-source {path}: not UTF-8 text (a page source is XML)") from None
+    except (OSError, RuntimeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"--page-source {path}: cannot read ({reason})") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,7 @@ from robot.errors import ConfigError, RingcheckError, UsageError
 from robot.store import SqlResultStore, open_store
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
-from robot.wiring import store_location
+from robot.wiring import check_store_exists, store_location
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +138,11 @@ def write_report(
 ) -> Written:
     """Build the report for `period` (of `scenarios` only, when named) and write it (and its
     evidence) into `out_dir`; refuses a period without attempts."""
+    _check_folder(out_dir)
     location = store_location(state.project_dir)
     artifacts = location.artifacts_dir
-    store = open_store(location.url, artifacts_dir=artifacts)
+    check_store_exists(state.project_dir, location.url)
+    store = open_store(location.url, artifacts_dir=artifacts, create=False)
     try:
         _check_scenarios(store, scenarios)
         report = build_report(
@@ -154,7 +156,10 @@ def write_report(
             raise _empty(store, period, scenarios)
     finally:
         store.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out_dir}: cannot create the folder ({exc.strerror})") from None
     name = f"ringcheck-{slug(period)}"
     if scenarios:
         name += "-" + "-".join(re.sub(r"[^0-9A-Za-z_.-]+", "_", s) for s in scenarios)
@@ -171,6 +176,15 @@ def write_report(
     path.write_text(render_html(report, evidence_rel=evidence_rel), encoding="utf-8")
     copied = copy_evidence(report, artifacts, out_dir / evidence_rel)
     return Written(path, copied)
+
+
+def _check_folder(out_dir: Path) -> None:
+    """`--out` names a folder (the report goes there beside its evidence), checked before
+    any work is done."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(
+            f"--out {out_dir} is a file: give a folder (the report and its evidence go inside)"
+        )
 
 
 def _check_scenarios(store: SqlResultStore, scenarios: Sequence[str]) -> None:

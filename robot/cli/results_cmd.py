@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from robot.cli import dates
+from robot.cli import bounds, dates
 from robot.cli.context import CliState
 from robot.cli.filters import carriers_for, numbers_for
 from robot.cli.printable import cell, printable, safe_console, safe_json
@@ -37,7 +37,7 @@ def _state(ctx: typer.Context) -> CliState:
 
 
 def _store(ctx: typer.Context) -> SqlResultStore:
-    return open_store_in(_state(ctx).project_dir)
+    return open_store_in(_state(ctx).project_dir, create=False)  # listing never creates
 
 
 # --- shapes for machines --------------------------------------------------------------------
@@ -98,6 +98,7 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
         "screenshot": a.artifacts.screenshot,
         "page_source": a.artifacts.page_source,
         "error": a.error,
+        "damaged": list(a.damaged),  # stored fields that could not be read back
     }
 
 
@@ -160,6 +161,10 @@ def _select(
     limit: int | None,
 ) -> list[Attempt]:
     state = _state(ctx)
+    if run is not None:
+        bounds.record_id(run, "--run")
+    if limit is not None:
+        bounds.row_limit(limit)
     start, stop = dates.span(since, until, store.clock.now())
     return store.attempts(
         run_id=run,
@@ -212,7 +217,9 @@ def list_cmd(
                 for v in (
                     a.id,
                     a.run_id,
-                    f"{a.times.dialed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+                    "damaged"
+                    if "dialed_at" in a.damaged
+                    else f"{a.times.dialed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
                     a.number,
                     a.carrier,
                     a.handset_id,
@@ -221,11 +228,17 @@ def list_cmd(
                     reading.name if reading else None,
                     reading.spam_label if reading else None,
                     reading.verified.value if reading else None,
-                    None if a.verdict is None else _verdict_word(a.verdict),
+                    _verdict_cell(a),
                 )
             )
         )
     _console().print(table)
+
+
+def _verdict_cell(a: Attempt) -> str | None:
+    if a.damaged:  # the row is shown as far as it could be read
+        return "damaged: " + ", ".join(a.damaged)
+    return None if a.verdict is None else _verdict_word(a.verdict)
 
 
 @results_app.command("export")
@@ -285,6 +298,13 @@ def prune_cmd(
         f"pruned {result.attempts} attempt(s), {result.runs} run(s) and {result.files} file(s)"
         f" dialled before {cutoff:%Y-%m-%d %H:%M} UTC"
     )
+    if result.live_runs:
+        runs = ", ".join(str(r) for r in result.live_runs)
+        since = f"{result.kept_since:%Y-%m-%d %H:%M} UTC" if result.kept_since else "their start"
+        typer.echo(
+            f"kept {result.kept} attempt(s) dialled since {since}, when run(s) {runs} began:"
+            " still in progress; prune again once they end"
+        )
 
 
 def register(app: typer.Typer) -> None:

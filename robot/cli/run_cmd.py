@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from robot.cli import bounds
 from robot.cli.alerts_cmd import run_alerts_line
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.config.project import Project
@@ -364,7 +365,8 @@ def runs_list(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Recent runs, newest first."""
-    store = open_project_store(project_from(ctx))
+    bounds.row_limit(limit)
+    store = open_project_store(project_from(ctx), create=False)
     try:
         runs = store.runs(limit=limit)
     finally:
@@ -393,7 +395,8 @@ def runs_show(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """One run and its attempts."""
-    store = open_project_store(project_from(ctx))
+    bounds.record_id(run_id, "run")
+    store = open_project_store(project_from(ctx), create=False)
     try:
         run = store.run(run_id)
         if run is None:

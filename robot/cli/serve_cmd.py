@@ -43,13 +43,22 @@ def serve(
     ),
 ) -> None:
     """Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files."""
+    if not 0 <= health_port <= 65535:
+        raise UsageError(f"--health-port {health_port}: a port is 0 (any) to 65535")
     project = project_from(ctx)
     store = open_project_store(project)
     farm_file = farm or os.environ.get(FARM_ENV)
     service = SchedulerService(
         project, store, farm_file=farm_file, lease_ttl_s=lease_ttl_s, report_dir=weekly_report
     )
-    health = serve_health(service, health_port)
+    try:
+        health = serve_health(service, health_port)
+    except OSError as exc:
+        store.close()
+        raise UsageError(
+            f"--health-port {health_port}: cannot listen on 127.0.0.1 ({exc.strerror}); is"
+            " another `ringcheck serve` running? (--health-port 0 takes any free port)"
+        ) from None
     port = health.server_address[1]
     if ready_file is not None:
         tmp = ready_file.with_suffix(".tmp")

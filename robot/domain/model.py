@@ -426,6 +426,8 @@ class Attempt:
     # Index of the planned call in its run: a device error retried on another handset makes a
     # second attempt of the same planned call, and summaries count planned calls, not tries.
     planned_call: int | None = None
+    # Stored fields that could not be read back (a damaged row): listings show the rest.
+    damaged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

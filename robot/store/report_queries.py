@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from robot.store.damaged import DECODE_ERRORS, decode_row, raw_select, utc_or_none
 from robot.store.schema import attempts, runs
 from robot.store.states import SEVERITY
 from robot.store.types import UtcDateTime
@@ -372,7 +373,23 @@ def evidence_summary(
     if end is not None:
         stmt = stmt.where(a.dialed_at < end)
     stmt = stmt.group_by(*keys).order_by(a.carrier, sa.func.count().desc())
-    return [_row(row) for row in conn.execute(stmt)]
+    try:
+        return [_row(row) for row in conn.execute(stmt)]
+    except DECODE_ERRORS:  # a damaged time in the store: those bounds are left unknown
+        raw = stmt.with_only_columns(
+            *keys,
+            sa.func.count().label("calls"),
+            sa.type_coerce(sa.func.min(a.dialed_at), sa.types.NullType()).label("first_at"),
+            sa.type_coerce(sa.func.max(a.dialed_at), sa.types.NullType()).label("last_at"),
+        )
+        return [
+            {
+                **_row(row),
+                "first_at": utc_or_none(row.first_at),
+                "last_at": utc_or_none(row.last_at),
+            }
+            for row in conn.execute(raw)
+        ]
 
 
 def attempts_for_evidence(
@@ -392,7 +409,14 @@ def attempts_for_evidence(
     if end is not None:
         stmt = stmt.where(a.dialed_at < end)
     stmt = stmt.order_by(a.dialed_at.desc(), a.id.desc()).limit(limit)
-    return [_row(row) for row in conn.execute(stmt)]
+    try:
+        return [_row(row) for row in conn.execute(stmt)]
+    except DECODE_ERRORS:  # a damaged row: every row read raw, the bad values named
+        rows = []
+        for row in conn.execute(stmt.with_only_columns(*raw_select(attempts))):
+            values, damaged = decode_row(attempts, row._mapping)
+            rows.append({**values, "damaged": damaged})
+        return rows
 
 
 def last_attempt_at(conn: sa.Connection, scenarios: Sequence[str] = ()) -> datetime | None:

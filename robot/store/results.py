@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +26,7 @@ from robot.errors import StoreError
 from robot.ports import Clock, ResultStore
 from robot.store import queries
 from robot.store.artifacts import ArtifactStore
+from robot.store.damaged import DECODE_ERRORS, attempt_from_damaged_row, raw_select
 from robot.store.engine import (
     create_store_engine,
     read_tx,
@@ -53,6 +56,11 @@ class Pruned:
     attempts: int = 0
     runs: int = 0
     files: int = 0
+    # Runs still in progress, and the attempts older than the age asked for that were kept
+    # because they are not older than the oldest of those runs.
+    live_runs: tuple[int, ...] = ()
+    kept: int = 0
+    kept_since: datetime | None = None
 
 
 class SqlResultStore:
@@ -196,6 +204,9 @@ class SqlResultStore:
     # --- reads ----------------------------------------------------------------------------
 
     def run(self, run_id: int) -> Run | None:
+        if not _fits(run_id):
+            return None  # no row can have an id beyond 64 bits
+
         def action() -> Run | None:
             with read_tx(self.engine) as conn:
                 row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).first()
@@ -204,6 +215,7 @@ class SqlResultStore:
         return self._guard(f"cannot read run {run_id}", action)
 
     def runs(self, limit: int = 50) -> list[Run]:
+        limit = min(limit, _INT64_MAX)
         stmt = sa.select(runs).order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(limit)
 
         def action() -> list[Run]:
@@ -230,7 +242,14 @@ class SqlResultStore:
         limit: int | None = None,
         newest_first: bool = True,
     ) -> list[Attempt]:
-        """Attempts dialled in [since, until) matching every filter given, newest first."""
+        """Attempts dialled in [since, until) matching every filter given, newest first.
+
+        A row that cannot be read back whole (see `robot.store.damaged`) is still returned,
+        with what could be read and the rest named in `Attempt.damaged`."""
+        if not _fits(run_id) or (ids is not None and not all(_fits(i) for i in ids)):
+            return []  # no row can have an id beyond 64 bits
+        if limit is not None:
+            limit = min(limit, _INT64_MAX)
         stmt = queries.select_attempts(
             since=since,
             until=until,
@@ -246,7 +265,14 @@ class SqlResultStore:
 
         def action() -> list[Attempt]:
             with read_tx(self.engine) as conn:
-                return [row_to_attempt(r._mapping) for r in conn.execute(stmt)]
+                try:
+                    return [row_to_attempt(r._mapping) for r in conn.execute(stmt)]
+                except DECODE_ERRORS:
+                    raw = stmt.with_only_columns(*raw_select(attempts))
+                    return [
+                        attempt_from_damaged_row(r._mapping, row_to_attempt)
+                        for r in conn.execute(raw)
+                    ]
 
         return self._guard("cannot read attempts", action)
 
@@ -291,11 +317,21 @@ class SqlResultStore:
     # --- housekeeping ---------------------------------------------------------------------
 
     def prune(self, older_than: datetime) -> Pruned:
-        """Delete attempts dialled before `older_than`, their evidence files and empty runs."""
-        old = attempts.c.dialed_at < older_than
+        """Delete attempts dialled before `older_than`, their evidence files and empty runs.
 
-        def action() -> tuple[list[tuple[int, list[str]]], int, int]:
+        Nothing of a run in progress goes, nor any attempt as new as the oldest such run:
+        a pruning during a run must not take the ground from under it."""
+        live = self._live_runs()
+        cutoff = min([older_than, *(started for _, started in live)])
+        live_ids = [run_id for run_id, _ in live]
+        old = sa.and_(attempts.c.dialed_at < cutoff, attempts.c.run_id.not_in(live_ids))
+        spared = sa.and_(attempts.c.dialed_at < older_than, sa.not_(old))
+
+        def action() -> tuple[list[tuple[int, list[str]]], int, int, int]:
             with write_tx(self.engine) as conn:
+                kept = conn.execute(
+                    sa.select(sa.func.count()).select_from(attempts).where(spared)
+                ).scalar_one()
                 files = [
                     (r.id, [p for p in (r.screenshot, r.page_source, r.sip_trace) if p])
                     for r in conn.execute(
@@ -311,14 +347,14 @@ class SqlResultStore:
                 has_attempts = sa.select(attempts.c.id).where(attempts.c.run_id == runs.c.id)
                 n_runs = conn.execute(
                     sa.delete(runs).where(
-                        runs.c.started_at < older_than,
+                        runs.c.started_at < cutoff,
                         runs.c.status != "running",
                         ~has_attempts.exists(),
                     )
                 ).rowcount
-            return files, int(n_attempts or 0), int(n_runs or 0)
+            return files, int(n_attempts or 0), int(n_runs or 0), int(kept or 0)
 
-        files, n_attempts, n_runs = self._guard("cannot prune old results", action)
+        files, n_attempts, n_runs, kept = self._guard("cannot prune old results", action)
         deleted = 0
         if self.artifacts is not None:
             for attempt_id, paths in files:
@@ -327,7 +363,24 @@ class SqlResultStore:
                         deleted += self.artifacts.delete_attempt_files(attempt_id, paths)
                     except OSError as exc:  # rows are gone already: report, do not fail
                         log.warning("could not delete evidence of attempt %d: %s", attempt_id, exc)
-        return Pruned(attempts=n_attempts, runs=n_runs, files=deleted)
+        return Pruned(
+            attempts=n_attempts,
+            runs=n_runs,
+            files=deleted,
+            live_runs=tuple(live_ids),
+            kept=kept,
+            kept_since=cutoff if live else None,
+        )
+
+    def _live_runs(self) -> list[tuple[int, datetime]]:
+        """Runs in progress (their writers alive, see `mark_interrupted`), oldest first."""
+        self.mark_interrupted()
+        stmt = (
+            sa.select(runs.c.id, runs.c.started_at)
+            .where(runs.c.status == RunStatus.RUNNING.value)
+            .order_by(runs.c.started_at)
+        )
+        return self._read("runs in progress", lambda c: [tuple(r) for r in c.execute(stmt)])
 
 
 def open_store(
@@ -335,10 +388,15 @@ def open_store(
     *,
     artifacts_dir: str | os.PathLike[str] | None = None,
     clock: Clock | None = None,
+    create: bool = True,
 ) -> SqlResultStore:
     """Open (creating the SQLite folder), migrate to head, mark dead writers' attempts and free
-    the handsets they leased."""
+    the handsets they leased. With `create=False` (commands that only read) a SQLite store
+    that does not exist yet is not created: an empty stand-in, thrown away on close, answers
+    instead (nothing recorded yet)."""
     path = sqlite_path(url) if _parses(url) else None
+    if path is not None and not create and not path.exists():
+        return _EmptyStandIn(artifacts_dir=artifacts_dir, clock=clock)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -352,9 +410,33 @@ def open_store(
     return store
 
 
+class _EmptyStandIn(SqlResultStore):
+    """An empty store in a temporary folder, for reading where nothing was recorded yet."""
+
+    def __init__(
+        self, *, artifacts_dir: str | os.PathLike[str] | None, clock: Clock | None
+    ) -> None:
+        self._folder = tempfile.mkdtemp(prefix="ringcheck-empty-")
+        super().__init__(
+            f"sqlite:///{self._folder}/results.db", artifacts_dir=artifacts_dir, clock=clock
+        )
+
+    def close(self) -> None:
+        super().close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
 def _satisfies_the_port(store: SqlResultStore) -> ResultStore:
     """Never called: lets mypy check that SqlResultStore implements robot.ports.ResultStore."""
     return store
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def _fits(value: int | None) -> bool:
+    """Whether a value can be compared with an integer column (64 bits in both databases)."""
+    return value is None or -_INT64_MAX - 1 <= value <= _INT64_MAX
 
 
 def _parses(url: str) -> bool:

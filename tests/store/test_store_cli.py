@@ -51,6 +51,7 @@ def filled(tmp_path: Path) -> tuple[str, list[int]]:
     )
     old = factory.simple(run.id, "+12025550102", "verizon", recent - timedelta(days=200))
     ids = [store.record_attempt(a).id or 0 for a in (full, hostile, old)]
+    store.finish_run(run)  # a finished run: `results prune` spares runs in progress
     store.close()
     return url, ids
 
