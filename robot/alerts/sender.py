@@ -28,6 +28,7 @@ BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
 SEND_GRACE_S = 1.0
 """How long the end of a run waits for pending sends before leaving them in the outbox."""
+_JOIN_S = 0.05  # part of the grace kept for the thread to finish after its last pass
 CLAIM_S = 60.0
 """A try's claim on a row; longer than any request may take, so two senders never overlap."""
 
@@ -82,7 +83,11 @@ class OutboxSender:
     def send_due(self, *, ids: Sequence[int] = (), limit: int = 20) -> Outcome:
         """Claim due deliveries and try each once; failures are recorded, never raised."""
         outcome = Outcome()
-        for delivery in self._outbox.claim_due(self._holder, claim_s=CLAIM_S, limit=limit, ids=ids):
+        claimed = self._outbox.claim_due(self._holder, claim_s=CLAIM_S, limit=limit, ids=ids)
+        for index, delivery in enumerate(claimed):
+            if self._stopping:  # closed while a try hung: leave the rest to the next sender
+                self._outbox.release([d.id for d in claimed[index:]], self._holder)
+                break
             result = self._try(delivery)
             if result.ok:
                 self._outbox.mark_sent(delivery.id)
@@ -134,7 +139,7 @@ class OutboxSender:
                     return
                 seen = self._requested
             try:
-                worked = self.send_due().tries
+                worked = self.send_due(limit=5).tries
             except Exception:  # the store may be briefly unavailable: try again later
                 log.exception("alert sender pass failed")
                 worked = 0
@@ -153,10 +158,12 @@ class OutboxSender:
                 self._requested += 1
                 target = self._requested
                 self._cond.notify_all()
-                self._cond.wait_for(lambda: self._settled >= target, timeout=grace_s)
+                waited = self._cond.wait_for(
+                    lambda: self._settled >= target, timeout=max(0.0, grace_s - _JOIN_S)
+                )
                 self._stopping = True
                 self._cond.notify_all()
-            self._thread.join(timeout=0.05)
+            self._thread.join(timeout=_JOIN_S if waited else 0.0)
             if self._thread.is_alive():
                 log.info("alert sender still waiting on a receiver; the alert stays pending")
                 return  # the daemon thread owns the client until its try ends

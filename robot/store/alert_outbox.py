@@ -185,6 +185,18 @@ class SqlOutbox:
                 )
             )
 
+    def release(self, delivery_ids: Sequence[int], holder: str) -> None:
+        """Give up claims without trying: the deliveries are due for the next sender at once."""
+        if not delivery_ids:
+            return
+        d = alert_deliveries.c
+        with write_tx(self._engine) as conn:
+            conn.execute(
+                sa.update(alert_deliveries)
+                .where(d.id.in_(list(delivery_ids)) & (d.claimed_by == holder))
+                .values(claimed_by=None, claimed_until=None)
+            )
+
     def mark_failed_try(
         self, delivery_id: int, holder: str, error: str, retry_in_s: float | None
     ) -> None:

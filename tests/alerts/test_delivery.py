@@ -289,3 +289,26 @@ def test_the_webhook_url_never_reaches_logs_the_store_or_errors(rig: Rig, caplog
     assert "OPS_WEBHOOK" in dump  # the variable's name is kept, not its value
     for text in (dump, caplog.text, str(record)):
         assert TOKEN not in text
+
+
+def test_a_sender_closed_during_a_hung_try_hands_the_rest_to_the_next_sender(rig: Rig) -> None:
+    with receiving(hold=True) as receiver:
+        pipeline = rig.pipeline((channel(),), environ={"OPS_WEBHOOK": receiver.url})
+        pipeline(attempt(delivery=Delivery.SILENT_DROP, number="+12025550101"))
+        pipeline(attempt(delivery=Delivery.SILENT_DROP, number="+12025550102"))
+        assert receiver.holding.wait(30)
+        pipeline.close(grace_s=0.2)
+        receiver.release.set()  # the hung try ends; its thread stops without trying the other
+
+        def handed_back() -> bool:
+            with rig.store.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.text("SELECT status, claimed_by FROM alert_deliveries ORDER BY status")
+                ).all()
+            return [tuple(r) for r in rows] == [("pending", None), ("sent", None)]
+
+        wait_until(handed_back, 30, "the hung try recorded and the other claim given back")
+        receiver.hold = False
+        outcome = rig.sender().send_due()  # not 60 s later: the claim was given back
+    assert len(outcome.sent) == 1 and receiver.tries == 2
+    assert {r.status for r in rig.outbox.records()} == {"sent"}
