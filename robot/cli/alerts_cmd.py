@@ -16,6 +16,7 @@ from rich.text import Text
 
 from robot.alerts.alert import Alert, AlertDelivery
 from robot.alerts.sender import Outcome
+from robot.cli import bounds
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.config.project import Project
 from robot.domain.alerts import AlertChannel, AlertKind, SignalKey
@@ -111,14 +112,15 @@ def list_cmd(
         None, "--status", help="pending, sent, failed, muted or 'no channel'."
     ),
     scenario: str | None = typer.Option(None, "--scenario", help="Only this scenario."),
-    limit: int = typer.Option(50, "--limit", min=1),
+    limit: int = typer.Option(50, "--limit"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Alerts raised, newest first, with each channel's delivery: tries and last error."""
     if status is not None and status not in STATUSES:
         raise UsageError(f"--status {status!r} is not one of: {', '.join(STATUSES)}")
+    bounds.row_limit(limit)
     project = project_from(ctx)
-    store = open_project_store(project)
+    store = open_project_store(project, create=False)
     try:
         outbox = SqlOutbox(store.engine, store.clock)
         records = outbox.records(status=status, scenario=scenario, limit=limit)
@@ -159,7 +161,7 @@ def signals_cmd(
 ) -> None:
     """Every signal (scenario, number, carrier, check) and its confirmed state."""
     project = project_from(ctx)
-    store = open_project_store(project)
+    store = open_project_store(project, create=False)
     try:
         rows = SqlSignals(store.engine, store.clock).signals(
             scenario=scenario, failing_only=failing

@@ -93,7 +93,7 @@ def _paused_scheduler(ctx: typer.Context) -> Iterator[BackgroundScheduler]:
     It does not sync from the scenario files: that is `serve`'s job, and a sync from here would
     rewrite the jobs' arguments (such as the virtual farm `serve` was started with)."""
     project = project_from(ctx)
-    store = open_project_store(project)
+    store = open_project_store(project, create=False)  # reading: never create a store
     scheduler = make_scheduler(store.engine)
     scheduler.start(paused=True)
     try:

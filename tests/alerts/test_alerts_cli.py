@@ -107,3 +107,12 @@ def test_signals_lists_what_is_failing_now(project: Path) -> None:
     assert {r["check"] for r in everything} == {"delivered", "name", "no_label"}
     bad = _cli(project, "alerts", "list", "--status", "lost")
     assert bad.returncode == 2 and "pending, sent, failed" in bad.stderr
+
+
+def test_reading_alerts_creates_no_store(tmp_path: Path) -> None:
+    (tmp_path / "ringcheck.yaml").write_text(PROJECT)
+    for args in (("alerts", "list"), ("alerts", "signals"), ("schedule", "list")):
+        done = _cli(tmp_path, *args)
+        assert done.returncode == 0, done.stderr
+    assert "deliveries: 0 pending, 0 sent, 0 failed" in _cli(tmp_path, "alerts", "list").stdout
+    assert not (tmp_path / ".ringcheck").exists()
