@@ -10,24 +10,32 @@ server started with `--allow-insecure=uiautomator2:adb_shell`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from appium.options.android import UiAutomator2Options
 from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
+from devices.android_hygiene import clean_phone, own_slot
 from devices.platform import Observation, StateReport, battery_pct, best_effort
-from devices.profiles import DialerProfile, carrier_apps
+from devices.profiles import DialerProfile
+from robot.domain.model import DisplayState
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import DeviceError
 
+KEYCODE_BACK = 4
 KEYCODE_HOME = 3
 KEYCODE_ENDCALL = 6
 KEYCODE_WAKEUP = 224
 _CALL_STATE = re.compile(r"mCallState=(\d)")
+_INCOMING = re.compile(r"mCallIncomingNumber=([^\n]*)")
 _VOICE_REG = re.compile(r"mVoiceRegState=(\d)")
+_PHONE_ID = re.compile(r"Phone Id=(\d+)")
+_TELECOM_RINGING = re.compile(r"RINGING[^\n]*?tel:([^,\s\]]*)")
 _DISPLAY_NAME = re.compile(r"display_name=([^,\n]*)")
 _SIM_NUMBER = re.compile(r"number=([+\d]+)")
+_SIM_SLOT = re.compile(r"sim_id=(-?\d+), number=([+\d]*)")
 _VERSION_NAME = re.compile(r"versionName=(\S+)")
 
 
@@ -40,12 +48,49 @@ def press_key(driver: WebDriver, keycode: int) -> None:
     driver.execute_script("mobile: pressKey", {"keycode": keycode})
 
 
+@dataclass(frozen=True, slots=True)
+class SlotState:
+    """One SIM slot's block of `dumpsys telephony.registry`."""
+
+    slot: int
+    call_state: int
+    incoming: str | None  # None when the block has no readable number (absent or redacted)
+
+
+def registry_slots(registry: str) -> list[SlotState]:
+    """Per-SIM call state and incoming number; one block per `Phone Id`."""
+    parts = _PHONE_ID.split(registry)
+    blocks = list(zip(parts[1::2], parts[2::2], strict=True)) or [("0", registry)]
+    slots = []
+    for slot, body in blocks:
+        state = _CALL_STATE.search(body)
+        if state is None:
+            continue
+        number = _INCOMING.search(body)
+        text = number.group(1).strip() if number else None
+        readable = text if text and "*" not in text else None
+        slots.append(SlotState(int(slot), int(state.group(1)), readable))
+    return slots
+
+
+def telecom_number(telecom: str) -> str | None:
+    """The ringing call's number from `dumpsys telecom`: "" when withheld, None when hidden."""
+    found = _TELECOM_RINGING.search(telecom)
+    if found is None:
+        return None
+    handle = found.group(1)
+    return None if "*" in handle else handle
+
+
 class AndroidStrategy:
     """UiAutomator2 handset: telephony registry for state, keys and resource-ids for actions."""
 
-    def __init__(self, spec: HandsetSpec, profile: DialerProfile) -> None:
+    def __init__(self, spec: HandsetSpec, profile: DialerProfile,
+                 spam_apps: tuple[str, ...] = ()) -> None:  # fmt: skip
         self.spec = spec
         self.profile = profile
+        self.spam_apps = spam_apps
+        self.slot: int | None = None  # the SIM slot of the handset's own number, once known
 
     def options(self) -> UiAutomator2Options:
         options = UiAutomator2Options()
@@ -54,15 +99,23 @@ class AndroidStrategy:
         options.set_capability("appium:skipUnlock", True)
         return options
 
-    def call_state(self, driver: WebDriver) -> int:
-        registry = shell(driver, "dumpsys", "telephony.registry")
-        states = [int(s) for s in _CALL_STATE.findall(registry)]
-        if not states:
+    def started(self, driver: WebDriver) -> None:
+        """Heads-up cards and the notification shade are windows of their own: without
+        `enableMultiWindows` UiAutomator2's page source shows only the app behind them."""
+        driver.update_settings({"enableMultiWindows": True})
+
+    def _slots(self, driver: WebDriver) -> list[SlotState]:
+        slots = registry_slots(shell(driver, "dumpsys", "telephony.registry"))
+        if not slots:
             raise DeviceError(
                 f"handset {self.spec.id}: `dumpsys telephony.registry` shows no mCallState "
                 "(start Appium with --allow-insecure=uiautomator2:adb_shell)"
             )
-        return 1 if 1 in states else max(states)  # dual-SIM phones list one state per SIM
+        return slots
+
+    def call_state(self, driver: WebDriver) -> int:
+        states = [s.call_state for s in self._slots(driver)]
+        return 1 if 1 in states else max(states)
 
     def foreground(self, driver: WebDriver) -> str:
         package = driver.execute_script("mobile: getCurrentPackage")
@@ -70,24 +123,34 @@ class AndroidStrategy:
         return f"{package}/{activity}"
 
     def observe(self, driver: WebDriver) -> Observation:
-        state = self.call_state(driver)
-        if state != 1:
-            return Observation(ringing=False, idle=state == 0)
+        """Ringing on any SIM (a call on the other SIM holds the screen too), with the ringing
+        slot's number so the engine can tell whether the call is ours."""
+        slots = self._slots(driver)
+        ringing = [s for s in slots if s.call_state == 1]
+        if not ringing:
+            return Observation(ringing=False, idle=all(s.call_state == 0 for s in slots))
+        ours = [s for s in ringing if self.slot is None or s.slot == self.slot]
+        slot = (ours or ringing)[0]
+        number = slot.incoming
+        if number is None:
+            number = telecom_number(best_effort(shell, driver, "dumpsys", "telecom"))
         foreground = self.foreground(driver)
         full_screen = foreground.split("/")[0] in self.profile.packages
         how = "mCallState=1, " + ("in-call screen" if full_screen else "heads-up notification")
+        if not ours:
+            how += f", on SIM {slot.slot + 1}, not the handset's SIM {(self.slot or 0) + 1}"
         return Observation(
-            ringing=True, idle=False, foreground=foreground, heads_up=not full_screen, how=how
-        )
+            ringing=True, idle=False, foreground=foreground, heads_up=not full_screen, how=how,
+            incoming_number=number, other_sim=not ours,
+        )  # fmt: skip
 
-    def prepare(self, driver: WebDriver) -> None:
-        """Screen on, no lock, no call left over from an earlier attempt, home screen."""
+    def prepare(
+        self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        """No call left over, a clean phone (see `devices.android_hygiene`), then the display
+        state asked for: locked (screen off, lock screen: a full-screen call) or in use (unlocked,
+        an app in front: a heads-up card). Returns the settings snapshot."""
         press_key(driver, KEYCODE_WAKEUP)
-        if driver.execute_script("mobile: isLocked"):
-            raise DeviceError(
-                f"handset {self.spec.id}: the screen is locked; farm phones must have no screen "
-                "lock (see docs/real-farm.md)"
-            )
         registry = shell(driver, "dumpsys", "telephony.registry")
         service = _VOICE_REG.search(registry)
         if service and service.group(1) != "0":
@@ -97,23 +160,51 @@ class AndroidStrategy:
             )
         if self.call_state(driver) != 0:
             press_key(driver, KEYCODE_ENDCALL)
-        press_key(driver, KEYCODE_HOME)
+        self.slot = own_slot(driver, self.spec.msisdn)
+        settings = clean_phone(driver, self.profile, watch_numbers, fix=True)
+        settings += self.hygiene(driver, watch_numbers)
+        if display is DisplayState.LOCKED:
+            press_key(driver, KEYCODE_HOME)
+            driver.execute_script("mobile: lock")
+        else:
+            driver.execute_script("mobile: unlock")
+            if driver.execute_script("mobile: isLocked"):
+                raise DeviceError(
+                    f"handset {self.spec.id}: the screen stays locked; farm phones must have "
+                    "no PIN, pattern or password (see docs/real-farm.md)"
+                )
+            if self.profile.in_use_app:
+                driver.execute_script("mobile: activateApp", {"appId": self.profile.in_use_app})
+        return settings
 
-    def decline(self, driver: WebDriver) -> None:
+    def decline(self, driver: WebDriver) -> bool:
         press_key(driver, KEYCODE_ENDCALL)
+        return True
 
     def decline_by_button(self, driver: WebDriver) -> bool:
-        """Tap the dialer's Decline button; False when this dialer has none on screen."""
+        """Tap (or, where the dialer wants it, drag) the Decline button; False when there is
+        none on screen. One UI declines a full-screen call only by dragging the red button."""
         button_id = self.profile.resource_id("decline")
         if not button_id:
             return False
         buttons = driver.find_elements(AppiumBy.ID, button_id)
         if not buttons:
             return False
-        buttons[0].click()
+        button = buttons[0]
+        if self.profile.decline_gesture == "swipe":
+            rect = driver.get_window_rect()
+            driver.execute_script(
+                "mobile: dragGesture",
+                {"elementId": button.id, "endX": int(rect["width"]) // 2,
+                 "endY": int(button.rect["y"]) + int(button.rect["height"]) // 2},
+            )  # fmt: skip
+            return True
+        button.click()
         return True
 
-    def report(self, driver: WebDriver, watch_numbers: tuple[str, ...]) -> StateReport:
+    def report(
+        self, driver: WebDriver, watch_numbers: tuple[str, ...], fix: bool = False
+    ) -> StateReport:
         registry = shell(driver, "dumpsys", "telephony.registry")
         reg = _VOICE_REG.search(registry)
         info: dict[str, Any] = driver.execute_script("mobile: deviceInfo") or {}
@@ -127,7 +218,8 @@ class AndroidStrategy:
             msisdn=sim.group(1) if sim else None,
             airplane_mode=airplane == "1" if airplane in ("0", "1") else None,
             locked=bool(driver.execute_script("mobile: isLocked")),
-            hygiene=self.hygiene(driver, watch_numbers),
+            hygiene=clean_phone(driver, self.profile, (), fix=fix)
+            + self.hygiene(driver, watch_numbers),
         )
 
     def hygiene(
@@ -139,7 +231,7 @@ class AndroidStrategy:
             items.append((key, best_effort(_setting, driver, setting)))
         for number in watch_numbers:
             items.append((f"contact:{number}", best_effort(_contact, driver, number)))
-        for package in carrier_apps().get(self.spec.carrier.lower(), ()):
+        for package in self.spam_apps:
             items.append((f"app:{package}", best_effort(_app_version, driver, package)))
         return tuple(items)
 

@@ -9,6 +9,7 @@ cause. Library exceptions never leave this module (see `devices.boundary`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -24,23 +25,23 @@ from devices.android import AndroidStrategy
 from devices.boundary import cause, device_error, session_lost
 from devices.ios import IosStrategy
 from devices.platform import Observation, PlatformStrategy
-from devices.profiles import profile_for
+from devices.profiles import profile_for, spam_apps_for
 from robot.clock import SystemClock
+from robot.domain.model import DisplayState, Platform
 from robot.domain.model import Handset as HandsetSpec
-from robot.domain.model import Platform
 from robot.errors import DeviceError, PartialCaptureError
-from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation
+from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation, Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def strategy_for(spec: HandsetSpec) -> PlatformStrategy:
+def strategy_for(spec: HandsetSpec, spam_apps: tuple[str, ...] | None = None) -> PlatformStrategy:
     profile = profile_for(spec.dialer)
     if spec.platform is Platform.IOS:
         return IosStrategy(spec, profile)
-    return AndroidStrategy(spec, profile)
+    return AndroidStrategy(spec, profile, spam_apps_for(spec.carrier, spam_apps))
 
 
 class AppiumHandset:
@@ -56,8 +57,13 @@ class AppiumHandset:
         poll_interval_s: float = 0.25,
         end_timeout_s: float = 10.0,
         watch_numbers: Sequence[str] = (),
+        spam_apps: Sequence[str] | None = None,
+        fix_settings: bool = False,
         clock: Clock | None = None,
     ) -> None:
+        """`watch_numbers`: our own numbers (saved contacts and call-log entries of them
+        falsify results); `spam_apps`: the carrier's spam-filter apps (default: dialers.yaml);
+        `fix_settings`: `health()` also puts right what it may (`devices check --fix`)."""
         self.spec = spec
         self._connect_timeout_s = connect_timeout_s
         self._command_timeout_s = command_timeout_s
@@ -65,8 +71,9 @@ class AppiumHandset:
         self._poll_interval_s = poll_interval_s
         self._end_timeout_s = end_timeout_s
         self._watch = tuple(watch_numbers)
+        self._fix = fix_settings
         self._clock: Clock = clock or SystemClock()
-        self._strategy = strategy_for(spec)
+        self._strategy = strategy_for(spec, None if spam_apps is None else tuple(spam_apps))
         self._driver: WebDriver | None = None
         self._closed = threading.Event()
         self.unhealthy: str | None = None
@@ -81,13 +88,18 @@ class AppiumHandset:
 
     # --- Handset --------------------------------------------------------------------------
 
-    def prepare(self) -> None:
-        """Session up, screen on, no leftover call; a fresh chance for an unhealthy handset."""
+    def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> Settings:
+        """Session up, no leftover call, a clean phone in `display_state`; a fresh chance for
+        an unhealthy handset. Returns the settings snapshot."""
         self.unhealthy = None
         self._closed.clear()
-        self._do("preparing", self._strategy.prepare)
+        settings = self._do(
+            f"preparing ({display_state.value})",
+            lambda d: self._strategy.prepare(d, display_state, self._watch),
+        )
         if not self._wait_idle(self._end_timeout_s):
             raise DeviceError(f"handset {self.id}: still in a call after dismissing leftovers")
+        return settings
 
     def wait_for_incoming(self, deadline: float) -> RingObservation | None:
         while True:
@@ -98,6 +110,7 @@ class AppiumHandset:
                     how=seen.how,
                     foreground=seen.foreground,
                     heads_up=seen.heads_up,
+                    incoming_number=seen.incoming_number,
                 )
             remaining = deadline - self._clock.monotonic()
             if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
@@ -118,12 +131,37 @@ class AppiumHandset:
     def end_call(self, how: EndHow) -> bool:
         """Decline on the handset (ENDCALL key, then the Decline button) or wait for CANCEL."""
         if how is EndHow.DECLINE:
-            self._do("declining the call", self._strategy.decline)
+            if not self._do("declining the call", self._strategy.decline):
+                return False  # this phone cannot decline now: the caller must cancel
             if self._wait_idle(self._end_timeout_s / 2):
                 return True
             self._do("tapping Decline", self._tap_decline)
             return self._wait_idle(self._end_timeout_s / 2)
         return self._wait_idle(self._end_timeout_s)
+
+    def dismiss(self, ring: RingObservation) -> bool:
+        """Decline a foreign call and wait until that call is gone: idle, or a call with
+        another number ringing (ours, waiting behind it). Never taps Decline on a call whose
+        number differs from the foreign one's."""
+        declined = self._do("declining a foreign call", self._strategy.decline)
+        wait_s = self._end_timeout_s / 2 if declined else self._end_timeout_s * 3
+        if self._wait_gone(ring, wait_s):
+            return True
+        seen = self._do("checking the foreign call", self._strategy.observe)
+        if seen.ringing and seen.incoming_number == ring.incoming_number:
+            self._do("tapping Decline", self._tap_decline)
+        return self._wait_gone(ring, self._end_timeout_s / 2)
+
+    def _wait_gone(self, ring: RingObservation, timeout_s: float) -> bool:
+        deadline = self._clock.monotonic() + timeout_s
+        while True:
+            seen = self._do("watching the foreign call end", self._strategy.observe)
+            if seen.idle or (seen.ringing and ring.incoming_number is not None
+                             and seen.incoming_number != ring.incoming_number):  # fmt: skip
+                return True
+            remaining = deadline - self._clock.monotonic()
+            if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
+                return False
 
     def close(self) -> None:
         self._closed.set()
@@ -136,7 +174,7 @@ class AppiumHandset:
         try:
             state = self._do(
                 "reading its state",
-                lambda d: self._strategy.report(d, self._watch),
+                lambda d: self._strategy.report(d, self._watch, self._fix),
                 even_if_unhealthy=True,
             )
         except DeviceError as exc:
@@ -244,6 +282,12 @@ class AppiumHandset:
         except Exception as exc:
             raise device_error(self.id, "starting an Appium session", exc) from exc
         config.timeout = self._command_timeout_s
+        try:
+            self._strategy.started(driver)
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                driver.quit()
+            raise device_error(self.id, "setting up the new session", exc) from exc
         return driver
 
     def _preflight(self) -> None:

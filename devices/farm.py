@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from devices.appium import AppiumHandset
@@ -53,14 +53,22 @@ ProbeFactory = Callable[[HandsetSpec], HandsetProbe]
 
 
 def appium_probe(
-    *, connect_timeout_s: float = 5.0, command_timeout_s: float = 20.0
+    *,
+    connect_timeout_s: float = 5.0,
+    command_timeout_s: float = 20.0,
+    watch_numbers: Sequence[str] = (),
+    spam_apps: Mapping[str, tuple[str, ...]] | None = None,
+    fix: bool = False,
 ) -> ProbeFactory:
-    """Probes that open an Appium session per check, with a short connect timeout."""
+    """Probes that open an Appium session per check, with a short connect timeout; `fix`
+    also puts right the settings the phone allows."""
 
     def make(spec: HandsetSpec) -> HandsetProbe:
         return AppiumHandset(
-            spec, connect_timeout_s=connect_timeout_s, command_timeout_s=command_timeout_s
-        )
+            spec, connect_timeout_s=connect_timeout_s, command_timeout_s=command_timeout_s,
+            watch_numbers=watch_numbers, spam_apps=(spam_apps or {}).get(spec.carrier),
+            fix_settings=fix,
+        )  # fmt: skip
 
     return make
 

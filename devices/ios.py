@@ -1,10 +1,10 @@
 """iOS (XCUITest) strategy: a session on SpringBoard, the active app for ringing, and the
 localized Decline button.
 
-iOS gives no call state to automation. A full-screen incoming call makes
-`com.apple.InCallService` the active app; while the phone is in use the call shows as a compact
-banner, found by its Decline button in the page source. The call UI is often missing from the
-page source altogether, so the screenshot is the evidence and OCR reads it.
+iOS gives no call state to automation and no caller number: the screen reading's number ties
+the call to ours. A full-screen incoming call makes `com.apple.InCallService` the active app;
+while the phone is in use the call shows as a compact banner drawn by SpringBoard, which is
+often missing from the page source, so the screenshot finds it (and is the evidence).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from appium.options.ios import XCUITestOptions
 from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
+from devices.ios_banner import looks_like_call_banner
 from devices.platform import Observation, StateReport, battery_pct
 from devices.profiles import DialerProfile
+from robot.domain.model import DisplayState
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import DeviceError
 
@@ -30,6 +32,7 @@ class IosStrategy:
     def __init__(self, spec: HandsetSpec, profile: DialerProfile) -> None:
         self.spec = spec
         self.profile = profile
+        self.display = DisplayState.LOCKED
 
     def options(self) -> XCUITestOptions:
         options = XCUITestOptions()
@@ -38,6 +41,9 @@ class IosStrategy:
         options.new_command_timeout = 3600
         options.set_capability("appium:autoLaunch", False)
         return options
+
+    def started(self, driver: WebDriver) -> None:
+        del driver  # nothing to set: XCUITest's defaults suit a SpringBoard session
 
     def _active_bundle(self, driver: WebDriver) -> str:
         info: dict[str, Any] = driver.execute_script("mobile: activeAppInfo") or {}
@@ -50,24 +56,28 @@ class IosStrategy:
         return self.profile.decline_label(self.spec.locale)
 
     def observe(self, driver: WebDriver) -> Observation:
+        """The active app first (one cheap call): InCallService is a full-screen call. On a
+        phone in use the compact banner belongs to SpringBoard and is often missing from the
+        page source, so the screenshot decides (`devices.ios_banner`)."""
         bundle = self._active_bundle(driver)
         if bundle in self.profile.incall_bundles:
             return Observation(
                 ringing=True, idle=False, foreground=bundle, how=f"active app {bundle}"
             )
-        label = self._decline_label()
-        source = driver.page_source or ""
-        if f'name="{label}"' in source or f'label="{label}"' in source:
-            return Observation(
-                ringing=True,
-                idle=False,
-                foreground=bundle,
-                heads_up=True,
-                how=f"call banner ({label!r} button) over {bundle}",
-            )
+        if self.display is DisplayState.IN_USE:
+            shot = driver.get_screenshot_as_png()
+            if looks_like_call_banner(shot):
+                return Observation(
+                    ringing=True, idle=False, foreground=bundle, heads_up=True,
+                    how=f"call banner on the screenshot over {bundle}",
+                )  # fmt: skip
         return Observation(ringing=False, idle=True, foreground=bundle)
 
-    def prepare(self, driver: WebDriver) -> None:
+    def prepare(
+        self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        """No call left over, then locked (screen off) or in use (unlocked, an app open)."""
+        self.display = DisplayState.IN_USE  # look for banners while clearing leftovers
         if driver.execute_script("mobile: isLocked"):
             driver.execute_script("mobile: unlock")
         if driver.execute_script("mobile: isLocked"):
@@ -78,12 +88,23 @@ class IosStrategy:
         if self.observe(driver).ringing:
             self.decline_by_button(driver)
         driver.execute_script("mobile: pressButton", {"name": "home"})
+        self.display = display
+        if display is DisplayState.LOCKED:
+            driver.execute_script("mobile: lock")
+        elif self.profile.in_use_app:
+            driver.execute_script("mobile: activateApp", {"bundleId": self.profile.in_use_app})
+        return self._not_readable(watch_numbers)
 
-    def decline(self, driver: WebDriver) -> None:
-        if not self.decline_by_button(driver):
-            raise DeviceError(
-                f"handset {self.spec.id}: no {self._decline_label()!r} button on screen to decline"
-            )
+    def decline(self, driver: WebDriver) -> bool:
+        """A locked iPhone shows "slide to answer" and no Decline button: the caller must
+        cancel instead (False)."""
+        if self.decline_by_button(driver):
+            return True
+        if driver.execute_script("mobile: isLocked"):
+            return False
+        raise DeviceError(
+            f"handset {self.spec.id}: no {self._decline_label()!r} button on screen to decline"
+        )
 
     def decline_by_button(self, driver: WebDriver) -> bool:
         buttons = driver.find_elements(AppiumBy.ACCESSIBILITY_ID, self._decline_label())
@@ -92,12 +113,18 @@ class IosStrategy:
         buttons[0].click()
         return True
 
-    def report(self, driver: WebDriver, watch_numbers: tuple[str, ...]) -> StateReport:
-        battery: dict[str, Any] = driver.execute_script("mobile: batteryInfo") or {}
+    def _not_readable(self, watch_numbers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         hygiene = [("silence_unknown_callers", _NOT_READABLE), ("focus", _NOT_READABLE)]
         hygiene += [(f"contact:{n}", _NOT_READABLE) for n in watch_numbers]
+        return tuple(hygiene)
+
+    def report(
+        self, driver: WebDriver, watch_numbers: tuple[str, ...], fix: bool = False
+    ) -> StateReport:
+        del fix  # XCUITest can set none of the settings that matter
+        battery: dict[str, Any] = driver.execute_script("mobile: batteryInfo") or {}
         return StateReport(
             battery_pct=battery_pct(battery.get("level")),
             locked=bool(driver.execute_script("mobile: isLocked")),
-            hygiene=tuple(hygiene),
+            hygiene=self._not_readable(watch_numbers),
         )

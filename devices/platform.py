@@ -13,6 +13,7 @@ from appium.options.common.base import AppiumOptions
 from appium.webdriver.webdriver import WebDriver
 
 from devices.boundary import cause, session_lost
+from robot.domain.model import DisplayState
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,10 @@ class Observation:
     foreground: str | None = None
     heads_up: bool = False
     how: str = ""
+    # the ringing call's number as the phone's telephony reports it: "" withheld, None when
+    # the platform does not say (iOS) or hides it; the engine ties the ring to our call with it
+    incoming_number: str | None = None
+    other_sim: bool = False  # ringing on a SIM other than the one holding the handset's number
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +47,29 @@ class StateReport:
 class PlatformStrategy(Protocol):
     def options(self) -> AppiumOptions: ...
 
-    def prepare(self, driver: WebDriver) -> None: ...
+    def started(self, driver: WebDriver) -> None:
+        """Settings for a new session."""
+        ...
+
+    def prepare(
+        self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        """Idle, clean and in `display` state; returns the settings snapshot."""
+        ...
 
     def observe(self, driver: WebDriver) -> Observation: ...
 
     def foreground(self, driver: WebDriver) -> str: ...
 
-    def decline(self, driver: WebDriver) -> None: ...
+    def decline(self, driver: WebDriver) -> bool:
+        """Decline the ringing call; False when this phone cannot (a locked iPhone)."""
+        ...
 
     def decline_by_button(self, driver: WebDriver) -> bool: ...
 
-    def report(self, driver: WebDriver, watch_numbers: tuple[str, ...]) -> StateReport: ...
+    def report(
+        self, driver: WebDriver, watch_numbers: tuple[str, ...], fix: bool = False
+    ) -> StateReport: ...
 
 
 def best_effort(read: Callable[..., str], *args: object) -> str:

@@ -30,9 +30,17 @@ class DialerProfile:
     resource_ids: tuple[tuple[str, str], ...] = ()
     decline_labels: tuple[tuple[str, str], ...] = ()
     hygiene_settings: tuple[tuple[str, str], ...] = field(default=())
+    decline_gesture: str = "tap"  # "swipe": the Decline button must be dragged (One UI)
+    in_use_app: str | None = None  # the app opened for the `in_use` display state
+    fixes: tuple[tuple[str, str], ...] = ()  # setting -> shell command that puts it right
 
     def resource_id(self, key: str) -> str | None:
         return dict(self.resource_ids).get(key)
+
+    def fix(self, setting: str) -> str | None:
+        """The shell command that fixes `setting` on this phone, or None where the OS (or
+        the profile) does not allow it."""
+        return dict(self.fixes).get(setting)
 
     def decline_label(self, locale: str) -> str:
         """The Decline button's text for `locale` (`fr-FR` → `fr`), English when unknown."""
@@ -70,6 +78,9 @@ def _profile(kind: DialerKind, body: dict[str, Any]) -> DialerProfile:
         resource_ids=pairs("resource_ids"),
         decline_labels=pairs("decline_labels"),
         hygiene_settings=pairs("hygiene_settings"),
+        decline_gesture=str(body.get("decline_gesture") or "tap"),
+        in_use_app=str(body["in_use_app"]) if body.get("in_use_app") else None,
+        fixes=pairs("fixes"),
     )
 
 
@@ -80,9 +91,16 @@ def profile_for(kind: DialerKind) -> DialerProfile:
     return profiles[kind]
 
 
+def spam_apps_for(carrier: str, configured: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The carrier's spam-filter apps: what the farm file names, else dialers.yaml's."""
+    if configured is not None:
+        return configured
+    return carrier_apps().get(carrier.lower(), ())
+
+
 @functools.cache
 def carrier_apps() -> dict[str, tuple[str, ...]]:
-    """Carrier spam-filter app packages by carrier name (lower case), for hygiene checks."""
+    """Carrier spam-filter app packages by carrier id (lower case), for hygiene checks."""
     text = resources.files("robot.domain").joinpath("data", _FILE).read_text("utf-8")
     raw = yaml.safe_load(text) or {}
     return {

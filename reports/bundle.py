@@ -131,8 +131,9 @@ def build_bundle(
         "",
         "## Calls",
         "",
-        "| attempt | dialed (UTC) | carrier | handset | delivery | SIP | name | label | badge |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| attempt | dialed (UTC) | carrier | handset | phone | delivery | SIP | name | label "
+        "| badge | settings |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         sip = f"{row['final_code'] or ''} {row['final_phrase'] or ''}".strip()
@@ -145,11 +146,13 @@ def build_bundle(
                     _when(row["dialed_at"]),
                     row["carrier"],
                     row["handset_id"],
+                    row.get("display_state"),
                     row["delivery"],
                     sip,
                     row["name"],
                     row["spam_label"],
                     row["verified"],
+                    "; ".join(f"{k}={v}" for k, v in (row.get("settings") or {}).items()),
                 )
             )
             + " |"

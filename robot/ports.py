@@ -16,6 +16,7 @@ from robot.domain.model import (
     Attempt,
     Attestation,
     DialerKind,
+    DisplayState,
     Reading,
     Run,
     SipEvent,
@@ -104,6 +105,9 @@ class RingObservation:
     how: str
     foreground: str | None = None
     heads_up: bool = False
+    # The ringing call's number as the phone's telephony said it: "" withheld, None when the
+    # platform does not tell (iOS) or hides it. Ties the ring to our call (robot.domain.caller).
+    incoming_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +140,15 @@ class HandsetHealth:
         return self.reachable and self.in_service is not False and self.airplane_mode is not True
 
 
+Settings = tuple[tuple[str, str], ...]
+"""The phone's settings snapshot: (setting, state) pairs such as ("dnd", "0")."""
+
+
 class Handset(Protocol):
-    def prepare(self) -> None:
-        """Session up, screen on and unlocked, idle, leftovers dismissed."""
+    def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> Settings:
+        """Session up, idle, leftovers dismissed, the phone cleaned, then put in
+        `display_state` (locked: screen off; in use: unlocked with an app open). Returns the
+        settings snapshot the attempt keeps."""
         ...
 
     def wait_for_incoming(self, deadline: float) -> RingObservation | None:
@@ -148,7 +158,13 @@ class Handset(Protocol):
     def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]: ...
 
     def end_call(self, how: EndHow) -> bool:
-        """End the incoming call; True once the handset is idle again."""
+        """End the incoming call; True once the handset is idle again. False at once for a
+        DECLINE the phone cannot do (a locked iPhone has no Decline button): cancel instead."""
+        ...
+
+    def dismiss(self, ring: RingObservation) -> bool:
+        """Get a foreign call off the screen without touching ours: decline it (or, where the
+        phone cannot, wait for it to end) until the phone is idle or another call rings."""
         ...
 
     def close(self) -> None: ...

@@ -276,13 +276,16 @@ def build_environment(
     sessions: dict[str, Handset] = {}
     sessions_lock = threading.Lock()
     watch = tuple(n.e164 for n in project.numbers)
+    spam_apps = {c.name: c.spam_apps for c in project.carriers if c.spam_apps is not None}
 
     def handset_for(spec: HandsetSpec) -> Handset:
         with sessions_lock:
             if spec.id not in sessions:
                 if farm is not None:  # every simulated handset is served by the farm
                     spec = simulated_handset(spec, farm)
-                sessions[spec.id] = AppiumHandset(spec, watch_numbers=watch)
+                sessions[spec.id] = AppiumHandset(
+                    spec, watch_numbers=watch, spam_apps=spam_apps.get(spec.carrier)
+                )
             return sessions[spec.id]
 
     def close_sessions() -> None:

@@ -29,8 +29,8 @@ function phone(udid) {
     phones.set(udid, {
       version: 0, platform: 'android', callState: 0, xml: null, png: null, package: 'com.google.android.apps.nexuslauncher',
       activity: '.NexusLauncherActivity', bundleId: 'com.apple.springboard', incomingNumber: '',
-      inService: true, carrier: 'T-Mobile', msisdn: '', battery: 0.8, locked: false,
-      declineId: null, idle: null, contacts: [], settings: {}, packages: {}, headsUp: false,
+      inService: true, carrier: 'T-Mobile', msisdn: '', battery: 0.8, locked: false, passcode: false,
+      declineId: null, declineBy: 'tap', idle: null, contacts: [], settings: {}, packages: {}, headsUp: false,
       faults: {}, screenshots: 0, log: [],
     });
   }
@@ -92,7 +92,22 @@ const MOBILE = {
   'mobile: batteryInfo': (p) => ({level: p.battery, state: 2}),
   'mobile: isLocked': (p) => p.locked,
   'mobile: deviceInfo': (p) => ({carrierName: p.inService ? p.carrier : '', model: 'Fake'}),
-  'mobile: unlock': (p) => { p.locked = false; return null; },
+  'mobile: unlock': (p) => { p.log.push('unlock'); if (!p.passcode) p.locked = false; return null; },
+  'mobile: lock': (p) => { p.log.push('lock'); p.locked = true; return null; },
+  'mobile: activateApp': (p, a) => {
+    const app = a.appId || a.bundleId;
+    p.log.push(`activateApp ${app}`);
+    if (p.platform === 'ios') p.bundleId = app; else Object.assign(p, {package: app, activity: '.Main'});
+    return null;
+  },
+  'mobile: openNotifications': (p) => { p.log.push('openNotifications'); return null; },
+  'mobile: dragGesture': (p, a, driver) => {
+    const el = driver.elMap?.[a.elementId];
+    const id = el?.nodeAttrs?.id;
+    if (id && id === p.declineId) { hangUp(p, `drag ${id}`); return null; }
+    p.log.push(`drag ${id || 'nothing'}`);
+    return null;
+  },
   'mobile: pressButton': (p, a) => { p.log.push(`pressButton ${a.name}`); return null; },
   'mobile: pressKey': (p, a) => {
     const key = Number(a.keycode);
@@ -119,7 +134,7 @@ class RingcheckPlugin extends BasePlugin {
     await sync(driver, p);
     if (cmdName === 'execute' && String(args[0]).trim().startsWith('mobile:')) {
       const params = (Array.isArray(args[1]) ? args[1][0] : args[1]) || {};
-      return await this.mobile(p, String(args[0]).trim(), params);
+      return await this.mobile(p, String(args[0]).trim(), params, driver);
     }
     if (cmdName === 'getScreenshot') return await this.screenshot(driver, p);
     if (cmdName === 'click') {
@@ -130,19 +145,23 @@ class RingcheckPlugin extends BasePlugin {
         throw new errors.StaleElementReferenceError();
       }
       const id = el.nodeAttrs.id;
+      if (id && id === p.declineId && p.declineBy === 'swipe') {
+        p.log.push(`click ${id} ignored (declines by a swipe)`);
+        return null;
+      }
       if (id && id === p.declineId) { hangUp(p, `click ${id}`); return null; }
     }
     return await next();
   }
 
   /** A `mobile:` command, checked against the real driver of the phone's platform first. */
-  async mobile(p, script, params) {
-    const driver = (await driverContract()).drivers[p.platform];
-    if (!driver) throw new errors.InvalidArgumentError(`ringcheck plugin: unknown platform ${p.platform}`);
-    const spec = driver.execute_methods[script];
+  async mobile(p, script, params, driver) {
+    const real = (await driverContract()).drivers[p.platform];
+    if (!real) throw new errors.InvalidArgumentError(`ringcheck plugin: unknown platform ${p.platform}`);
+    const spec = real.execute_methods[script];
     if (!spec) {
       throw new errors.UnsupportedOperationError(
-        `Unsupported execute method '${script}'. It is not in ${driver.driver} ${driver.version}.`);
+        `Unsupported execute method '${script}'. It is not in ${real.driver} ${real.version}.`);
     }
     const given = Object.keys(params);
     if (spec.required.length && !spec.required.some((set) => set.every((k) => given.includes(k)))) {
@@ -157,9 +176,9 @@ class RingcheckPlugin extends BasePlugin {
     const handler = MOBILE[script];
     if (!handler) {
       throw new errors.UnsupportedOperationError(
-        `'${script}' is a ${driver.driver} method the ringcheck plugin does not simulate`);
+        `'${script}' is a ${real.driver} method the ringcheck plugin does not simulate`);
     }
-    return handler(p, params);
+    return handler(p, params, driver);
   }
 
   /**

@@ -40,6 +40,8 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.image)
         self.scale = look.width / 1080.0
         self.nodes: list[Node] = []
+        self.locked = False  # drawn on the lock screen
+        self.app: str | None = None  # the app in use under a heads-up card or banner
 
     @property
     def w(self) -> int:

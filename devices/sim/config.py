@@ -18,6 +18,7 @@ from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, load_yaml
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+ALL_HANDSETS = "*"
 LabelClassName = Literal["scam", "fraud", "spam", "telemarketer", "nuisance", "other"]
 
 
@@ -114,6 +115,23 @@ class CarrierSim(_Strict):
         return self.labels.get(label_class) or DEFAULT_WORDS[label_class]
 
 
+class ForeignCalls(_Strict):
+    """Somebody else's calls: with `probability` per call of ours, a foreign call rings the
+    handset first (our call waits on the network, as call waiting does), for `ring_s` unless
+    the robot declines it; `withheld` of them hide their number."""
+
+    probability: Probability = 0.0
+    ring_s: Range = Range(min=2.0, max=5.0)
+    withheld: Probability = 0.2
+    other_sim: Probability = 0.5  # on a dual-SIM handset: arrives on its second SIM
+
+
+class Drift(_Strict):
+    """Settings the phone's owner (or an update) changes between calls, per call."""
+
+    dnd: Probability = 0.0  # Do Not Disturb switched on: calls stop showing until it is off
+
+
 class HandsetSim(_Strict):
     """How one simulated handset behaves and looks."""
 
@@ -123,12 +141,22 @@ class HandsetSim(_Strict):
     decline_after_s: Annotated[float, Field(gt=0)] | None = None  # the owner declines
     battery: Probability = 0.87
     locked: bool = False
+    passcode: bool = False  # a PIN/passcode: the robot cannot unlock the phone
     in_service: bool = True
+    dual_sim: str | None = None  # the number of a second SIM in the phone
+    foreign_calls: ForeignCalls = ForeignCalls()
+    drift: Drift = Drift()
+    notifications: Annotated[int, Field(ge=0)] = 3  # in the shade until dismissed
     # phone hygiene the robot must notice: saved contacts (override CNAM), settings such as
     # `zen_mode: "1"` (Do Not Disturb), installed carrier spam apps (package: version)
     contacts: list[str] = Field(default_factory=list)
     settings: dict[str, str] = Field(default_factory=dict)
     apps: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("dual_sim")
+    @classmethod
+    def _second_number(cls, value: str | None) -> str | None:
+        return None if value is None else _e164(value)
 
 
 class TrustedCert(_Strict):
@@ -146,6 +174,7 @@ class SimSettings(_Strict):
     freshness_s: Annotated[float, Field(gt=0)] = 60.0
     trusted: list[TrustedCert] = Field(default_factory=list)
     carriers: dict[str, CarrierSim] = Field(default_factory=dict)
+    # per handset id; the key "*" holds what every handset has unless its own entry says
     handsets: dict[str, HandsetSim] = Field(default_factory=dict)
     truth_file: str | None = None
     file: str | None = None  # the rest of the section lives in this file
@@ -179,6 +208,19 @@ def load_sim(
     return validate_sim(doc, data, base, carriers, handsets), folder
 
 
+def handset_settings(settings: SimSettings, handset_id: str) -> HandsetSim:
+    """A handset's own entry over the `"*"` entry every handset shares."""
+    shared = settings.handsets.get(ALL_HANDSETS)
+    own = settings.handsets.get(handset_id)
+    if shared is None:
+        return own or HandsetSim()
+    if own is None:
+        return shared
+    return HandsetSim.model_validate(
+        {**shared.model_dump(exclude_unset=True), **own.model_dump(exclude_unset=True)}
+    )
+
+
 def validate_sim(
     doc: YamlDoc,
     data: Any,
@@ -200,6 +242,8 @@ def validate_sim(
     for section, names, known in (("carriers", settings.carriers, carriers),
                                   ("handsets", settings.handsets, handsets)):
         for name in names:
+            if section == "handsets" and name == ALL_HANDSETS:
+                continue
             if known and name not in known:
                 raise doc.error((*base, section, name),
                                 f"{section[:-1]} `{name}` is not in the farm file",

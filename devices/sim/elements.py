@@ -60,14 +60,31 @@ class Element:
 
 def screen_key(handset: SimHandset) -> str | None:
     ring = handset.ringing
-    return ring.call_id if ring is not None else None
+    if ring is not None:
+        return ring.call_id
+    return SHADE_KEY if handset.state.shade else None
+
+
+def _shade_nodes(handset: SimHandset) -> list[Element]:
+    """The open notification shade's "Clear all" button, while there is something to clear."""
+    button = profile_for(handset.spec.dialer).resource_id("clear_notifications")
+    state = handset.state
+    if handset.ios or not state.shade or not state.notifications or not button:
+        return []
+    drawn = handset.screen()
+    box = (drawn.width // 2 - 150, drawn.height - 300, drawn.width // 2 + 150, drawn.height - 200)
+    return [Element(Node("clear_notifications", "Clear all", box, kind="button"), button,
+                    SHADE_KEY)]  # fmt: skip
+
+
+SHADE_KEY = "shade"
 
 
 def _visible_nodes(handset: SimHandset) -> list[Element]:
     """Nodes the driver can see: iOS exposes only buttons of the call UI."""
     key = screen_key(handset)
     if key is None:
-        return []
+        return _shade_nodes(handset)
     ids = {} if handset.ios else dict(profile_for(handset.spec.dialer).resource_ids)
     ring = handset.ringing
     if ring is not None and ring.heads_up:

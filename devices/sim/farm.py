@@ -13,21 +13,22 @@ import logging
 import math
 import multiprocessing
 import os
+import random
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from devices.sim.carrier import CarrierSpec, run_carrier
-from devices.sim.config import CarrierSim, SimSettings
+from devices.sim.config import CarrierSim, SimSettings, handset_settings
 from devices.sim.front import SipFront
 from devices.sim.handset import SimHandset
 from devices.sim.http import WebDriverServer
-from devices.sim.screen import CallScreen
+from devices.sim.screen import CallScreen, foreign_screen
 from devices.sim.truth import TruthLog
 from devices.sim.webdriver import WebDriverApp
 from robot.domain.model import Handset as HandsetSpec
@@ -76,7 +77,7 @@ class SimFarm:
         names = list(dict.fromkeys([*carriers, *(h.carrier for h in handsets),
                                     *settings.carriers]))
         self.carrier_names = names
-        self.handsets = {h.id: SimHandset(h, settings.handsets.get(h.id)) for h in handsets}
+        self.handsets = {h.id: SimHandset(h, handset_settings(settings, h.id)) for h in handsets}
         for handset in self.handsets.values():
             handset.on_decline = self._declined
             label = (carrier_labels or {}).get(handset.spec.carrier)
@@ -92,6 +93,10 @@ class SimFarm:
         self.server: WebDriverServer | None = None
         self._pump: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._rng = random.Random(settings.seed)  # foreign calls and drift, reproducible
+        self._rng_lock = threading.Lock()
+        self._foreign_seq = 0
+        self._held: dict[str, tuple[SimHandset, str, CallScreen]] = {}  # foreign id -> ours
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -227,7 +232,87 @@ class SimFarm:
             except (OSError, EOFError, BrokenPipeError):
                 worker.done = True
 
+    # --- what happens on the handset when a call arrives ------------------------------------
+
+    def _incoming(self, call_id: str, handset_id: str, screen: CallScreen) -> None:
+        """Our call reaches the phone: silenced by Do Not Disturb, held behind a foreign call
+        that arrives first (call waiting), or shown."""
+        handset = self.handsets.get(handset_id)
+        if handset is None:
+            self.truth.record(call_id, "ring_failed")
+            return
+        if handset.dnd_on():
+            self.truth.record(call_id, "silenced", why="Do Not Disturb is on")
+            return
+        foreign = handset.settings.foreign_calls
+        if foreign.probability and self._chance(foreign.probability):
+            self._ring_foreign(handset, call_id, screen)
+            return
+        self._ring(handset, call_id, screen)
+
+    def _ring(self, handset: SimHandset, call_id: str, screen: CallScreen) -> None:
+        rang = handset.ring(call_id, screen)
+        ring = handset.ringing
+        self.truth.record(call_id, "ringing" if rang else "ring_failed",
+                          heads_up=ring is not None and ring.heads_up,
+                          locked=ring is not None and ring.locked)  # fmt: skip
+        after = handset.settings.decline_after_s
+        if rang and after:
+            timer = threading.Timer(after, self._owner_declines, (handset, call_id))
+            timer.daemon = True
+            timer.start()
+
+    def _ring_foreign(self, handset: SimHandset, our_call: str, our_screen: CallScreen) -> None:
+        """Somebody else calls first (ground truth `foreign: true`); ours rings after it."""
+        plan = handset.settings.foreign_calls
+        with self._rng_lock:
+            self._foreign_seq += 1
+            call_id = f"foreign-{self._foreign_seq}"
+            screen = foreign_screen(self._rng, plan.withheld)
+            slot = 1 if handset.settings.dual_sim and self._rng.random() < plan.other_sim else 0
+            ring_s = self._rng.uniform(plan.ring_s.min, plan.ring_s.max)
+        if not handset.ring(call_id, screen, slot=slot):
+            self._ring(handset, our_call, our_screen)
+            return
+        ring = handset.ringing
+        with self._rng_lock:
+            self._held[call_id] = (handset, our_call, our_screen)
+        self.truth.record(call_id, "foreign", foreign=True, handset=handset.id, during=our_call,
+                          shown=asdict(screen), slot=slot, heads_up=bool(ring and ring.heads_up),
+                          locked=bool(ring and ring.locked))  # fmt: skip
+        self.truth.record(our_call, "note", note=f"held behind foreign call {call_id}")
+        timer = threading.Timer(ring_s, self._foreign_over, (call_id, "the caller gave up"))
+        timer.daemon = True
+        timer.start()
+
+    def _foreign_over(self, call_id: str, why: str) -> None:
+        """A foreign call ended (declined or given up): the call held behind it rings now."""
+        with self._rng_lock:
+            held = self._held.pop(call_id, None)
+        if held is None:
+            return
+        handset, our_call, our_screen = held
+        handset.end(call_id)
+        self.truth.record(call_id, "ended", final_code=None, final_phrase=why)
+        if not self.truth.ended(our_call) and not self._stopping.is_set():
+            self._ring(handset, our_call, our_screen)
+
+    def _drift(self, handset: SimHandset, call_id: str) -> None:
+        """The owner switches Do Not Disturb on now and then; the robot must notice."""
+        chance = handset.settings.drift.dnd
+        if chance and not handset.dnd_on() and self._chance(chance):
+            handset.set_setting("zen_mode", "1")
+            self.truth.record(call_id, "note", note=f"{handset.id}: Do Not Disturb switched on")
+
+    def _chance(self, probability: float) -> bool:
+        with self._rng_lock:
+            return self._rng.random() < probability
+
     def _declined(self, call_id: str, handset_id: str) -> None:
+        if call_id.startswith("foreign-"):
+            self.truth.record(call_id, "declined_on_handset", handset=handset_id)
+            self._foreign_over(call_id, "declined on the handset")
+            return
         worker = self.workers.get(self.owner.get(handset_id, ""))
         self.truth.record(call_id, "declined_on_handset", handset=handset_id)
         if worker is not None:
@@ -287,16 +372,7 @@ class SimFarm:
                               response=decision.get("code"))
         elif kind == "ring":
             _, call_id, handset_id, screen = message
-            handset = self.handsets.get(handset_id)
-            rang = handset.ring(call_id, CallScreen(**screen)) if handset else False
-            ring = handset.ringing if handset else None
-            heads_up = ring is not None and ring.heads_up
-            self.truth.record(call_id, "ringing" if rang else "ring_failed", heads_up=heads_up)
-            after = handset.settings.decline_after_s if handset else None
-            if rang and handset is not None and after:
-                timer = threading.Timer(after, self._owner_declines, (handset, call_id))
-                timer.daemon = True
-                timer.start()
+            self._incoming(call_id, handset_id, CallScreen(**screen))
         elif kind == "voicemail":
             self.truth.record(message[1], "voicemail", answered=True)
         elif kind == "note":
@@ -307,6 +383,8 @@ class SimFarm:
             if handset is not None:
                 handset.end(call_id)
             self.truth.record(call_id, "ended", final_code=code, final_phrase=phrase)
+            if handset is not None:
+                self._drift(handset, call_id)
         elif kind == "bye":
             worker.done = True
 

@@ -37,6 +37,8 @@ class Ring:
     call_id: str
     screen: CallScreen
     heads_up: bool
+    locked: bool = False  # rang on the lock screen (iOS: slide to answer, no Decline)
+    slot: int = 0  # the SIM it rang on
 
 
 @dataclass
@@ -47,6 +49,7 @@ class PhoneState:
 
     battery: float = 0.87
     locked: bool = False
+    passcode: bool = False
     in_service: bool = True
     carrier: str = ""
     msisdn: str = ""
@@ -54,6 +57,9 @@ class PhoneState:
     settings: dict[str, str] = field(default_factory=dict)
     packages: dict[str, str] = field(default_factory=dict)
     foreground: tuple[str, str] | None = None  # an app in front: calls show as heads-up
+    notifications: int = 0
+    shade: bool = False  # the notification shade is open
+    call_log: list[str] = field(default_factory=list)  # numbers of calls that rang
     faults: dict[str, Any] = field(default_factory=dict)
     screenshots: int = 0
     log: list[str] = field(default_factory=list)
@@ -62,7 +68,8 @@ class PhoneState:
 _STATE_KEYS = {"battery": "battery", "locked": "locked", "inService": "in_service",
                "carrier": "carrier", "msisdn": "msisdn", "contacts": "contacts",
                "settings": "settings", "packages": "packages", "faults": "faults",
-               "screenshots": "screenshots"}
+               "screenshots": "screenshots", "passcode": "passcode",
+               "notifications": "notifications", "callLog": "call_log"}
 
 
 class SimHandset:
@@ -77,10 +84,11 @@ class SimHandset:
         self._cache: tuple[Ring | None, Rendered] | None = None
         self.on_decline: Callable[[str, str], None] = lambda call_id, handset_id: None
         s = self.settings
-        self.state = PhoneState(battery=s.battery, locked=s.locked, in_service=s.in_service,
-                                carrier=spec.carrier, msisdn=spec.msisdn,
-                                contacts=list(s.contacts), settings=dict(s.settings),
-                                packages=dict(s.apps))
+        self.state = PhoneState(battery=s.battery, locked=s.locked, passcode=s.passcode,
+                                in_service=s.in_service, carrier=spec.carrier,
+                                msisdn=spec.msisdn, contacts=list(s.contacts),
+                                settings=dict(s.settings), packages=dict(s.apps),
+                                notifications=s.notifications)
         width, height = self.settings.resolution or DEFAULT_SIZE[spec.dialer]
         self._full = Look(full_screen_style(spec.dialer, self.settings.theme == "dark"), width,
                           height, clock_text, _short_carrier(spec.carrier), spec.locale)
@@ -97,14 +105,28 @@ class SimHandset:
 
     # --- carrier side -----------------------------------------------------------------------
 
-    def ring(self, call_id: str, screen: CallScreen, heads_up: bool | None = None) -> bool:
-        """Start ringing; False when already in a call (the carrier then says busy)."""
+    def ring(self, call_id: str, screen: CallScreen, heads_up: bool | None = None,
+             slot: int = 0) -> bool:
+        """Start ringing; False when already in a call (the carrier then says busy).
+
+        A locked phone shows the call full screen; an unlocked one with an app in front (or
+        whose owner is using it, `heads_up`) shows a heads-up card / banner. The call lands in
+        the call log, as on a phone."""
         with self._lock:
             if self._ring is not None:
                 return False
-            in_use = self.settings.heads_up or self.state.foreground is not None
-            self._ring = Ring(call_id, screen, in_use if heads_up is None else heads_up)
+            locked = self.state.locked
+            in_use = not locked and (self.settings.heads_up or self.state.foreground is not None)
+            self._ring = Ring(call_id, screen, in_use if heads_up is None else heads_up,
+                              locked=locked, slot=slot)
+            self.state.call_log.append(screen.number)
+            self.state.shade = False
             return True
+
+    def dnd_on(self) -> bool:
+        """Do Not Disturb (any zen mode but 0): calls from strangers do not show at all."""
+        with self._lock:
+            return self.state.settings.get("zen_mode", "0") not in ("0", "null")
 
     def end(self, call_id: str) -> bool:
         """The call is over on the network side (CANCEL, ring-out, decline answered)."""
@@ -155,6 +177,45 @@ class SimHandset:
         """Android TelephonyManager call state: 0 idle, 1 ringing (2 off-hook never happens)."""
         return 1 if self.ringing else 0
 
+    def unlock(self) -> None:
+        """Swipe the lock screen away; a passcode keeps the phone locked."""
+        with self._lock:
+            if not self.state.passcode:
+                self.state.locked = False
+
+    def lock(self) -> None:
+        """Screen off and locked: the next call shows full screen."""
+        with self._lock:
+            self.state.locked = True
+            self.state.shade = False
+
+    def open_app(self, package: str) -> None:
+        with self._lock:
+            if not self.state.locked:
+                self.state.foreground = (package, ".MainActivity" if not self.ios else "")
+                self.state.shade = False
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._lock:
+            self.state.settings[key] = value
+
+    def open_shade(self) -> None:
+        with self._lock:
+            self.state.shade = not self.state.locked
+
+    def close_shade(self) -> None:
+        with self._lock:
+            self.state.shade = False
+
+    def clear_notifications(self) -> None:
+        with self._lock:
+            self.state.notifications = 0
+
+    def go_home(self) -> None:
+        with self._lock:
+            self.state.foreground = None
+            self.state.shade = False
+
     def screen(self) -> Rendered:
         """The current screen, drawn once per state (screenshots are polled repeatedly)."""
         ring = self.ringing
@@ -164,7 +225,9 @@ class SimHandset:
         if ring is None:
             drawn = render_idle(self._full)
         else:
-            drawn = render_call(ring.screen, self._banner if ring.heads_up else self._full)
+            look = self._banner if ring.heads_up else self._full
+            app = self.state.foreground[0] if ring.heads_up and self.state.foreground else None
+            drawn = render_call(ring.screen, look, locked=ring.locked, app=app)
         with self._lock:
             self._cache = (ring, drawn)
         return drawn

@@ -11,14 +11,17 @@ else is refused the way Appium refuses it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from devices.contract import InvalidParams, UnsupportedMethod, contract_for
+from devices.sim.elements import Element
 from devices.sim.handset import SimHandset
 from robot.domain.model import Platform
 
 KEYCODE_HOME = 3
+KEYCODE_BACK = 4
 KEYCODE_ENDCALL = 6
 
 
@@ -30,17 +33,19 @@ class BadArgument(Exception):
     """A `mobile:` method called with arguments it cannot use."""
 
 
-def telephony_registry(handset: SimHandset) -> str:
-    state = handset.call_state()
+def _slot_block(handset: SimHandset, slot: int) -> str:
+    ring = handset.ringing
+    ringing = ring is not None and ring.slot == slot
+    state = 1 if ringing else 0
+    number = ring.screen.number if ring is not None and ringing else ""
     carrier = handset.state.carrier
     reg = "0(IN_SERVICE)" if handset.state.in_service else "1(OUT_OF_SERVICE)"
     return (
-        "last known state:\n"
-        "  Phone Id=0\n"
+        f"  Phone Id={slot}\n"
         f"  mCallState={state}\n"
         f"  mRingingCallState={5 if state == 1 else 0}\n"
         "  mForegroundCallState=0\n"
-        "  mCallIncomingNumber=\n"
+        f"  mCallIncomingNumber={number}\n"
         f"  mServiceState={{mVoiceRegState={reg}, mDataRegState={reg}, "
         f"mChannelNumber=66786, mOperatorAlphaLong={carrier}, mOperatorAlphaShort={carrier}, "
         "isManualNetworkSelection=false, mIsEmergencyOnly=false}\n"
@@ -48,6 +53,39 @@ def telephony_registry(handset: SimHandset) -> str:
         "  mDataConnectionState=2\n"
         "  mCellIdentity=CellIdentityLte:{ mCi=12345 mPci=77 mTac=9000 }\n"
     )
+
+
+def telephony_registry(handset: SimHandset) -> str:
+    """One block per SIM slot (a dual-SIM phone has two), each with its own call state."""
+    slots = 2 if handset.settings.dual_sim else 1
+    return "last known state:\n" + "".join(_slot_block(handset, n) for n in range(slots))
+
+
+def telecom(handset: SimHandset) -> str:
+    """The calls part of `dumpsys telecom`: the ringing call with its handle."""
+    ring = handset.ringing
+    lines = ["CallsManager:", "  mCalls:"]
+    if ring is not None:
+        lines.append(f"    [TC@{abs(hash(ring.call_id)) % 1000}, RINGING, "
+                     "com.android.phone/com.android.services.telephony.TelephonyConnectionService, "
+                     f"tel:{ring.screen.number}, A, childs(0), has_parent(false)]")
+    return "\n".join(lines) + "\n"
+
+
+def _siminfo(handset: SimHandset, words: list[str]) -> str:
+    numbers = [handset.state.msisdn, *([handset.settings.dual_sim] if
+                                       handset.settings.dual_sim else [])]  # fmt: skip
+    if "sim_id:number" in words:
+        return "".join(f"Row: {n} sim_id={n}, number={num}\n" for n, num in enumerate(numbers))
+    return "".join(f"Row: {n} number={num}\n" for n, num in enumerate(numbers))
+
+
+def _delete_call_log(handset: SimHandset, words: list[str]) -> str:
+    where = words[words.index("--where") + 1] if "--where" in words else ""
+    tails = re.findall(r"LIKE '%(\d+)'", where)
+    log = handset.state.call_log
+    log[:] = [n for n in log if not any(re.sub(r"\D", "", n).endswith(t) for t in tails)]
+    return ""
 
 
 def shell(handset: SimHandset, command: str, args: list[str]) -> str:
@@ -58,17 +96,28 @@ def shell(handset: SimHandset, command: str, args: list[str]) -> str:
     state = handset.state
     if words[:2] == ["dumpsys", "telephony.registry"]:
         return telephony_registry(handset)
+    if words[:2] == ["dumpsys", "telecom"]:
+        return telecom(handset)
     if words[:2] == ["settings", "get"] and len(words) >= 4:
-        known = {"airplane_mode_on": "0", "zen_mode": "0", **state.settings}
+        known = {"airplane_mode_on": "0", "zen_mode": "0", "stay_on_while_plugged_in": "0",
+                 **state.settings}  # fmt: skip
         return known.get(words[-1], "null") + "\n"
+    if words[:2] == ["settings", "put"] and len(words) >= 5:
+        handset.set_setting(words[3], words[4])
+        return ""
+    if words[:3] == ["cmd", "notification", "set_dnd"] and len(words) >= 4:
+        handset.set_setting("zen_mode", "0" if words[3] == "off" else "1")
+        return ""
     if words[:2] == ["content", "query"]:
         if "content://telephony/siminfo" in words:
-            return f"Row: 0 number={state.msisdn}\n"
+            return _siminfo(handset, words)
         lookup = next((w for w in words if "phone_lookup/" in w), None)
         number = lookup.split("phone_lookup/", 1)[1] if lookup else None
         if number is not None and number in state.contacts:
             return f"Row: 0 display_name=Saved {number}\n"
         return "No result found.\n"
+    if words[:2] == ["content", "delete"] and "content://call_log/calls" in words:
+        return _delete_call_log(handset, words)
     if words[:2] == ["dumpsys", "package"]:
         package = words[-1]
         version = state.packages.get(package)
@@ -115,6 +164,32 @@ def _press_key(handset: SimHandset, params: dict[str, Any]) -> Any:
     handset.note(f"pressKey {keycode}{' ignored' if ignored else ''}")
     if keycode == KEYCODE_ENDCALL and not ignored:
         handset.decline()
+    elif keycode == KEYCODE_HOME and handset.ringing is None:
+        handset.go_home()
+    elif keycode == KEYCODE_BACK:
+        handset.close_shade()
+    return None
+
+
+def _drag(handset: SimHandset, params: dict[str, Any], element: ElementLookup) -> Any:
+    """A drag that starts on the Decline button declines (One UI's swipe to decline)."""
+    found = element(str(params.get("elementId") or ""))
+    handset.note(f"drag {found.resource_id if found else 'nothing'}")
+    if found is not None and found.node.key == "decline":
+        handset.decline()
+    return None
+
+
+def _activate(handset: SimHandset, params: dict[str, Any]) -> Any:
+    app = str(params.get("appId") or params.get("bundleId") or "")
+    handset.note(f"activateApp {app}")
+    handset.open_app(app)
+    return None
+
+
+def _open_notifications(handset: SimHandset, params: dict[str, Any]) -> Any:
+    handset.note("openNotifications")
+    handset.open_shade()
     return None
 
 
@@ -126,22 +201,30 @@ def _active_app(handset: SimHandset, params: dict[str, Any]) -> Any:
 
 def _press_button(handset: SimHandset, params: dict[str, Any]) -> Any:
     handset.note(f"pressButton {params.get('name')}")
+    if params.get("name") == "home" and handset.ringing is None:
+        handset.go_home()
     return None
 
 
-def _locker(locked: bool) -> Handler:
-    def change(handset: SimHandset, params: dict[str, Any]) -> Any:
-        handset.set_state(locked=locked)
-        return None
+def _lock(handset: SimHandset, params: dict[str, Any]) -> Any:
+    handset.note("lock")
+    handset.lock()
+    return None
 
-    return change
+
+def _unlock(handset: SimHandset, params: dict[str, Any]) -> Any:
+    handset.note("unlock")
+    handset.unlock()
+    return None
 
 
 Handler = Callable[[SimHandset, dict[str, Any]], Any]
+ElementLookup = Callable[[str], Element | None]
 _COMMON: dict[str, Handler] = {
     "mobile: isLocked": lambda handset, params: handset.state.locked,
-    "mobile: lock": _locker(True),
-    "mobile: unlock": _locker(False),
+    "mobile: lock": _lock,
+    "mobile: unlock": _unlock,
+    "mobile: activateApp": _activate,
     "mobile: deviceInfo": lambda handset, params: device_info(handset),
     "mobile: batteryInfo": lambda handset, params: {"level": handset.state.battery, "state": 2},
 }
@@ -152,6 +235,7 @@ SIMULATED: dict[Platform, dict[str, Handler]] = {
         "mobile: getCurrentPackage": lambda handset, params: handset.foreground()[0],
         "mobile: getCurrentActivity": lambda handset, params: handset.foreground()[1],
         "mobile: pressKey": _press_key,
+        "mobile: openNotifications": _open_notifications,
     },
     Platform.IOS: {
         **_COMMON,
@@ -161,7 +245,8 @@ SIMULATED: dict[Platform, dict[str, Handler]] = {
 }
 
 
-def execute(handset: SimHandset, script: str, args: list[Any]) -> Any:
+def execute(handset: SimHandset, script: str, args: list[Any],
+            element: ElementLookup = lambda element_id: None) -> Any:
     """Answer one `execute/sync` call as the handset's real driver would, or refuse it:
     `UnknownCommand` for a method its driver lacks (or one the farm does not simulate),
     `BadArgument` for missing or unknown parameters (see `devices.contract`)."""
@@ -175,6 +260,8 @@ def execute(handset: SimHandset, script: str, args: list[Any]) -> Any:
         raise UnknownCommand(str(exc)) from None
     except InvalidParams as exc:
         raise BadArgument(str(exc)) from None
+    if method.name == "mobile: dragGesture" and platform is Platform.ANDROID:
+        return _drag(handset, params, element)
     handler = SIMULATED[platform].get(method.name)
     if handler is None:
         raise UnknownCommand(f"'{method.name}' is a real {platform.value} driver method the "

@@ -9,6 +9,7 @@ The same inputs always give the same pixels (no randomness, no clock reads).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,6 +154,18 @@ def _samsung(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
                 anchor="mm")
 
 
+def _slide_to_answer(canvas: Canvas, pal: _Palette) -> None:
+    """A locked iPhone: no Decline button, only the slider (the caller must cancel)."""
+    c = canvas
+    y = c.h - c.u(420)
+    c.draw.rounded_rectangle((c.u(110), y - c.u(85), c.w - c.u(110), y + c.u(85)),
+                             radius=c.u(85), fill=(90, 84, 100))
+    c.draw.ellipse((c.u(125), y - c.u(70), c.u(265), y + c.u(70)), fill=WHITE)
+    c.handset_glyph(c.u(195), y, c.u(35), hang_up=False, colour=(48, 209, 88))
+    c.draw.text((c.w // 2 + c.u(60), y), "slide to answer", font=font(c.u(44)), fill=pal.muted,
+                anchor="mm")
+
+
 def _ios_full(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
     c = canvas
     c.gradient(pal.bg_top, pal.bg_bottom)
@@ -177,6 +190,9 @@ def _ios_full(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
         y += c.u(70)
     if call.call_reason:
         c.text("reason", call.call_reason, (x, y), 40, pal.muted, anchor="lm")
+    if c.locked:
+        _slide_to_answer(c, pal)
+        return
     decline, accept = decline_word(c.look.locale)
     by = c.h - c.u(420)
     for x, word in ((c.u(250), "Remind Me"), (c.w - c.u(250), "Message")):
@@ -215,9 +231,83 @@ def home(canvas: Canvas, dark: bool = False) -> None:
                              radius=c.u(60), fill=(255, 255, 255))
 
 
+_PHOTO_APPS = ("photos", "gallery", "slideshow")
+
+
+def busy_app(canvas: Canvas, package: str) -> None:
+    """An app in use under a heads-up card or banner, so the card is read over real content:
+    a photo grid for a gallery app (what ringcheck opens: quiet and offline), a news page with
+    headlines for anything else (a browser)."""
+    if any(word in package.lower() for word in _PHOTO_APPS):
+        _photo_grid(canvas)
+    else:
+        _news_page(canvas)
+
+
+def _photo_grid(canvas: Canvas) -> None:
+    c = canvas
+    c.draw.rectangle((0, 0, c.w, c.h), fill=(255, 255, 255))
+    c.status_bar((30, 30, 30), ios=c.look.style in (Style.IOS, Style.IOS_BANNER))
+    c.draw.text((c.u(50), c.u(170)), "Photos", font=font(c.u(64), bold=True), fill=(32, 33, 36),
+                anchor="lm")
+    c.draw.text((c.u(50), c.u(270)), "Today", font=font(c.u(34)), fill=(95, 99, 104), anchor="lm")
+    tile, gap = (c.w - c.u(8)) // 3, c.u(4)
+    y = c.u(320)
+    row = 0
+    while y < c.h - c.u(200):
+        for col in range(3):
+            digest = hashlib.sha256(f"{row}:{col}".encode()).digest()
+            top = (60 + digest[0] % 160, 60 + digest[1] % 160, 60 + digest[2] % 160)
+            x = col * (tile + gap)
+            c.draw.rectangle((x, y, x + tile, y + tile), fill=top)
+            c.draw.ellipse((x + tile // 4, y + tile // 5, x + tile // 2, y + tile // 2),
+                           fill=(min(255, top[0] + 60), min(255, top[1] + 60), 120))
+            c.draw.polygon([(x, y + tile), (x + tile // 2, y + tile // 2), (x + tile, y + tile)],
+                           fill=(top[0] // 2, top[1] // 2, top[2] // 2))
+        y += tile + gap
+        row += 1
+    c.draw.rectangle((0, c.h - c.u(190), c.w, c.h), fill=(248, 248, 248))
+    for index, word in enumerate(("Photos", "Search", "Library")):
+        c.draw.text((c.w * (2 * index + 1) // 6, c.h - c.u(90)), word, font=font(c.u(30)),
+                    fill=(60, 64, 67), anchor="mm")
+
+
+def _news_page(canvas: Canvas) -> None:
+    c = canvas
+    c.draw.rectangle((0, 0, c.w, c.h), fill=(250, 250, 250))
+    c.status_bar((30, 30, 30), ios=c.look.style in (Style.IOS, Style.IOS_BANNER))
+    c.draw.rectangle((0, c.u(110), c.w, c.u(250)), fill=(236, 239, 241))
+    c.draw.rounded_rectangle((c.u(40), c.u(140), c.w - c.u(40), c.u(220)), radius=c.u(40),
+                             fill=WHITE)
+    c.draw.text((c.u(90), c.u(180)), "news.example.com", font=font(c.u(34)),
+                fill=(95, 99, 104), anchor="lm")
+    y = c.u(520)
+    for block in range(3):
+        c.draw.rectangle((c.u(40), y, c.w - c.u(40), y + c.u(380)),
+                         fill=((120, 150, 180), (170, 140, 110), (110, 160, 120))[block])
+        y += c.u(420)
+        c.draw.text((c.u(40), y), ("City council votes on new park", "Weekend weather outlook",
+                                   "Local team wins the final")[block],
+                    font=font(c.u(46), bold=True), fill=(32, 33, 36), anchor="lt")
+        y += c.u(80)
+        for line in range(3):
+            c.draw.rectangle((c.u(40), y, c.w - c.u(40 + 120 * (line == 2)), y + c.u(26)),
+                             fill=(200, 200, 204))
+            y += c.u(48)
+        y += c.u(60)
+
+
+def _background(canvas: Canvas) -> None:
+    """Under a banner: the app in use, else the home screen."""
+    if canvas.app:
+        busy_app(canvas, canvas.app)
+    else:
+        home(canvas)
+
+
 def _ios_banner(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
     c = canvas
-    home(c)
+    _background(c)
     top, left, right = c.u(130), c.u(30), c.w - c.u(30)
     c.draw.rounded_rectangle((left, top, right, top + c.u(250)), radius=c.u(60),
                              fill=(36, 36, 38))
@@ -239,7 +329,7 @@ def _ios_banner(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
 
 def _android_headsup(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
     c = canvas
-    home(c)
+    _background(c)
     top, left, right = c.u(110), c.u(30), c.w - c.u(30)
     c.draw.rounded_rectangle((left, top, right, top + c.u(330)), radius=c.u(40),
                              fill=(48, 48, 52))
@@ -274,10 +364,13 @@ _DRAW: dict[Style, Callable[[Canvas, CallScreen, _Palette], None]] = {
 }
 
 
-def render_call(call: CallScreen, look: Look) -> Rendered:
-    """The incoming-call screen for `call` as `look` draws it."""
+def render_call(call: CallScreen, look: Look, *, locked: bool = False,
+                app: str | None = None) -> Rendered:
+    """The incoming-call screen for `call` as `look` draws it; `locked`: on the lock screen,
+    `app`: the app in use under a heads-up card or banner."""
     pal = _PALETTES.get(look.style, _PALETTES[Style.GOOGLE_DARK])
     canvas = Canvas(look, pal.bg_top)
+    canvas.locked, canvas.app = locked, app
     _DRAW[look.style](canvas, call, pal)
     return _png(canvas)
 

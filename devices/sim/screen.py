@@ -8,6 +8,7 @@ draws it) and the page source (which exposes it) share one vocabulary.
 from __future__ import annotations
 
 import enum
+import random
 from dataclasses import dataclass
 
 import phonenumbers
@@ -123,3 +124,20 @@ def decline_word(locale: str) -> tuple[str, str]:
     table `AppiumHandset` finds the button by, so the two can never disagree."""
     decline = profile_for(DialerKind.IOS).decline_label(locale)
     return decline, _ACCEPT.get(locale.split("-")[0].lower(), "Accept")
+
+
+_FOREIGN_AREAS = ("312", "415", "786", "305", "646", "702", "213", "917")
+_FOREIGN_LOOKS: tuple[tuple[str | None, str | None], ...] = (
+    (None, None), ("WIRELESS CALLER", None), (None, "Scam Likely"), ("HEALTH PLAN", None),
+    (None, "Spam Risk"), ("J SMITH", None),
+)
+
+
+def foreign_screen(rng: random.Random, withheld: float) -> CallScreen:
+    """Somebody else's call as the phone shows it: a random US number (or a withheld one),
+    sometimes with a CNAM name or a spam label."""
+    if rng.random() < withheld:
+        return CallScreen(number="", name="Private number")
+    number = f"+1{rng.choice(_FOREIGN_AREAS)}555{rng.randrange(200, 9999):04d}"
+    name, label = rng.choice(_FOREIGN_LOOKS)
+    return CallScreen(number=number, name=name, label=label)

@@ -49,6 +49,12 @@ class TruthLog:
         with self._lock:
             return json.loads(json.dumps(list(self._calls.values()), default=str))  # type: ignore[no-any-return]
 
+    def ended(self, call_id: str) -> bool:
+        """Whether the call is over (an unknown call counts as over)."""
+        with self._lock:
+            call = self._calls.get(call_id)
+            return call is None or bool(call["ended"])
+
     def live(self) -> int:
         with self._lock:
             return sum(1 for call in self._calls.values() if not call["ended"])

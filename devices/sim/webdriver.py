@@ -24,6 +24,7 @@ from devices.sim import mobile
 from devices.sim.elements import Element, InvalidSelector, find, screen_key
 from devices.sim.handset import SimHandset
 from devices.sim.screen import CallScreen
+from robot.domain.model import DialerKind
 
 log = logging.getLogger(__name__)
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
@@ -46,6 +47,7 @@ class Session:
     handset: SimHandset
     capabilities: dict[str, Any]
     elements: dict[str, Element] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 class Truth(Protocol):
@@ -92,6 +94,8 @@ class WebDriverApp:
             ("GET", r"/session/([^/]+)/timeouts", self.timeouts),
             ("POST", r"/session/([^/]+)/timeouts", self.set_timeouts),
             ("GET", r"/session/([^/]+)/window/rect", self.window_rect),
+            ("GET", r"/session/([^/]+)/appium/settings", self.get_settings),
+            ("POST", r"/session/([^/]+)/appium/settings", self.update_settings),
             ("GET", r"/sim/calls", self.sim_calls),
             ("GET", r"/sim/calls/([^/]+)", self.sim_call),
             ("GET", r"/sim/live", self.sim_live),
@@ -266,9 +270,29 @@ class WebDriverApp:
             handset.state.faults["staleClicks"] = stale - 1
             handset.note("click stale")
             raise W3CError("stale element reference", "sim fault: the screen redrew")
+        ring = handset.ringing
+        if element.node.key == "decline" and ring is not None and not ring.heads_up \
+                and handset.spec.dialer is DialerKind.SAMSUNG:
+            handset.note(f"click {element.resource_id} ignored (One UI declines by a swipe)")
+            return None
         handset.note(f"click {element.resource_id or element.node.text}")
         if element.node.key == "decline":
             handset.decline()
+        elif element.node.key == "clear_notifications":
+            handset.clear_notifications()
+        return None
+
+    def get_settings(self, sid: str) -> Any:
+        return dict(self._session(sid).settings)
+
+    def update_settings(self, sid: str, body: Any) -> Any:
+        """UiAutomator2 settings such as `enableMultiWindows` (kept per session)."""
+        session = self._session(sid)
+        values = body.get("settings") if isinstance(body, dict) else None
+        if not isinstance(values, dict):
+            raise W3CError("invalid argument", "settings must be given as {settings: {...}}")
+        session.settings.update(values)
+        session.handset.note("settings " + ", ".join(f"{k}={v}" for k, v in values.items()))
         return None
 
     def execute(self, sid: str, body: Any) -> Any:
@@ -276,8 +300,12 @@ class WebDriverApp:
         if not isinstance(body, dict) or not isinstance(body.get("script"), str):
             raise W3CError("invalid argument", "execute needs a `script` string")
         args = body.get("args") or []
+        def element(eid: str) -> Element | None:
+            with self._lock:
+                return session.elements.get(eid)
+
         try:
-            return mobile.execute(session.handset, body["script"], list(args))
+            return mobile.execute(session.handset, body["script"], list(args), element)
         except mobile.UnknownCommand as exc:
             raise W3CError("unsupported operation", str(exc)) from None
         except mobile.BadArgument as exc:

@@ -32,24 +32,60 @@ def _state(ctx: typer.Context) -> CliState:
     return ctx.obj if isinstance(ctx.obj, CliState) else CliState()
 
 
-def _open(ctx: typer.Context, *, connect_timeout_s: float = 5.0) -> tuple[Farm, SqlResultStore]:
+def _open(
+    ctx: typer.Context,
+    *,
+    connect_timeout_s: float = 5.0,
+    farm_file: str | None = None,
+    fix: bool = False,
+) -> tuple[Farm, SqlResultStore]:
+    """The farm with its store; `farm_file` (or $RINGCHECK_FARM) points the handsets at a
+    running virtual farm, as `ringcheck run --farm` does."""
     from devices.farm import Farm, appium_probe
+    from robot.cli.run_cmd import farm_from
+    from robot.wiring import simulated_handset
 
     project = project_from(ctx)
+    endpoints = farm_from(farm_file)
+    handsets = project.handsets
+    if endpoints is not None:
+        handsets = tuple(simulated_handset(h, endpoints) for h in handsets)
     state = _state(ctx)
     store = open_store_in(state.project_dir)
     farm = Farm(
-        project.handsets,
+        handsets,
         leases=store.leases,
         state=store.handset_state,
         holder=f"cli:{socket.gethostname()}:{os.getpid()}",
-        probe=appium_probe(connect_timeout_s=connect_timeout_s, command_timeout_s=20.0),
-    )
+        probe=appium_probe(
+            connect_timeout_s=connect_timeout_s, command_timeout_s=20.0,
+            watch_numbers=tuple(n.e164 for n in project.numbers),
+            spam_apps={c.name: c.spam_apps for c in project.carriers
+                       if c.spam_apps is not None},
+            fix=fix,
+        ),
+    )  # fmt: skip
     return farm, store
 
 
 def _yes_no(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "no")
+
+
+def warnings_of(health: HandsetHealth) -> list[str]:
+    """Settings that make results wrong although the phone answers (see docs/real-farm.md)."""
+    hygiene = dict(health.hygiene)
+    found = []
+    dnd = hygiene.get("dnd", "0")
+    if not dnd.startswith(("0", "null", "unknown")):
+        found.append(f"Do Not Disturb is on (zen_mode {dnd}): calls may not show; "
+                     "`ringcheck devices check --fix` or each run switches it off where allowed")
+    if hygiene.get("stay_awake", "on").startswith("off"):
+        found.append("the screen sleeps while charging (developer option Stay awake is off)")
+    found += [f"{key[len('contact:'):]} is a saved contact ({value}): its name replaces CNAM"
+              for key, value in hygiene.items()
+              if key.startswith("contact:") and value.startswith("saved")]  # fmt: skip
+    return found
 
 
 def health_json(health: HandsetHealth, enabled: bool, quarantined: bool) -> dict[str, Any]:
@@ -67,6 +103,7 @@ def health_json(health: HandsetHealth, enabled: bool, quarantined: bool) -> dict
         "airplane_mode": health.airplane_mode,
         "locked": health.locked,
         "hygiene": dict(health.hygiene),
+        "warnings": warnings_of(health),
     }
 
 
@@ -80,12 +117,20 @@ def check(
     connect_timeout_s: float = typer.Option(
         5.0, "--connect-timeout", help="Seconds to wait for each Appium server to answer."
     ),
+    farm_file: str | None = typer.Option(
+        None, "--farm", help="Virtual farm ready file (or $RINGCHECK_FARM)."
+    ),
+    fix: bool = typer.Option(
+        False, "--fix", help="Also put right the settings the phone allows (e.g. Do Not Disturb)."
+    ),
 ) -> None:
     """Probe handsets in parallel; exit 1 when an enabled handset is unhealthy.
 
     A quarantined handset that is healthy again is put back in service (recovery check).
+    Settings that falsify results (Do Not Disturb on, ...) are reported, and fixed with --fix
+    where the phone allows; runs fix them before every call anyway.
     """
-    farm, store = _open(ctx, connect_timeout_s=connect_timeout_s)
+    farm, store = _open(ctx, connect_timeout_s=connect_timeout_s, farm_file=farm_file, fix=fix)
     try:
         specs = [farm.spec(i) for i in ids] if ids else list(farm.handsets)
         results = farm.check(specs)
@@ -113,7 +158,10 @@ def _print_health(rows: list[dict[str, Any]]) -> None:
                    "locked", "hygiene / error"):  # fmt: skip
         table.add_column(column, overflow="fold")
     for row in rows:
-        detail = row["error"] or ", ".join(f"{k}={v}" for k, v in row["hygiene"].items())
+        detail = row["error"] or "; ".join(
+            [*(f"WARNING {w}" for w in row["warnings"]),
+             ", ".join(f"{k}={v}" for k, v in row["hygiene"].items())]
+        )  # fmt: skip
         battery = "-" if row["battery_pct"] is None else f"{row['battery_pct']:.0f}%"
         on = "quarantined" if row["quarantined"] else _yes_no(row["enabled"])
         ok = Text("yes", style="green") if row["healthy"] else Text("NO", style="bold red")

@@ -65,6 +65,8 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
         "handset": a.handset_id,
         "attestation": a.attestation.value if a.attestation else None,
         "delivery": a.delivery.value if a.delivery else None,
+        "call_id": sip.call_id if sip else None,
+        "handset_ringing_at": _iso(a.times.handset_ringing_at),
         "final_code": sip.final_code if sip else None,
         "final_phrase": sip.final_phrase if sip else None,
         "name": reading.name if reading else None,
@@ -206,7 +208,8 @@ def list_cmd(
         typer.echo(safe_json([attempt_json(a) for a in items]))
         return
     table = Table(title=f"Attempts ({len(items)})", title_justify="left")
-    columns = ("id", "run", "dialed (UTC)", "number", "carrier", "handset", "delivery", "SIP")
+    columns = ("id", "run", "dialed (UTC)", "number", "carrier", "handset", "phone", "delivery",
+               "SIP")  # fmt: skip
     for column in (*columns, "name", "label", "verified", "verdict"):
         table.add_column(column, overflow="fold")
     for a in items:
@@ -223,6 +226,7 @@ def list_cmd(
                     a.number,
                     a.carrier,
                     a.handset_id,
+                    a.display_state.value if a.display_state else None,
                     a.delivery.value if a.delivery else a.status.value,
                     a.sip.final_code if a.sip else None,
                     reading.name if reading else None,

@@ -30,6 +30,7 @@ class Carrier:
 
     name: str
     display_name: str | None = None
+    spam_apps: tuple[str, ...] | None = None  # None: dialers.yaml's `carrier_apps` for `name`
 
     @property
     def label(self) -> str:
@@ -115,7 +116,8 @@ def _carriers(model: FarmModel, doc: YamlDoc) -> list[Carrier]:
                 "remove one of them",
             )
         seen[spec.name] = line
-        carriers.append(Carrier(spec.name, spec.display_name))
+        apps = None if spec.spam_apps is None else tuple(spec.spam_apps)
+        carriers.append(Carrier(spec.name, spec.display_name, apps))
     return carriers
 
 

@@ -151,6 +151,9 @@ class ProjectModel(_Strict):
 class CarrierModel(_Strict):
     name: PlainName
     display_name: str | None = None
+    # the carrier's own spam-filter apps (Android packages) whose versions and overlays are
+    # recorded with each call; default: `carrier_apps` of dialers.yaml under this carrier id
+    spam_apps: StrList | None = None
 
 
 class HandsetModel(_Strict):

@@ -16,6 +16,7 @@ from .model import (
     Attestation,
     CheckState,
     DialerKind,
+    DisplayState,
     Expectations,
     Handset,
     Number,
@@ -80,6 +81,7 @@ class CallOptions:
     rcd_name: str | None = None
     rcd_logo_url: str | None = None
     call_reason: str | None = None
+    displays: tuple[DisplayState, ...] = (DisplayState.LOCKED,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,7 @@ class PlannedCall:
     attestation: Attestation | None
     expectations: Expectations
     repeat: int = 0
+    display_state: DisplayState = DisplayState.LOCKED
 
 
 def select_numbers(selector: NumberSelector, numbers: Sequence[Number]) -> list[Number]:
@@ -207,7 +210,8 @@ def plan(
     seed: int | None = None,
 ) -> list[PlannedCall]:
     """Expand a scenario into calls: every (number, handset) pair, or a seeded sample of them,
-    once per attestation level asked for (an attestation matrix) and per repeat."""
+    once per attestation level asked for (an attestation matrix), per display state and per
+    repeat."""
     chosen_numbers = select_numbers(scenario.numbers, numbers)
     chosen_handsets = select_handsets(scenario.handsets, handsets)
     width = len(chosen_handsets)
@@ -220,17 +224,19 @@ def plan(
     calls: list[PlannedCall] = []
     for repeat in range(scenario.repeats):
         for attestation in scenario.call.signings:
-            for number, handset in pairs:
-                calls.append(
-                    PlannedCall(
-                        index=len(calls),
-                        number=number,
-                        handset=handset,
-                        attestation=attestation,
-                        expectations=expectations_for(scenario.expect, number),
-                        repeat=repeat,
+            for display in scenario.call.displays:
+                for number, handset in pairs:
+                    calls.append(
+                        PlannedCall(
+                            index=len(calls),
+                            number=number,
+                            handset=handset,
+                            attestation=attestation,
+                            expectations=expectations_for(scenario.expect, number),
+                            repeat=repeat,
+                            display_state=display,
+                        )
                     )
-                )
     return calls
 
 

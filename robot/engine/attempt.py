@@ -25,6 +25,7 @@ from robot.domain.model import (
 )
 from robot.domain.scenario import CallOptions, EndBy, PlannedCall, trunk_for_call
 from robot.engine.environment import Environment
+from robot.engine.handset_turn import FOREIGN_REDIALS, HandsetTurn
 from robot.engine.reading import read_frames
 from robot.errors import PartialCaptureError, RingcheckError
 from robot.ports import Capture, DialRequest, EndHow, Handset, LiveCall, RingObservation
@@ -48,6 +49,7 @@ class _Observed:
     captures: Sequence[Capture] = ()
     device_error: str | None = None
     interrupted: bool = False
+    foreign_call: bool = False  # somebody else's call rang while ours was in flight
 
 
 def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOptions) -> Attempt:
@@ -59,15 +61,32 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
         carrier=call.handset.carrier,
         handset_id=call.handset.id,
         attestation=call.attestation,
+        display_state=call.display_state,
         times=AttemptTimes(dialed_at=env.clock.now()),
         planned_call=call.index,
     )
     attempt = env.store.record_attempt(started)
     try:
-        handset = env.handset_for(call.handset)
-        handset.prepare()
+        turn = HandsetTurn(env, run, call, env.handset_for(call.handset))
+        attempt = dataclasses.replace(attempt, settings=turn.arm())
     except RingcheckError as exc:
         return _finish(env, attempt, call, _Observed(device_error=f"prepare: {exc}"), None, None)
+    for redial in range(FOREIGN_REDIALS + 1):
+        if redial:  # a foreign call kept ours off the screen: dial it again
+            try:
+                turn.arm()
+            except RingcheckError as exc:
+                observed = _Observed(device_error=f"prepare: {exc}", foreign_call=True)
+                return _finish(env, attempt, call, observed, None, None)
+        attempt, observed, trace, dialed_at = _dial(env, attempt, call, options, turn)
+        if not (observed.foreign_call and observed.ring is None) or observed.interrupted:
+            break
+    return _finish(env, attempt, call, observed, trace, dialed_at, turn)
+
+
+def _dial(
+    env: Environment, attempt: Attempt, call: PlannedCall, options: CallOptions, turn: HandsetTurn
+) -> tuple[Attempt, _Observed, str | None, datetime | None]:
     dialed_at = env.clock.now()
     attempt = dataclasses.replace(attempt, times=AttemptTimes(dialed_at=dialed_at))
     request = DialRequest(
@@ -84,17 +103,18 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
     try:
         live = env.dialer.place(request)
     except RingcheckError as exc:
-        observed = _Observed(outcome=SipOutcome(call_id="", error=str(exc)))
-        return _finish(env, attempt, call, observed, None, None)
-    observed = _observe(env, live, handset, options)
-    trace = _safe_trace(live)
-    return _finish(env, attempt, call, observed, trace, dialed_at)
+        return attempt, _Observed(outcome=SipOutcome(call_id="", error=str(exc))), None, None
+    observed = _observe(env, live, turn, options, dialed_at)
+    return attempt, observed, _safe_trace(live), dialed_at
 
 
-def _observe(env: Environment, live: LiveCall, handset: Handset, options: CallOptions) -> _Observed:
+def _observe(
+    env: Environment, live: LiveCall, turn: HandsetTurn, options: CallOptions, dialed_at: datetime
+) -> _Observed:
     observed = _Observed()
+    handset = turn.handset
     try:
-        _race(env, live, handset, options, observed)
+        _race(env, live, turn, options, observed, dialed_at)
         if observed.ring is not None and observed.outcome is None:
             _capture(env, live, handset, options, observed)
             _end(env, live, handset, options, observed)
@@ -107,9 +127,15 @@ def _observe(env: Environment, live: LiveCall, handset: Handset, options: CallOp
 
 
 def _race(
-    env: Environment, live: LiveCall, handset: Handset, options: CallOptions, obs: _Observed
+    env: Environment,
+    live: LiveCall,
+    turn: HandsetTurn,
+    options: CallOptions,
+    obs: _Observed,
+    dialed_at: datetime,
 ) -> None:
-    """Until the handset rings, the network ends the call, or the ring timeout passes."""
+    """Until the handset rings with our call, the network ends it, or the ring timeout passes;
+    a foreign call ringing meanwhile is dismissed and recorded (`HandsetTurn.vet`)."""
     deadline = env.clock.monotonic() + options.ring_timeout_s
     while obs.ring is None:
         if env.stop.is_set():
@@ -121,7 +147,12 @@ def _race(
         now = env.clock.monotonic()
         if now >= deadline:
             return
-        obs.ring = handset.wait_for_incoming(min(now + POLL_S, deadline))
+        ring = turn.handset.wait_for_incoming(min(now + POLL_S, deadline))
+        if ring is not None:
+            foreign_before = turn.foreign_calls
+            ring = turn.vet(ring, dialed_at)
+            obs.foreign_call = obs.foreign_call or turn.foreign_calls > foreign_before
+        obs.ring = ring
 
 
 def _capture(
@@ -148,8 +179,10 @@ def _end(
         handset.end_call(EndHow.CALLER_CANCEL)
         return
     if options.end_by is EndBy.DECLINE and not obs.interrupted:
-        handset.end_call(EndHow.DECLINE)
-        obs.outcome = live.wait(SIP_SETTLE_S) or live.hang_up()
+        declined = handset.end_call(EndHow.DECLINE)  # False: cannot (a locked iPhone)
+        obs.outcome = (live.wait(SIP_SETTLE_S) if declined else None) or live.hang_up()
+        if not declined:
+            handset.end_call(EndHow.CALLER_CANCEL)
         return
     if options.end_by is EndBy.RING_OUT and not obs.interrupted:
         obs.outcome = live.wait(options.ring_timeout_s)
@@ -179,7 +212,10 @@ def _safe_trace(live: LiveCall) -> str | None:
 
 def _delivery(obs: _Observed) -> Delivery:
     return delivery_of(
-        obs.outcome, handset_rang=obs.ring is not None, device_error=obs.device_error is not None
+        obs.outcome,
+        handset_rang=obs.ring is not None,
+        device_error=obs.device_error is not None,
+        foreign_call=obs.foreign_call,
     )
 
 
@@ -190,6 +226,7 @@ def _finish(
     obs: _Observed,
     trace: str | None,
     dialed_at: datetime | None,
+    turn: HandsetTurn | None = None,
 ) -> Attempt:
     interrupted_early = obs.interrupted and obs.ring is None
     delivery = None if interrupted_early else _delivery(obs)
@@ -200,7 +237,11 @@ def _finish(
             reading = read_frames(env.reader, call, obs.captures, obs.ring)
         except RingcheckError as exc:
             error = f"screen reading failed: {exc}"
-    verdict = None if delivery is None else judge(delivery, reading, call.expectations)
+    verdict = None
+    if delivery is not None and delivery is not Delivery.FOREIGN_CALL:  # foreign: never judged
+        verdict = judge(delivery, reading, call.expectations)
+    if turn is not None and delivery is Delivery.DELIVERED:
+        verdict = turn.with_caller_check(verdict)
     status = AttemptStatus.INTERRUPTED if obs.interrupted else AttemptStatus.COMPLETED
     done = dataclasses.replace(
         attempt,

@@ -161,6 +161,11 @@ def execute_run(
             with lock:
                 summary.errors.append(f"{handset.id}: {exc}")
             env.stop.set()
+        except Exception as exc:  # a bug: say so and stop, never end "completed" with calls left
+            log.exception("run %s stopped on %s by an unexpected error", run.id, handset.id)
+            with lock:
+                summary.errors.append(f"{handset.id}: unexpected {type(exc).__name__}: {exc}")
+            env.stop.set()
 
     def calls_on(handset: HandsetSpec) -> None:
         if not _lease(env, handset, lease_wait_s):

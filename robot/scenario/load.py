@@ -17,6 +17,7 @@ from robot.domain.model import (
     Attestation,
     CheckState,
     DialerKind,
+    DisplayState,
     OutcomeExpectation,
     Platform,
 )
@@ -230,6 +231,7 @@ def _to_domain(model: ScenarioModel, doc: YamlDoc, zone: str) -> Scenario:
             ),
             signing_from_trunk=call.signing == ["trunk"],
             frames=call.frames,
+            displays=tuple(DisplayState(d) for d in dict.fromkeys(call.display)),
             rcd_name=rcd.name if rcd else None,
             rcd_logo_url=rcd.logo_url if rcd else None,
             call_reason=rcd.reason if rcd else None,

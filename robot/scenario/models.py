@@ -74,8 +74,10 @@ class CallModel(_Strict):
     signing: list[Literal["trunk", "none", "A", "B", "C"]] = ["trunk"]
     frames: int = Field(default=2, ge=1, le=5)
     rich_call_data: RichCallDataModel | None = None
+    # what the phone is doing when the call comes; both = every call once per state
+    display: list[Literal["locked", "in_use"]] = Field(default=["locked"], min_length=1)
 
-    @field_validator("signing", mode="before")
+    @field_validator("signing", "display", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value

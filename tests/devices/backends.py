@@ -85,7 +85,7 @@ class AppiumFakeBackend:
     def ring(
         self, spec: HandsetSpec, *, name: str, number: str, label: str = "", heads_up: bool = False
     ) -> Screen:
-        screen = ringing_screen(self.folder, spec.dialer, name, number, label)
+        screen = ringing_screen(self.folder, spec.dialer, name, number, label, heads_up)
         state: dict[str, Any] = {"callState": 1, "xml": str(screen.xml), "png": str(screen.png),
                                  "incomingNumber": number}  # fmt: skip
         if spec.platform is Platform.IOS:
@@ -95,6 +95,7 @@ class AppiumFakeBackend:
         else:
             profile = profile_for(spec.dialer)
             state["declineId"] = profile.resource_id("decline")
+            state["declineBy"] = profile.decline_gesture
             if not heads_up:
                 state.update(package=profile.packages[0],
                              activity="com.android.incallui.InCallActivity")  # fmt: skip

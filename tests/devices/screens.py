@@ -26,11 +26,17 @@ class Screen:
         return self.png.read_bytes()
 
 
-def _png(path: Path, lines: list[str], background: tuple[int, int, int]) -> Path:
+def _png(
+    path: Path, lines: list[str], background: tuple[int, int, int], banner: bool = False
+) -> Path:
     image = Image.new("RGB", (WIDTH, HEIGHT), background)
     draw = ImageDraw.Draw(image)
+    if banner:  # an iOS call banner: a dark card with red decline and green accept discs
+        draw.rounded_rectangle((15, 60, WIDTH - 15, 180), radius=30, fill=(36, 36, 38))
+        draw.ellipse((WIDTH - 170, 90, WIDTH - 110, 150), fill=(235, 69, 58))
+        draw.ellipse((WIDTH - 90, 90, WIDTH - 30, 150), fill=(48, 209, 88))
     for index, line in enumerate(lines):
-        draw.text((40, 120 + 60 * index), line, fill=(255, 255, 255))
+        draw.text((40, 80 + 60 * index), line, fill=(255, 255, 255))
     image.save(path, format="PNG")
     return path
 
@@ -44,7 +50,9 @@ def idle_screen(folder: Path) -> Screen:
     return Screen(xml=xml, png=_png(folder / "idle.png", ["12:00"], (20, 40, 90)))
 
 
-def ringing_screen(folder: Path, dialer: DialerKind, name: str, number: str, label: str) -> Screen:
+def ringing_screen(
+    folder: Path, dialer: DialerKind, name: str, number: str, label: str, heads_up: bool = False
+) -> Screen:
     """The incoming-call screen of `dialer`, with the caller info at its resource-ids."""
     profile = profile_for(dialer)
     nodes = []
@@ -65,5 +73,6 @@ def ringing_screen(folder: Path, dialer: DialerKind, name: str, number: str, lab
         )
     xml = folder / f"ringing-{dialer.value}.xml"
     xml.write_text(f'<app width="{WIDTH}" height="{HEIGHT}">{"".join(nodes)}</app>')
-    png = _png(folder / f"ringing-{dialer.value}.png", [label, name, number], (10, 10, 10))
+    png = _png(folder / f"ringing-{dialer.value}.png", [label, name, number], (10, 10, 10),
+               banner=heads_up and not profile.resource_ids)  # fmt: skip
     return Screen(xml=xml, png=png)

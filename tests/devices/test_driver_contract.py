@@ -38,6 +38,7 @@ DRIVERS_INSTALLED = all(
 # is missing here fails the test: add it with its platform.
 PLATFORM_OF = {
     "android.py": Platform.ANDROID,
+    "android_hygiene.py": Platform.ANDROID,
     "ios.py": Platform.IOS,
 }
 # Helpers that wrap one `mobile:` command; their call sites are checked as that command.
@@ -148,7 +149,8 @@ def _documented_farm_capabilities() -> list[tuple[Platform, dict[str, Any]]]:
     found = []
     for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S):
         data = yaml.safe_load(block) or {}
-        for handset in data.get("handsets") or ():
+        handsets = data.get("handsets") if isinstance(data, dict) else None
+        for handset in handsets if isinstance(handsets, list) else ():
             found.append((Platform(handset["platform"]), dict(handset.get("capabilities") or {})))
     return found
 

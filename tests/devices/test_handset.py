@@ -9,7 +9,7 @@ from datetime import UTC
 import pytest
 
 from devices.appium import AppiumHandset
-from robot.domain.model import DialerKind, Platform
+from robot.domain.model import DialerKind, DisplayState, Platform
 from robot.ports import EndHow
 from tests.devices.backends import FarmBackend
 
@@ -48,9 +48,9 @@ def test_idle_ringing_capture_decline_idle(farm_backend: FarmBackend) -> None:
 
 def test_ring_while_phone_in_use_is_seen_as_heads_up(farm_backend: FarmBackend) -> None:
     spec = farm_backend.spec()
-    farm_backend.set_state(spec, package="com.android.chrome", activity=".Main")
     handset = farm_backend.handset(spec)
-    handset.prepare()
+    handset.prepare(DisplayState.IN_USE)
+    assert "activateApp com.google.android.apps.photos" in farm_backend.actions(spec)
     farm_backend.ring(spec, name="ACME", number="+15550100199", heads_up=True)
     seen = handset.wait_for_incoming(_soon())
     assert seen is not None and seen.heads_up is True
@@ -67,7 +67,7 @@ def test_decline_button_when_endcall_key_is_ignored(farm_backend: FarmBackend) -
     assert handset.end_call(EndHow.DECLINE) is True
     actions = farm_backend.actions(spec)
     assert "pressKey 6 ignored" in actions
-    assert "click com.samsung.android.incallui:id/reject_button" in actions
+    assert "drag com.samsung.android.incallui:id/reject_button" in actions  # One UI: a swipe
 
 
 def test_caller_cancel_returns_idle_only_once_the_call_is_gone(farm_backend: FarmBackend) -> None:
@@ -92,7 +92,7 @@ def test_prepare_dismisses_a_leftover_call(farm_backend: FarmBackend) -> None:
 def test_ios_springboard_incall_service_and_localized_decline(farm_backend: FarmBackend) -> None:
     spec = farm_backend.spec(platform=Platform.IOS, dialer=DialerKind.IOS)
     handset = farm_backend.handset(spec)
-    handset.prepare()
+    handset.prepare(DisplayState.IN_USE)  # unlocked: the full-screen call has a Decline button
     assert handset.wait_for_incoming(time.monotonic()) is None
     farm_backend.ring(spec, name="ACME Bank", number="+15550100199")
     seen = handset.wait_for_incoming(_soon())
@@ -105,10 +105,12 @@ def test_ios_springboard_incall_service_and_localized_decline(farm_backend: Farm
 def test_ios_banner_while_in_use(farm_backend: FarmBackend) -> None:
     spec = farm_backend.spec(platform=Platform.IOS, dialer=DialerKind.IOS)
     handset = farm_backend.handset(spec)
-    handset.prepare()
+    handset.prepare(DisplayState.IN_USE)
+    assert "activateApp com.apple.mobileslideshow" in farm_backend.actions(spec)
     farm_backend.ring(spec, name="ACME Bank", number="+15550100199", heads_up=True)
     seen = handset.wait_for_incoming(_soon())
     assert seen is not None and seen.heads_up is True
+    assert "screenshot" in seen.how  # found on the screen, not in the page source
 
 
 def test_handset_is_a_handset_port(farm_backend: FarmBackend) -> None:

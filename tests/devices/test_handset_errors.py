@@ -11,7 +11,7 @@ import pytest
 
 from devices.appium import AppiumHandset
 from devices.boundary import cause, device_error, session_lost
-from robot.domain.model import DialerKind, Platform
+from robot.domain.model import DialerKind, DisplayState, Platform
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import DeviceError, PartialCaptureError
 from robot.ports import EndHow
@@ -88,11 +88,11 @@ def test_no_service_fails_prepare_and_health(farm_backend: FarmBackend) -> None:
 
 
 @pytest.mark.appium
-def test_locked_screen_fails_prepare(farm_backend: FarmBackend) -> None:
+def test_a_passcode_fails_prepare_for_a_phone_in_use(farm_backend: FarmBackend) -> None:
     spec = farm_backend.spec()
-    farm_backend.set_state(spec, locked=True)
-    with pytest.raises(DeviceError, match="screen is locked"):
-        farm_backend.handset(spec).prepare()
+    farm_backend.set_state(spec, locked=True, passcode=True)
+    with pytest.raises(DeviceError, match="screen stays locked"):
+        farm_backend.handset(spec).prepare(DisplayState.IN_USE)
 
 
 @pytest.mark.appium

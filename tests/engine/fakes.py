@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from robot.domain.model import DisplayState, Reading, Reason, SipEvent, SipOutcome
 from robot.domain.model import Handset as HandsetSpec
-from robot.domain.model import Reading, Reason, SipEvent, SipOutcome
 from robot.errors import DeviceError, PartialCaptureError
 from robot.ports import Capture, DialRequest, EndHow, HandsetHealth, ReadRequest, RingObservation
 
@@ -115,33 +115,58 @@ class FakeHandset:
     vanish: bool = False
     heads_up: bool = False  # the call shows as a heads-up card over an app in use
     frames_before_loss: int | None = None  # the session is lost after this many frames
+    says_number: bool = True  # telephony reports the caller's number (Android); iOS: False
+    foreign: list[tuple[str, bytes]] = field(default_factory=list)  # calls ringing before ours
     ringing: FakeCall | None = None
-    prepared: int = 0
+    foreign_ringing: tuple[str, bytes] | None = None
+    prepared: list[DisplayState] = field(default_factory=list)
     declined: int = 0
+    dismissed: list[str | None] = field(default_factory=list)
+    settings: tuple[tuple[str, str], ...] = (("dnd", "0"),)
     _rang: threading.Event = field(default_factory=threading.Event)
 
     def ring(self, call: FakeCall) -> None:
+        """Our call waits behind the next foreign call, as call waiting does."""
         self.ringing = call
+        if self.foreign:
+            self.foreign_ringing = self.foreign.pop(0)
         self._rang.set()
 
     def call_ended(self, call: FakeCall) -> None:
         if self.ringing is call:
             self.ringing = None
+            self.foreign_ringing = None
             self._rang.clear()
 
-    def prepare(self) -> None:
-        self.prepared += 1
+    def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> tuple[
+        tuple[str, str], ...
+    ]:
+        self.prepared.append(display_state)
+        return self.settings
 
     def wait_for_incoming(self, deadline: float) -> RingObservation | None:
         if self.vanish:
             raise DeviceError("Appium session lost: handset vanished")
         if self._rang.wait(max(0.0, deadline - time.monotonic())):
-            return RingObservation(at=datetime.now(UTC), how="fake", heads_up=self.heads_up)
+            number: str | None = None
+            if self.foreign_ringing is not None:
+                number = self.foreign_ringing[0]
+            elif self.ringing is not None:
+                number = self.ringing.request.from_number
+            return RingObservation(at=datetime.now(UTC), how="fake", heads_up=self.heads_up,
+                                   incoming_number=number if self.says_number else None)
         return None
+
+    def dismiss(self, ring: RingObservation) -> bool:
+        self.dismissed.append(ring.incoming_number)
+        self.foreign_ringing = None
+        return True
 
     def capture(self, frames: int = 1, interval_s: float = 0.3) -> Sequence[Capture]:
         assert self.ringing is not None
         screen = self.ringing.behaviour.screen
+        if self.foreign_ringing is not None:
+            screen = self.foreign_ringing[1]
         taken = [
             Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC)) for _ in range(frames)
         ]

@@ -67,7 +67,7 @@ class SimBackend:
              heads_up: bool = False) -> SimScreen:
         handset = self.handsets[spec.id]
         screen = CallScreen(number=number, name=name or None, label=label or None)
-        assert handset.ring(f"ring-{next(_ids)}", screen, heads_up=heads_up or None)
+        assert handset.ring(f"ring-{next(_ids)}", screen, heads_up=heads_up)
         return SimScreen(handset)
 
     def hang_up(self, spec: HandsetSpec) -> None:

@@ -33,13 +33,18 @@ def reader() -> Iterator[TesseractReader]:
     engine.close()
 
 
+APPS = {Style.ANDROID_HEADSUP: "com.google.android.apps.photos",
+        Style.IOS_BANNER: "com.apple.mobileslideshow"}  # what ringcheck opens for `in_use`
+
+
 @pytest.mark.parametrize("style", list(Style))
 def test_reader_reads_name_label_and_badge_from_farm_screens(reader: TesseractReader,
                                                              style: Style) -> None:
     size = (1170, 2532) if style.value.startswith("ios") else (1080, 2400)
     for call in CALLS:
-        png = render_call(call, Look(style, *size)).png
-        reading = reader.read(ReadRequest(png, dialer=DIALER[style]))
+        drawn = render_call(call, Look(style, *size), app=APPS.get(style),
+                            locked=style is Style.IOS)  # fmt: skip
+        reading = reader.read(ReadRequest(image=drawn.png, dialer=DIALER[style]))
         assert reading.name == call.name, (style, call)
         assert reading.spam_label == call.label, (style, call)
         assert (reading.verified is Tristate.YES) == call.verified, (style, call)

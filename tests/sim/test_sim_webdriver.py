@@ -23,7 +23,7 @@ from devices.sim.http import WebDriverServer
 from devices.sim.screen import CallScreen
 from devices.sim.truth import TruthLog
 from devices.sim.webdriver import WebDriverApp
-from robot.domain.model import DialerKind, Platform
+from robot.domain.model import DialerKind, DisplayState, Platform
 from robot.domain.model import Handset as HandsetSpec
 from robot.ports import EndHow
 
@@ -101,12 +101,15 @@ def test_appium_client_session_screenshot_source_and_mobile_commands(rig: Rig) -
         driver.quit()
 
 
-@pytest.mark.parametrize("hid,heads_up", [("pixel", False), ("galaxy", True), ("iphone", False)])
+@pytest.mark.parametrize("hid,display,heads_up", [
+    ("pixel", DisplayState.LOCKED, False), ("galaxy", DisplayState.LOCKED, False),
+    ("galaxy", DisplayState.IN_USE, True), ("iphone", DisplayState.IN_USE, True)])
 def test_appium_handset_sees_ring_captures_and_declines(rig: Rig, hid: str,
+                                                        display: DisplayState,
                                                         heads_up: bool) -> None:
     handset = AppiumHandset(rig.spec(hid), poll_interval_s=0.05, end_timeout_s=3.0)
     try:
-        handset.prepare()
+        handset.prepare(display)
         assert handset.wait_for_incoming(time.monotonic() + 0.1) is None
         rig.handsets[hid].ring(f"call-{hid}", CALL)
         seen = handset.wait_for_incoming(time.monotonic() + 5)
@@ -117,6 +120,22 @@ def test_appium_handset_sees_ring_captures_and_declines(rig: Rig, hid: str,
         assert rig.declined == [(f"call-{hid}", hid)]
         health = handset.health()
         assert health.reachable and health.battery_pct == pytest.approx(87.0)
+    finally:
+        handset.close()
+
+
+def test_a_locked_iphone_cannot_decline_so_the_caller_cancels(rig: Rig) -> None:
+    handset = AppiumHandset(rig.spec("iphone"), poll_interval_s=0.05, end_timeout_s=1.0)
+    try:
+        handset.prepare(DisplayState.LOCKED)
+        rig.handsets["iphone"].ring("c-locked", CALL)
+        seen = handset.wait_for_incoming(time.monotonic() + 5)
+        assert seen is not None and seen.foreground == "com.apple.InCallService"
+        assert 'name="Decline"' not in handset.capture(frames=1)[0].page_source
+        assert handset.end_call(EndHow.DECLINE) is False  # slide to answer: no Decline
+        assert rig.declined == []
+        rig.handsets["iphone"].end("c-locked")  # the caller's CANCEL
+        assert handset.end_call(EndHow.CALLER_CANCEL) is True
     finally:
         handset.close()
 

@@ -1,0 +1,108 @@
+"""A clean Android phone before every call, and the settings snapshot kept with the attempt.
+
+What makes a real phone lie about a call: Do Not Disturb (the call rings silently or not at
+all), a screen that sleeps (UiAutomator2 loses the screen), old notifications stacked over the
+heads-up card, our own earlier calls in the call log (the dialer shows "called 5 times"),
+call screening answering for the owner. Each step is best-effort: one unreadable setting is
+recorded as `unknown (why)` rather than failing the call. Fixes are made only where the dialer
+profile says the OS allows it (`fixes:` in dialers.yaml); everything else is reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from appium.webdriver.common.appiumby import AppiumBy
+from appium.webdriver.webdriver import WebDriver
+
+from devices.platform import best_effort
+from devices.profiles import DialerProfile
+from robot.domain.caller import CallerMatch, match_caller
+
+KEYCODE_BACK = 4
+STAY_ON_ALL_CHARGERS = "7"  # AC | USB | wireless (developer option "Stay awake")
+_SIM_ROW = re.compile(r"sim_id=(-?\d+),\s*number=([+\d]*)")
+
+
+def _shell(driver: WebDriver, command: str, *args: str) -> str:
+    result = driver.execute_script("mobile: shell", {"command": command, "args": list(args)})
+    return str(result or "")
+
+
+def _get(driver: WebDriver, namespace: str, key: str) -> str:
+    return _shell(driver, "settings", "get", namespace, key).strip()
+
+
+def clean_phone(
+    driver: WebDriver, profile: DialerProfile, watch_numbers: tuple[str, ...], *, fix: bool
+) -> tuple[tuple[str, str], ...]:
+    """Make the phone clean where allowed (`fix`) and say how it is: (setting, state) pairs."""
+    items: list[tuple[str, str]] = []
+    if fix:
+        best_effort(_shell, driver, "settings", "put", "global", "stay_on_while_plugged_in",
+                    STAY_ON_ALL_CHARGERS)  # fmt: skip
+    stay = best_effort(_get, driver, "global", "stay_on_while_plugged_in")
+    items.append(("stay_awake", "on" if stay not in ("0", "null", "") and not
+                  stay.startswith("unknown") else f"off ({stay})"))  # fmt: skip
+    items.append(("dnd", best_effort(_do_not_disturb, driver, profile, fix)))
+    screening = profile.fix("call_screening")
+    items.append(("call_screening", "not readable; check by hand (docs/real-farm.md)"
+                  if screening is None else best_effort(_shell, driver, *screening.split())))
+    if fix:
+        items.append(("notifications", best_effort(_dismiss_notifications, driver, profile)))
+        if watch_numbers:
+            items.append(("call_log", best_effort(_clear_call_log, driver, watch_numbers)))
+    return tuple(items)
+
+
+def _do_not_disturb(driver: WebDriver, profile: DialerProfile, fix: bool) -> str:
+    """`zen_mode` (0 off, 1 priority only, 2 total silence, 3 alarms only), switched off when
+    the profile names the command for it."""
+    zen = _get(driver, "global", "zen_mode")
+    command = profile.fix("dnd")
+    if zen in ("0", "null") or not fix or command is None:
+        return zen
+    _shell(driver, *command.split())
+    after = _get(driver, "global", "zen_mode")
+    if after == "0":
+        return f"{after} (was {zen}, switched off)"
+    return f"{after} (could not switch off)"
+
+
+def _dismiss_notifications(driver: WebDriver, profile: DialerProfile) -> str:
+    """Open the shade and tap its Clear all: a stale notification hides the heads-up card."""
+    button_id = profile.resource_id("clear_notifications")
+    if not button_id:
+        return "not dismissed (no clear_notifications id in the dialer profile)"
+    driver.execute_script("mobile: openNotifications")
+    try:
+        buttons = driver.find_elements(AppiumBy.ID, button_id)
+        if buttons:
+            buttons[0].click()
+            return "dismissed"
+        return "none"
+    finally:
+        driver.execute_script("mobile: pressKey", {"keycode": KEYCODE_BACK})
+
+
+def _clear_call_log(driver: WebDriver, numbers: tuple[str, ...]) -> str:
+    """Delete the call-log entries of our own numbers (the dialer counts repeat callers)."""
+    tails = sorted({re.sub(r"\D", "", n)[-10:] for n in numbers if re.sub(r"\D", "", n)})
+    where = " OR ".join(f"number LIKE '%{tail}'" for tail in tails)
+    _shell(driver, "content", "delete", "--uri", "content://call_log/calls", "--where",
+           f'"{where}"')  # fmt: skip
+    return f"cleared entries from {len(tails)} number(s)"
+
+
+def own_slot(driver: WebDriver, msisdn: str) -> int | None:
+    """The SIM slot holding the handset's own number on a dual-SIM phone (None: one SIM or
+    the phone does not say)."""
+    rows = best_effort(_shell, driver, "content", "query", "--uri",
+                       "content://telephony/siminfo", "--projection", "sim_id:number")  # fmt: skip
+    slots = [(int(slot), number) for slot, number in _SIM_ROW.findall(rows) if int(slot) >= 0]
+    if len(slots) < 2:
+        return None
+    for slot, number in slots:
+        if number and match_caller(msisdn, number) is CallerMatch.OURS:
+            return slot
+    return None

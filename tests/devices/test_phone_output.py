@@ -1,0 +1,55 @@
+"""What the handset code makes of phone output, without a phone: the telephony registry per
+SIM, `dumpsys telecom`, and an iPhone call banner found on a screenshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.android import registry_slots, telecom_number
+from devices.ios_banner import looks_like_call_banner
+from devices.sim.render import render_call, render_idle
+from devices.sim.screen import CallScreen, Look, Style
+
+DUAL_SIM = """last known state:
+  Phone Id=0
+  mCallState=0
+  mCallIncomingNumber=
+  mServiceState={mVoiceRegState=0(IN_SERVICE)}
+  Phone Id=1
+  mCallState=1
+  mCallIncomingNumber=+13125550177
+"""
+
+
+def test_registry_gives_each_sims_state_and_number() -> None:
+    slots = registry_slots(DUAL_SIM)
+    assert [(s.slot, s.call_state, s.incoming) for s in slots] == [
+        (0, 0, None), (1, 1, "+13125550177")]  # fmt: skip
+    redacted = registry_slots("  mCallState=1\n  mCallIncomingNumber=+1312*******\n")
+    assert redacted[0].incoming is None  # a hidden number is not a number
+    assert registry_slots("no state here") == []
+
+
+def test_telecom_handle_withheld_or_hidden() -> None:
+    line = "    [TC@3, RINGING, com.android.phone/x, tel:{}, A, childs(0)]\n"
+    assert telecom_number(line.format("+12025550101")) == "+12025550101"
+    assert telecom_number(line.format("")) == ""  # withheld
+    assert telecom_number(line.format("1**********")) is None
+    assert telecom_number("    [TC@3, ACTIVE, x, tel:+12025550101]\n") is None
+
+
+CALL = CallScreen("+12025550101", "NORTHWIND BANK", "Spam Risk")
+
+
+@pytest.mark.parametrize("app", [None, "com.apple.mobileslideshow", "com.apple.mobilesafari"])
+def test_the_ios_banner_is_found_on_the_screenshot_over_any_app(app: str | None) -> None:
+    banner = render_call(CALL, Look(Style.IOS_BANNER, 1170, 2532), app=app).png
+    assert looks_like_call_banner(banner)
+
+
+@pytest.mark.parametrize("style", [Style.IOS, Style.GOOGLE_DARK, Style.ANDROID_HEADSUP])
+def test_no_banner_on_other_screens(style: Style) -> None:
+    size = (1170, 2532) if style is Style.IOS else (1080, 2400)
+    assert not looks_like_call_banner(render_call(CALL, Look(style, *size)).png)
+    assert not looks_like_call_banner(render_idle(Look(style, *size)).png)
+    assert not looks_like_call_banner(b"not a png")
