@@ -122,6 +122,14 @@ class AndroidStrategy:
         activity = driver.execute_script("mobile: getCurrentActivity")
         return f"{package}/{activity}"
 
+    def overlay(self, page_source: str | None) -> str | None:
+        """Scam Shield, ActiveArmor, Call Filter draw their verdict in a window of their own
+        over the call (visible with `enableMultiWindows`): its package names the label's
+        source."""
+        if not page_source:
+            return None
+        return next((p for p in self.spam_apps if f'package="{p}"' in page_source), None)
+
     def observe(self, driver: WebDriver) -> Observation:
         """Ringing on any SIM (a call on the other SIM holds the screen too), with the ringing
         slot's number so the engine can tell whether the call is ours."""

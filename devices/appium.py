@@ -199,11 +199,13 @@ class AppiumHandset:
         at = self._clock.now()
         if not png.startswith(_PNG_MAGIC):
             raise DeviceError(f"handset {self.id}: the screenshot is not a PNG")
+        source = driver.page_source
         return Capture(
             png=png,
-            page_source=driver.page_source,
+            page_source=source,
             foreground=self._strategy.foreground(driver),
             at=at,
+            overlay=self._strategy.overlay(source),
         )
 
     def _tap_decline(self, driver: WebDriver) -> None:

@@ -52,6 +52,12 @@ class IosStrategy:
     def foreground(self, driver: WebDriver) -> str:
         return self._active_bundle(driver)
 
+    def overlay(self, page_source: str | None) -> str | None:
+        """iOS carrier apps label calls through the Call Directory, inside the call UI itself:
+        there is no window of theirs to tell apart."""
+        del page_source
+        return None
+
     def _decline_label(self) -> str:
         return self.profile.decline_label(self.spec.locale)
 

@@ -61,6 +61,10 @@ class PlatformStrategy(Protocol):
 
     def foreground(self, driver: WebDriver) -> str: ...
 
+    def overlay(self, page_source: str | None) -> str | None:
+        """The carrier spam app drawing an overlay of its own in this page source, if any."""
+        ...
+
     def decline(self, driver: WebDriver) -> bool:
         """Decline the ringing call; False when this phone cannot (a locked iPhone)."""
         ...

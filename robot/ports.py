@@ -118,6 +118,9 @@ class Capture:
     page_source: str | None
     foreground: str | None
     at: datetime
+    # the carrier spam app (package) whose own overlay window was on screen: a label read off
+    # this frame was drawn by that app, not by the dialer (`LabelSource.CARRIER_APP`)
+    overlay: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

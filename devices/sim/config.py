@@ -147,11 +147,21 @@ class HandsetSim(_Strict):
     foreign_calls: ForeignCalls = ForeignCalls()
     drift: Drift = Drift()
     notifications: Annotated[int, Field(ge=0)] = 3  # in the shade until dismissed
+    # an installed carrier spam app (a package of `apps`) that draws the carrier's label in an
+    # overlay of its own on full-screen Android calls, instead of the dialer's label row
+    spam_app_overlay: str | None = None
     # phone hygiene the robot must notice: saved contacts (override CNAM), settings such as
     # `zen_mode: "1"` (Do Not Disturb), installed carrier spam apps (package: version)
     contacts: list[str] = Field(default_factory=list)
     settings: dict[str, str] = Field(default_factory=dict)
     apps: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _overlay_installed(self) -> HandsetSim:
+        if self.spam_app_overlay and self.spam_app_overlay not in self.apps:
+            raise ValueError(f"spam_app_overlay {self.spam_app_overlay} is not in `apps` "
+                             "(install it there with its version)")
+        return self
 
     @field_validator("dual_sim")
     @classmethod

@@ -251,6 +251,12 @@ class SimFarm:
         self._ring(handset, call_id, screen)
 
     def _ring(self, handset: SimHandset, call_id: str, screen: CallScreen) -> None:
+        app = handset.settings.spam_app_overlay
+        full_screen = handset.state.locked  # the app's card covers full-screen calls only
+        if app and screen.label and full_screen and not handset.ios:  # the app shows it
+            screen = replace(screen, label=None, overlay=screen.label, overlay_app=app)
+            self.truth.record(call_id, "note", note=f"label drawn by {app}",
+                              label_source="carrier_app")  # fmt: skip
         rang = handset.ring(call_id, screen)
         ring = handset.ringing
         self.truth.record(call_id, "ringing" if rang else "ring_failed",
@@ -346,7 +352,10 @@ class SimFarm:
             if not conns:
                 return
             for conn in wait(list(conns), timeout=0.2):
-                self._receive(conns[conn])  # type: ignore[index]
+                try:
+                    self._receive(conns[conn])  # type: ignore[index]
+                except Exception:  # a bug in one report must not stop every carrier's
+                    log.exception("virtual farm: handling a carrier report failed")
 
     def _drain(self) -> None:
         for worker in self.workers.values():

@@ -242,7 +242,8 @@ class SimHandset:
         package, _ = self.foreground()
         nodes = drawn.nodes if ring is not None else ()
         return android_source(nodes, self.spec.dialer, package, drawn.width, drawn.height,
-                              heads_up=ring is not None and ring.heads_up)
+                              heads_up=ring is not None and ring.heads_up,
+                              overlay_package=ring.screen.overlay_app if ring else None)
 
     def foreground(self) -> tuple[str, str]:
         """(package or bundle id, activity) in front right now."""

@@ -27,7 +27,8 @@ def _bounds(box: tuple[int, int, int, int]) -> str:
 
 
 def android_source(nodes: Sequence[Node], dialer: DialerKind, package: str, width: int,
-                   height: int, heads_up: bool = False) -> str:
+                   height: int, heads_up: bool = False,
+                   overlay_package: str | None = None) -> str:
     """UiAutomator2 XML for a screen; resource-ids only where the dialer has them."""
     ids = dict(profile_for(dialer).resource_ids) if not heads_up else {}
     if heads_up:
@@ -46,8 +47,9 @@ def android_source(nodes: Sequence[Node], dialer: DialerKind, package: str, widt
         )
         rid = ids.get(node.key, "")
         desc = node.text if node.kind != "text" else ""
+        owner = overlay_package if node.key == "overlay_label" and overlay_package else package
         lines.append(
-            f'    <{cls} index="{index}" package="{package}" class="{cls}" '
+            f'    <{cls} index="{index}" package="{owner}" class="{cls}" '
             f"text={quoteattr(node.text if node.kind == 'text' else '')} "
             f"resource-id={quoteattr(rid)} content-desc={quoteattr(desc)} "
             f'clickable="{str(node.clickable).lower()}" {_ANDROID_ATTRS} '

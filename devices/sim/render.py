@@ -105,10 +105,31 @@ def _android_full(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
         y += c.u(70)
     if call.call_reason:
         c.text("reason", call.call_reason, (cx, y), 40, pal.fg)
+    _overlay(c, call)
     by = c.h - c.u(330)
     c.round_button("decline", "Decline", c.u(250), by, c.u(95), RED, "decline", pal.fg)
     c.round_button("answer", "Answer", c.w - c.u(250), by, c.u(95), ANSWER_GREEN, "answer", pal.fg)
     c.nav_bar(pal.fg)
+
+
+_OVERLAY_NAMES = {"com.tmobile.services.nameid": "Scam Shield", "com.att.callprotect":
+                  "ActiveArmor", "com.vzw.ecid": "Call Filter"}  # fmt: skip
+
+
+def _overlay(canvas: Canvas, call: CallScreen) -> None:
+    """A carrier spam app's card over the call screen, with its own verdict."""
+    if not call.overlay:
+        return
+    c = canvas
+    top = int(c.h * 0.56)
+    c.draw.rounded_rectangle((c.u(60), top, c.w - c.u(60), top + c.u(230)), radius=c.u(36),
+                             fill=(250, 250, 250))
+    c.draw.ellipse((c.u(100), top + c.u(45), c.u(170), top + c.u(115)), fill=(226, 0, 116))
+    app = _OVERLAY_NAMES.get(call.overlay_app or "", "Spam filter")
+    c.draw.text((c.u(200), top + c.u(80)), app, font=font(c.u(34)), fill=(95, 99, 104),
+                anchor="lm")
+    c.text("overlay_label", call.overlay, (c.u(100), top + c.u(165)), 46, (197, 34, 31),
+           anchor="lm", bold=True)
 
 
 def _samsung(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
@@ -141,6 +162,7 @@ def _samsung(canvas: Canvas, call: CallScreen, pal: _Palette) -> None:
         y += c.u(70)
     if call.call_reason:
         c.text("reason", call.call_reason, (cx, y), 40, pal.fg)
+    _overlay(c, call)
     by = c.h - c.u(330)  # One UI: white discs with coloured receivers, swipe chevrons between
     c.round_button("answer", "Accept", c.u(230), by, c.u(100), (240, 240, 240), "answer",
                    glyph_colour=ANSWER_GREEN)

@@ -73,6 +73,9 @@ class CallScreen:
     verified_text: str | None = None  # "Caller Verified" text instead of / beside the disc
     logo_url: str | None = None
     call_reason: str | None = None
+    # a label drawn by the carrier's spam app in an overlay of its own (package, text)
+    overlay_app: str | None = None
+    overlay: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

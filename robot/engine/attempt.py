@@ -241,6 +241,7 @@ def _finish(
     if delivery is not None and delivery is not Delivery.FOREIGN_CALL:  # foreign: never judged
         verdict = judge(delivery, reading, call.expectations)
     if turn is not None and delivery is Delivery.DELIVERED:
+        reading = turn.label_source(reading, obs.captures)
         verdict = turn.with_caller_check(verdict)
     status = AttemptStatus.INTERRUPTED if obs.interrupted else AttemptStatus.COMPLETED
     done = dataclasses.replace(

@@ -24,6 +24,7 @@ from robot.domain.model import (
     AttemptTimes,
     Check,
     Delivery,
+    LabelSource,
     Reading,
     Run,
     Verdict,
@@ -75,6 +76,17 @@ class HandsetTurn:
         self.handset.dismiss(ring)
         self._record_foreign(ring, captures, reading, dialed_at)
         return None
+
+    @staticmethod
+    def label_source(reading: Reading | None, captures: Sequence[Capture]) -> Reading | None:
+        """A label read while a carrier spam app's overlay was on screen is that app's."""
+        if reading is None or reading.spam_label is None:
+            return reading
+        if any(c.overlay for c in captures):
+            return dataclasses.replace(reading, label_source=LabelSource.CARRIER_APP)
+        if reading.label_source is None:
+            return dataclasses.replace(reading, label_source=LabelSource.DIALER)
+        return reading
 
     def with_caller_check(self, verdict: Verdict | None) -> Verdict | None:
         if verdict is None or self.check is None:

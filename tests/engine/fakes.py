@@ -116,6 +116,7 @@ class FakeHandset:
     heads_up: bool = False  # the call shows as a heads-up card over an app in use
     frames_before_loss: int | None = None  # the session is lost after this many frames
     says_number: bool = True  # telephony reports the caller's number (Android); iOS: False
+    overlay: str | None = None  # a carrier spam app's overlay window on every frame
     foreign: list[tuple[str, bytes]] = field(default_factory=list)  # calls ringing before ours
     ringing: FakeCall | None = None
     foreign_ringing: tuple[str, bytes] | None = None
@@ -168,7 +169,7 @@ class FakeHandset:
         if self.foreign_ringing is not None:
             screen = self.foreign_ringing[1]
         taken = [
-            Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC)) for _ in range(frames)
+            Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC), overlay=self.overlay) for _ in range(frames)
         ]
         if self.frames_before_loss is not None and self.frames_before_loss < frames:
             raise PartialCaptureError("session lost mid-capture", taken[: self.frames_before_loss])

@@ -16,6 +16,7 @@ from robot.domain.model import (
     DialerKind,
     DisplayState,
     Handset,
+    LabelSource,
     Number,
     Platform,
     Reading,
@@ -124,3 +125,15 @@ def test_display_states_are_an_axis_stored_per_attempt(store) -> None:
     assert sorted(a.display_state.value for a in stored if a.display_state) == [
         "in_use", "locked"]  # fmt: skip
     assert all(a.verdict and a.verdict.passed for a in stored)
+
+
+def test_a_label_read_under_a_carrier_app_overlay_is_the_apps(store) -> None:
+    labelled = Reading(name="NORTHWIND BANK", number="+12025550101", spam_label="Scam Likely")
+    for overlay, source in ((None, LabelSource.DIALER),
+                            ("com.tmobile.services.nameid", LabelSource.CARRIER_APP)):
+        handset = FakeHandset(PIXEL.msisdn, overlay=overlay)
+        env = _env(store, handset, {b"ours": labelled})
+        scenario = Scenario(name="s", call=FAST)
+        summary = execute_run(env, scenario, plan(scenario, [OURS], [PIXEL]))
+        reading = summary.attempts[0].reading
+        assert reading is not None and reading.label_source is source

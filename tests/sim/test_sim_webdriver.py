@@ -227,3 +227,23 @@ def test_sim_control_routes_ring_hang_up_and_set_state(rig: Rig) -> None:
         assert health.in_service is False and health.battery_pct == pytest.approx(20.0)
     finally:
         handset.close()
+
+
+def test_a_carrier_app_overlay_is_seen_in_the_capture() -> None:
+    from tests.sim.backend import SimBackend
+
+    app = "com.tmobile.services.nameid"
+    backend = SimBackend()
+    try:
+        spec = backend.spec()
+        handset = backend.handset(spec, spam_apps=[app])
+        handset.prepare()
+        screen = CallScreen("+12025550102", "NORTHWIND BANK", overlay="Scam Likely",
+                            overlay_app=app)
+        assert backend.handsets[spec.id].ring("c-overlay", screen)
+        assert handset.wait_for_incoming(time.monotonic() + 5) is not None
+        frame = handset.capture(frames=1)[0]
+        assert frame.overlay == app
+        assert f'package="{app}"' in (frame.page_source or "")
+    finally:
+        backend.close()
