@@ -123,6 +123,8 @@ def _observe(
     finally:
         if observed.outcome is None:
             observed.outcome = _hang_up(live)
+    if observed.ring is not None and not observed.captures:  # ended before the capture:
+        observed.captures = turn.frames  # the frame that tied the ring to our call, if any
     return observed
 
 
@@ -232,7 +234,9 @@ def _finish(
     delivery = None if interrupted_early else _delivery(obs)
     reading = None
     error = obs.device_error or (obs.outcome.error if obs.outcome else None)
-    if delivery is Delivery.DELIVERED:
+    if delivery is Delivery.DELIVERED and not obs.captures:
+        error = error or "the call ended before a frame of the screen was captured"
+    elif delivery is Delivery.DELIVERED:
         try:
             reading = read_frames(env.reader, call, obs.captures, obs.ring)
         except RingcheckError as exc:

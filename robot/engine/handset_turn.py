@@ -53,6 +53,7 @@ class HandsetTurn:
     settings: Settings = ()
     foreign_calls: int = 0
     check: Check | None = None  # set when the ring could not be tied to our call
+    frames: Sequence[Capture] = ()  # frames of our call taken to tie the ring to it
 
     def arm(self) -> Settings:
         """Idle, clean and in the call's display state; the settings snapshot is kept."""
@@ -67,9 +68,13 @@ class HandsetTurn:
         if match is CallerMatch.UNKNOWN:  # the phone did not say: the screen decides
             captures = self._frames()
             reading = self._read(captures, ring)
-            match = match_caller(self.call.number.e164, reading.number if reading else None)
+            shown = None
+            if reading is not None:  # no number: "Private number" in the name slot says enough
+                shown = reading.number or reading.name
+            match = match_caller(self.call.number.e164, shown)
         if match is not CallerMatch.FOREIGN:
             self.check = caller_check(match)
+            self.frames = captures
             return ring
         self.foreign_calls += 1
         captures = captures or self._frames()

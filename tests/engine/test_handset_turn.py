@@ -137,3 +137,14 @@ def test_a_label_read_under_a_carrier_app_overlay_is_the_apps(store) -> None:
         summary = execute_run(env, scenario, plan(scenario, [OURS], [PIXEL]))
         reading = summary.attempts[0].reading
         assert reading is not None and reading.label_source is source
+
+
+def test_a_withheld_caller_shown_by_name_only_is_foreign_on_ios(store) -> None:
+    handset = FakeHandset(IPHONE.msisdn, says_number=False, foreign=[("", b"private")])
+    readings = {b"private": Reading(name="Private number"), b"ours": OUR_SCREEN}
+    env = _env(store, handset, readings)
+    scenario = Scenario(name="s", call=FAST)
+    summary = execute_run(env, scenario, plan(scenario, [OURS], [IPHONE]))
+    stored = store.attempts(run_id=summary.run.id)
+    assert sorted(a.delivery.value for a in stored if a.delivery) == ["delivered", "foreign_call"]
+    assert summary.attempts[0].verdict is not None and summary.attempts[0].verdict.passed
