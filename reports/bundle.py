@@ -60,6 +60,13 @@ def _md(text: Any) -> str:
     return cleaned.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _settings_text(settings: Any) -> str:
+    """The phone's settings snapshot on one line (a damaged one is shown as stored)."""
+    if isinstance(settings, Mapping):
+        return "; ".join(f"{k}={v}" for k, v in settings.items())
+    return "" if settings is None else str(settings)
+
+
 def _redress_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """The redress contacts the network sent with its blocks (608 jCard), once each."""
     seen: dict[str, None] = {}
@@ -152,7 +159,7 @@ def build_bundle(
                     row["name"],
                     row["spam_label"],
                     row["verified"],
-                    "; ".join(f"{k}={v}" for k, v in (row.get("settings") or {}).items()),
+                    _settings_text(row.get("settings")),
                 )
             )
             + " |"
