@@ -22,7 +22,7 @@ from robot.clock import SystemClock
 from robot.config.project import Project
 from robot.domain.alerts import AlertChannel
 from robot.domain.model import Handset as HandsetSpec
-from robot.domain.model import Number, Reading, Trunk
+from robot.domain.model import Number, Reading, Run, RunStatus, Trunk
 from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.quarantine import QuarantineListener
@@ -32,6 +32,7 @@ from robot.ports import Clock, Handset, ReadRequest, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
+from robot.store.run_control import CancelWatch, SqlRunControl
 
 if TYPE_CHECKING:
     from devices.farm import Farm
@@ -369,13 +370,18 @@ def run_planned(
     listeners: Sequence[AttemptListener] = (),
     stop: threading.Event | None = None,
     lease_wait_s: float = 0.0,
+    run: Run | None = None,
 ) -> RunSummary:
     """Run prepared calls with real adapters (one lease holder per process), then close them.
 
-    Device errors feed the farm's quarantine; webhooks get their alerts."""
+    Device errors feed the farm's quarantine; webhooks get their alerts. `run` is a run the
+    caller already started in the store (the console does, to answer with its id). While the
+    run goes on, a request to cancel it through the store (`SqlRunControl.request_cancel`,
+    from any process) sets its stop event: live calls end and the run is interrupted."""
     holder = this_process()
     calls = prepared.calls
     concurrency = len({c.handset.id for c in calls}) or 1
+    stop = stop or threading.Event()
     wired = build_environment(
         project, farm=farm, concurrency=concurrency, lease_holder=holder, stop=stop
     )
@@ -385,9 +391,32 @@ def run_planned(
         alerts = alert_pipeline(project, prepared.scenario, wired.store)
         wired.closers.append(alerts.close)  # closed first: a short grace for pending sends
         wired.env.listeners.append(alerts)
-        summary = execute_run(
-            wired.env, prepared.scenario, calls, trigger=trigger, lease_wait_s=lease_wait_s
-        )
+        if run is None or run.id is None:
+            run = wired.store.start_run(
+                Run(
+                    scenario=prepared.scenario.name,
+                    trigger=trigger,
+                    started_at=wired.env.clock.now(),
+                    planned_calls=len(calls),
+                )
+            )
+        assert run.id is not None
+        watch = CancelWatch(SqlRunControl(wired.store.engine, wired.store.clock), run.id, stop)
+        watch.start()
+        try:
+            summary = execute_run(
+                wired.env,
+                prepared.scenario,
+                calls,
+                trigger=trigger,
+                lease_wait_s=lease_wait_s,
+                run=run,
+            )
+        finally:
+            cancelled_by = watch.close()
+        if cancelled_by is not None and summary.run.status is RunStatus.INTERRUPTED:
+            summary.run = dataclasses.replace(summary.run, note=f"cancelled by {cancelled_by}")
+            wired.store.finish_run(summary.run)
     finally:
         wired.close()
     summary.skipped[:0] = prepared.skipped_lines()

@@ -41,11 +41,30 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+# Options whose value may be left out, and the value they then take (click cannot say so).
+OPTIONAL_VALUES = {"--web": "127.0.0.1:8750"}
+
+
+def fill_optional_values(args: list[str]) -> list[str]:
+    """`serve --web` alone means the console on its default address; `--web HOST:PORT` says
+    where."""
+    out: list[str] = []
+    for i, token in enumerate(args):
+        if token == "--":
+            return out + args[i:]
+        out.append(token)
+        if token in OPTIONAL_VALUES:
+            following = args[i + 1] if i + 1 < len(args) else None
+            if following is None or following.startswith("-"):
+                out.append(OPTIONAL_VALUES[token])
+    return out
+
+
 class _Root(TyperGroup):
     """The top-level group: global options are accepted before or after the command."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        return super().parse_args(ctx, hoist_global_options(args))
+        return super().parse_args(ctx, fill_optional_values(hoist_global_options(args)))
 
 
 app = typer.Typer(
@@ -104,6 +123,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "dial": ("dial_cmd",),
     "read-screen": ("read_screen_cmd",),
     "demo": ("demo_cmd",),
+    "tokens": ("tokens_cmd",),
 }
 _OPTIONS_WITH_VALUE = frozenset({"--project"})
 

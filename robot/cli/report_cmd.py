@@ -85,7 +85,11 @@ def inventory_for(state: CliState) -> Inventory:
 
     if not (state.project_dir / PROJECT_FILE).is_file():
         return Inventory()
-    project = load_project(state.project_dir)
+    return inventory_of(load_project(state.project_dir))
+
+
+def inventory_of(project: Project) -> Inventory:
+    """What the report knows of a loaded project (the console keeps its project loaded)."""
     labels = {c.name: c.label for c in project.carriers}
     return Inventory(
         project.numbers,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ from robot.schedule.service import (
     serve_health,
     trigger_for,
 )
+from robot.web.server import DEFAULT_ADDRESS, parse_address
 from robot.wiring import open_project_store, outbox_sender
 
 schedule_app = typer.Typer(help="Scheduled scenarios in the store.", no_args_is_help=True)
@@ -41,49 +43,87 @@ def serve(
     weekly_report: Path | None = typer.Option(
         None, "--weekly-report", help="Write last week's report here every Monday 06:00."
     ),
+    web: str | None = typer.Option(
+        None,
+        "--web",
+        metavar="[HOST:PORT]",
+        help=f"Serve the web console and API (alone: {DEFAULT_ADDRESS}; another host only "
+        "when named).",
+    ),
+    web_only: bool = typer.Option(
+        False, "--web-only", help="Serve the console and API without firing schedules."
+    ),
+    web_cert: Path | None = typer.Option(None, "--web-cert", help="TLS certificate (PEM)."),
+    web_key: Path | None = typer.Option(None, "--web-key", help="TLS private key (PEM)."),
 ) -> None:
-    """Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files."""
+    """Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files.
+    With --web, also serve the web console and REST API (runs started there run here)."""
     if not 0 <= health_port <= 65535:
         raise UsageError(f"--health-port {health_port}: a port is 0 (any) to 65535")
     project = project_from(ctx)
+    if (web_cert is None) != (web_key is None):
+        raise UsageError("--web-cert and --web-key go together (a certificate and its key)")
+    address = parse_address(web or DEFAULT_ADDRESS) if web or web_only else None
     store = open_project_store(project)
     farm_file = farm or os.environ.get(FARM_ENV)
     service = SchedulerService(
         project, store, farm_file=farm_file, lease_ttl_s=lease_ttl_s, report_dir=weekly_report
     )
-    try:
-        health = serve_health(service, health_port)
-    except OSError as exc:
-        store.close()
-        raise UsageError(
-            f"--health-port {health_port}: cannot listen on 127.0.0.1 ({exc.strerror}); is"
-            " another `ringcheck serve` running? (--health-port 0 takes any free port)"
-        ) from None
-    port = health.server_address[1]
-    if ready_file is not None:
-        tmp = ready_file.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"health_url": f"http://127.0.0.1:{port}/health", "pid": os.getpid()}),
-            encoding="utf-8",
-        )
-        tmp.replace(ready_file)
-    typer.echo(f"ringcheck serve: health on http://127.0.0.1:{port}/health", err=True)
+    with contextlib.ExitStack() as stack:
+        stack.callback(store.close)
+        try:
+            health = serve_health(service, health_port)
+        except OSError as exc:
+            raise UsageError(
+                f"--health-port {health_port}: cannot listen on 127.0.0.1 ({exc.strerror}); is"
+                " another `ringcheck serve` running? (--health-port 0 takes any free port)"
+            ) from None
+        stack.callback(health.server_close)
+        stack.callback(health.shutdown)
+        served = None
+        if address is not None:
+            from robot.web.serving import served_console  # FastAPI only when serving it
 
-    def stop(signum: int, frame: object) -> None:
-        service.stop.set()
+            served = stack.enter_context(
+                served_console(
+                    project,
+                    store,
+                    address,
+                    farm_file=Path(farm_file) if farm_file else None,
+                    certfile=web_cert,
+                    keyfile=web_key,
+                )
+            )
+        port = health.server_address[1]
+        ready = {"health_url": f"http://127.0.0.1:{port}/health", "pid": os.getpid()}
+        if served is not None:
+            ready["web_url"] = served.url
+        if ready_file is not None:
+            tmp = ready_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(ready), encoding="utf-8")
+            tmp.replace(ready_file)
+        typer.echo(f"ringcheck serve: health on http://127.0.0.1:{port}/health", err=True)
+        if served is not None:
+            typer.echo(
+                f"ringcheck serve: console and API on {served.url} (sign in with a token: "
+                "`ringcheck tokens create NAME --role viewer|operator|admin`)",
+                err=True,
+            )
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGHUP, lambda signum, frame: service.reload.set())
-    # Alerts left pending by runs (a webhook was down) are retried between runs too.
-    alerts = outbox_sender(store).start("alert-retry")
-    try:
-        service.run()
-    finally:
-        alerts.close()
-        health.shutdown()
-        health.server_close()
-        store.close()
+        def stop(signum: int, frame: object) -> None:
+            service.stop.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, lambda signum, frame: service.reload.set())
+        # Alerts left pending by runs (a webhook was down) are retried between runs too.
+        alerts = outbox_sender(store).start("alert-retry")
+        stack.callback(alerts.close)
+        if web_only:
+            while not service.stop.wait(1.0):
+                pass
+        else:
+            service.run()
 
 
 @contextmanager

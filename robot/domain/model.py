@@ -439,3 +439,4 @@ class Run:
     ended_at: datetime | None = None
     id: int | None = None
     note: str | None = None  # why a run failed or was skipped, for the person reading it
+    planned_calls: int | None = None  # how many calls it set out to make (progress)

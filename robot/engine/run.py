@@ -138,14 +138,23 @@ def execute_run(
     *,
     trigger: str = "manual",
     lease_wait_s: float = 0.0,
+    run: Run | None = None,
 ) -> RunSummary:
     """Make every planned call, recording each attempt as soon as it ends.
 
     A handset held by another run is waited for up to `lease_wait_s`; its calls are skipped
-    after that. A run that could use no handset at all fails: it tested nothing."""
-    run = env.store.start_run(
-        Run(scenario=scenario.name, trigger=trigger, started_at=env.clock.now())
-    )
+    after that. A run that could use no handset at all fails: it tested nothing. `run` is a
+    run already started in the store (the console records it before its calls begin, so it
+    can answer with the run's id at once); without it the run is started here."""
+    if run is None or run.id is None:
+        run = env.store.start_run(
+            Run(
+                scenario=scenario.name,
+                trigger=trigger,
+                started_at=env.clock.now(),
+                planned_calls=len(calls),
+            )
+        )
     summary = RunSummary(run=run)
     work = _Work(calls, scenario.device_error_retries, env.stop)
     pacer = Pacer(env.clock, scenario.min_interval_per_number_s, env.stop.wait)

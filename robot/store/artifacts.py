@@ -15,6 +15,7 @@ import os
 import tempfile
 from datetime import UTC
 from pathlib import Path
+from typing import BinaryIO
 
 from robot.domain.model import Attempt
 from robot.errors import StoreError
@@ -68,6 +69,14 @@ class ArtifactStore:
         if path != self.root and self.root not in path.parents:
             raise StoreError(f"artifact path {relative!r} escapes the artifacts folder {self.root}")
         return path
+
+    def open(self, relative: str) -> BinaryIO:
+        """Read a stored evidence file; refuses names that would leave the folder
+        (`StoreError`), and raises FileNotFoundError for one that is gone (pruned)."""
+        path = self.resolve(relative)
+        if not path.is_file():
+            raise FileNotFoundError(relative)
+        return path.open("rb")
 
     def delete_attempt_files(self, attempt_id: int, known: list[str]) -> int:
         """Delete the files of one attempt (its recorded paths and sibling frames); count them."""

@@ -49,6 +49,7 @@ def run_to_row(run: Run) -> dict[str, Any]:
         "started_at": run.started_at,
         "ended_at": run.ended_at,
         "note": run.note,
+        "planned_calls": run.planned_calls,
     }
 
 
@@ -61,6 +62,7 @@ def row_to_run(row: Row) -> Run:
         started_at=row["started_at"],
         ended_at=row["ended_at"],
         note=row["note"],
+        planned_calls=row["planned_calls"],
     )
 
 

@@ -37,6 +37,11 @@ runs = sa.Table(
     # (its attempts become `interrupted`) from one still running in another process.
     sa.Column("owner", sa.String(200), nullable=True),
     sa.Column("note", sa.Text, nullable=True),  # why it failed or was skipped
+    sa.Column("planned_calls", sa.Integer, nullable=True),  # for progress: done of planned
+    # Cancelling from the console (or any process): the process running the run watches these
+    # and stops its calls, wherever it runs.
+    sa.Column("cancel_requested_at", UtcDateTime, nullable=True),
+    sa.Column("cancel_requested_by", sa.String(200), nullable=True),
     sa.Index(None, "status"),
     sa.Index(None, "started_at"),
 )
@@ -205,4 +210,60 @@ alert_deliveries = sa.Table(
     sa.Column("claimed_until", UtcDateTime, nullable=True),
     sa.Index(None, "status", "next_try_at"),
     sa.Index(None, "alert_id"),
+)
+
+# API tokens of the console and REST API: only a SHA-256 of each token is kept (tokens are 256
+# random bits, so a fast hash is enough); the token itself is shown once, when created.
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(12), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False),  # first characters, to recognise it
+    # A sign-in link's token (`ringcheck demo --serve`, `tokens create --once`): it opens one
+    # browser session and then no longer matches; never accepted as a bearer token.
+    sa.Column("once", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_by", sa.String(200), nullable=True),
+    sa.Index(None, "token_hash", unique=True),
+    sa.Index(None, "name"),
+)
+
+# Browser sessions opened by signing in with a token (cookie = session secret, kept hashed);
+# revoking the token ends its sessions.
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "token_id",
+        sa.Integer,
+        sa.ForeignKey("api_tokens.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index(None, "token_id"),
+    sa.Index(None, "expires_at"),
+)
+
+# Who triggered, cancelled, disabled or released what, and who signed in: never a secret.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(12), nullable=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(300), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("source", sa.String(100), nullable=True),  # client address, or "cli"
+    sa.Index(None, "at"),
 )

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the console, in the weekly report's look."""

@@ -1,0 +1,93 @@
+"""`ringcheck tokens` and `ringcheck serve --web` as people type them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.peers import wait_until
+from tests.web.conftest import EXAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGCHECK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "robot.cli", "--project", str(root), *args],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(EXAMPLES, root)
+    return root
+
+
+def test_tokens_create_list_revoke(project: Path) -> None:
+    made = _cli(project, "tokens", "create", "ci-nightly", "--role", "operator")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert made.stdout == token + "\n"  # the token alone: TOKEN=$(ringcheck tokens create …)
+    assert "not shown again" in made.stderr or "only its hash" in made.stderr
+    listed = json.loads(_cli(project, "tokens", "list", "--json").stdout)
+    assert [(t["name"], t["role"]) for t in listed] == [("ci-nightly", "operator")]
+    assert token not in json.dumps(listed)
+    assert token[:9] == listed[0]["prefix"]
+    twice = _cli(project, "tokens", "create", "ci-nightly")
+    assert twice.returncode == 2 and "exists already" in twice.stderr
+    wrong = _cli(project, "tokens", "create", "x", "--role", "root")
+    assert wrong.returncode == 2 and "viewer, operator, admin" in wrong.stderr
+    revoked = _cli(project, "tokens", "revoke", "ci-nightly")
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    assert json.loads(_cli(project, "tokens", "list", "--json").stdout) == []
+    assert json.loads(_cli(project, "tokens", "list", "--all", "--json").stdout)[0]["revoked_at"]
+    store = project / ".ringcheck" / "results.db"
+    assert token.encode() not in store.read_bytes()
+
+
+def test_serve_with_the_console_and_the_scheduler(project: Path) -> None:
+    token = _cli(project, "tokens", "create", "vera").stdout.strip()
+    ready = project / "serve.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGCHECK_")}
+    command = [
+        sys.executable, "-m", "robot.cli", "--project", str(project), "serve",
+        "--web", "127.0.0.1:0", "--health-port", "0", "--ready-file", str(ready),
+    ]  # fmt: skip
+    serve = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(lambda: ready.exists() or serve.poll() is not None, 60, "serve to start")
+        assert serve.poll() is None
+        info = json.loads(ready.read_text())
+        web = info["web_url"]
+        assert web.startswith("http://127.0.0.1:")
+        assert httpx.get(f"{web}/healthz").json()["status"] == "ok"
+        assert httpx.get(f"{web}/api/now").status_code == 401
+        me = httpx.get(f"{web}/api/me", headers={"Authorization": f"Bearer {token}"}).json()
+        assert me == {"name": "vera", "role": "viewer", "via": "bearer",
+                      "may": {"read": True, "operate": False, "admin": False}}  # fmt: skip
+        wait_until(lambda: httpx.get(info["health_url"]).json()["leader"], 30, "a leader")
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        _, err = serve.communicate(timeout=60)
+    assert serve.returncode == 0, err
+    assert "console and API on http://127.0.0.1:" in err
+
+
+def test_serve_refuses_a_bad_address(project: Path) -> None:
+    bad = _cli(project, "serve", "--web", "localhost:http", "--health-port", "0")
+    assert bad.returncode == 2 and "HOST:PORT" in bad.stderr
+    half = _cli(project, "serve", "--web", "--web-cert", "c.pem")
+    assert half.returncode == 2 and "--web-key" in half.stderr
