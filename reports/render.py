@@ -7,6 +7,7 @@ wherever it lands: element text, attribute values and SVG `<title>`s alike.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,8 +86,15 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def render_html(report: Report, *, evidence_rel: str = "evidence") -> str:
-    """The report as an HTML string; evidence links point into `evidence_rel/` beside it."""
+def render_html(
+    report: Report,
+    *,
+    evidence_rel: str = "evidence",
+    attempt_url: Callable[[int], str] | None = None,
+) -> str:
+    """The report as an HTML string; evidence links point into `evidence_rel/` beside it.
+    With `attempt_url` (the project's `public_url`, or the console serving the report), each
+    screen also links to that attempt's page in the web console."""
     zone = _zone(report.methodology.timezone)
 
     def when(moment: datetime | None) -> str:
@@ -108,8 +116,15 @@ def render_html(report: Report, *, evidence_rel: str = "evidence") -> str:
     def last_day(period: Period) -> str:
         return day(period.end - timedelta(microseconds=1))
 
+    def console_link(observation: object) -> str | None:
+        attempt_id = getattr(observation, "attempt_id", None)
+        if attempt_url is None or attempt_id is None:
+            return None
+        return attempt_url(int(attempt_id))
+
     template = template_environment().get_template("report.html.j2")
     return template.render(
+        console_link=console_link,
         r=report,
         when=when,
         day=day,

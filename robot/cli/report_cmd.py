@@ -12,7 +12,7 @@ import logging
 import re
 import shutil
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,11 +81,24 @@ def slug(period: Period) -> str:
 def inventory_for(state: CliState) -> Inventory:
     """Numbers, handsets, time zone and scenarios' own expected names from the project, or an
     empty inventory without one."""
+    project = _project_or_none(state)
+    return inventory_of(project) if project is not None else Inventory()
+
+
+def _project_or_none(state: CliState) -> Project | None:
     from robot.config import PROJECT_FILE, load_project
 
     if not (state.project_dir / PROJECT_FILE).is_file():
-        return Inventory()
-    return inventory_of(load_project(state.project_dir))
+        return None
+    return load_project(state.project_dir)
+
+
+def console_links(project: Project | None) -> Callable[[int], str] | None:
+    """Links to each attempt's page in the web console, when the project has a `public_url`."""
+    base = project.public_url if project is not None else None
+    if not base:
+        return None
+    return lambda attempt_id: f"{base}/attempts/{attempt_id}"
 
 
 def inventory_of(project: Project) -> Inventory:
@@ -146,13 +159,14 @@ def write_report(
     location = store_location(state.project_dir)
     artifacts = location.artifacts_dir
     check_store_exists(state.project_dir, location.url)
+    project = _project_or_none(state)
     store = open_store(location.url, artifacts_dir=artifacts, create=False)
     try:
         _check_scenarios(store, scenarios)
         report = build_report(
             store,
             period,
-            inventory=inventory_for(state),
+            inventory=inventory_of(project) if project is not None else Inventory(),
             artifacts_dir=artifacts if fmt == "html" else None,
             scenarios=scenarios,
         )
@@ -177,7 +191,8 @@ def write_report(
         return Written(path, 0)
     evidence_rel = f"{name}-evidence"
     path = out_dir / f"{name}.html"
-    path.write_text(render_html(report, evidence_rel=evidence_rel), encoding="utf-8")
+    html = render_html(report, evidence_rel=evidence_rel, attempt_url=console_links(project))
+    path.write_text(html, encoding="utf-8")
     copied = copy_evidence(report, artifacts, out_dir / evidence_rel)
     return Written(path, copied)
 

@@ -154,7 +154,9 @@ class ReportCache:
             artifacts_dir=artifacts.root if artifacts is not None else None,
             now=datetime.now(UTC),
         )
-        html = render_html(report, evidence_rel=REPORT_EVIDENCE)
+        html = render_html(
+            report, evidence_rel=REPORT_EVIDENCE, attempt_url=lambda n: f"/attempts/{n}"
+        )
         with self._lock:
             self._items[key] = html
             while len(self._items) > self._size:

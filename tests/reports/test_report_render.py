@@ -122,3 +122,15 @@ def test_gallery_past_the_inline_budget_loads_screens_from_the_folder(
     assert linked and all(a.get("loading") == "lazy" and a.get("alt") for a in linked)
     # Changed cells keep their inline before/after screens.
     assert report.thumbnails and len(report.thumbnails) <= 2 * len(report.changes)
+
+
+def test_screens_link_to_the_console_when_it_has_a_public_url(report: Report) -> None:
+    plain = render_html(report, evidence_rel="ev")
+    assert "/attempts/" not in plain
+    linked = render_html(
+        report, evidence_rel="ev", attempt_url=lambda n: f"https://rc.example/attempts/{n}"
+    )
+    links = {a.get("href") for tag, a in parse(linked) if tag == "a"}
+    console = {h for h in links if h and h.startswith("https://rc.example/attempts/")}
+    assert console and all(h.rsplit("/", 1)[1].isdigit() for h in console)
+    assert any(h and h.startswith("ev/") for h in links)  # the offline copies stay linked
