@@ -16,9 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from robot.cli import bounds
+from robot.cli.audit_cli import record_cli
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.cli.context import CliState
 from robot.cli.devices_cmd import devices_app
+from robot.domain.access import Action
 from robot.errors import DeviceError
 from robot.ports import HandsetHealth
 from robot.store import SqlResultStore
@@ -178,6 +180,8 @@ def _set_enabled(ctx: typer.Context, handset_id: str, enabled: bool) -> None:
     try:
         farm.spec(handset_id)
         store.handset_state.set_enabled(handset_id, enabled)
+        action = Action.HANDSET_ENABLE if enabled else Action.HANDSET_DISABLE
+        record_cli(store, action, f"handset {handset_id}")
     finally:
         store.close()
     typer.echo(f"{handset_id}: {'enabled' if enabled else 'disabled'}")
@@ -203,6 +207,8 @@ def release(ctx: typer.Context, handset_id: str = typer.Argument(..., metavar="I
         farm.spec(handset_id)
         holder = store.leases.holder(handset_id)
         released = store.leases.release(handset_id, None)
+        record_cli(store, Action.HANDSET_RELEASE, f"handset {handset_id}",
+                   held_by=holder if released else None)  # fmt: skip
     finally:
         store.close()
     if released:

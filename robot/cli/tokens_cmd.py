@@ -7,31 +7,19 @@ and never again; the store keeps only its hash. Each change goes to the audit lo
 
 from __future__ import annotations
 
-import getpass
-import socket
-
 import typer
 from rich.table import Table
 
+from robot.cli.audit_cli import cli_actor, record_cli
 from robot.cli.config_cmd import console, print_json, project_from
 from robot.cli.printable import cell
 from robot.domain.access import Action, Role
 from robot.errors import UsageError
-from robot.store.audit import SqlAudit
 from robot.store.results import SqlResultStore
 from robot.store.tokens import ApiToken, SqlTokens
 from robot.wiring import open_project_store
 
 tokens_app = typer.Typer(help="API tokens for the web console and REST API.", no_args_is_help=True)
-
-
-def cli_actor() -> str:
-    """Who is acting from a shell, for the audit log: `cli:user@host`."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"cli:{user}@{socket.gethostname()}"
 
 
 def _role(value: str) -> Role:
@@ -81,14 +69,8 @@ def create(
         token, secret = SqlTokens(store.engine, store.clock).create(
             name, chosen, created_by=actor, once=once
         )
-        SqlAudit(store.engine, store.clock).record(
-            actor,
-            Action.TOKEN_CREATE,
-            role=Role.ADMIN.value,
-            target=f"token {token.name}",
-            detail={"role": token.role.value, "once": once},
-            source="cli",
-        )
+        record_cli(store, Action.TOKEN_CREATE, f"token {token.name}", role=token.role.value,
+                   once=once)  # fmt: skip
     finally:
         store.close()
     typer.echo(secret)
@@ -134,10 +116,7 @@ def revoke(
     store = _store(ctx)
     try:
         token = SqlTokens(store.engine, store.clock).revoke(name, by=actor)
-        SqlAudit(store.engine, store.clock).record(
-            actor, Action.TOKEN_REVOKE, role=Role.ADMIN.value, target=f"token {token.name}",
-            source="cli",
-        )  # fmt: skip
+        record_cli(store, Action.TOKEN_REVOKE, f"token {token.name}")
     finally:
         store.close()
     typer.echo(f"revoked token {token.name!r} ({token.role.value})")

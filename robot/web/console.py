@@ -79,10 +79,5 @@ class Console:
         """The virtual farm's endpoints, read afresh (the farm may have been restarted)."""
         return FarmEndpoints.read(self.farm_file) if self.farm_file is not None else None
 
-    def public_url(self) -> str | None:
-        """Where people reach the console (the project's `public_url`), if it is set."""
-        value = getattr(self.project(), "public_url", None)
-        return str(value).rstrip("/") if value else None
-
     def close(self) -> None:
         self.launcher.close()

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from robot.cli.audit_cli import cli_actor, record_cli
 from robot.config.project import Project
 from robot.domain.access import Action, Role
 from robot.store.results import SqlResultStore
@@ -31,25 +30,10 @@ class ServedConsole:
 
     def sign_in_link(self, name: str, role: Role = Role.ADMIN) -> str:
         """A one-time sign-in link (its token opens one browser session, then expires)."""
-        actor = _shell_actor()
-        token, secret = self.console.tokens.create(name, role, created_by=actor, once=True)
-        self.console.audit.record(
-            actor,
-            Action.TOKEN_CREATE.value,
-            role=Role.ADMIN.value,
-            target=f"token {token.name}",
-            detail={"role": role.value, "once": True},
-            source="cli",
-        )
+        store = self.console.store
+        token, secret = self.console.tokens.create(name, role, created_by=cli_actor(), once=True)
+        record_cli(store, Action.TOKEN_CREATE, f"token {token.name}", role=role.value, once=True)
         return f"{self.url}/signin?once={quote(secret)}"
-
-
-def _shell_actor() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"cli:{user}@{socket.gethostname()}"
 
 
 def demo_token_name(now: datetime | None = None) -> str:

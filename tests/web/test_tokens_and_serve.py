@@ -91,3 +91,23 @@ def test_serve_refuses_a_bad_address(project: Path) -> None:
     assert bad.returncode == 2 and "HOST:PORT" in bad.stderr
     half = _cli(project, "serve", "--web", "--web-cert", "c.pem")
     assert half.returncode == 2 and "--web-key" in half.stderr
+
+
+def test_changes_from_the_shell_are_in_the_audit_log(project: Path) -> None:
+    from robot.store import open_store
+    from robot.store.audit import SqlAudit
+
+    assert _cli(project, "tokens", "create", "alice", "--role", "admin").returncode == 0
+    assert _cli(project, "devices", "disable", "pixel8-tmo").returncode == 0
+    assert _cli(project, "tokens", "revoke", "alice").returncode == 0
+    store = open_store(f"sqlite:///{project / '.ringcheck' / 'results.db'}")
+    try:
+        entries = SqlAudit(store.engine, store.clock).entries()
+    finally:
+        store.close()
+    assert [(e.action, e.target, e.source) for e in entries] == [
+        ("token.revoke", "token alice", "cli"),
+        ("handset.disable", "handset pixel8-tmo", "cli"),
+        ("token.create", "token alice", "cli"),
+    ]
+    assert all(e.actor.startswith("cli:") and e.role == "admin" for e in entries)
