@@ -26,7 +26,9 @@ from reports.model import (
 )
 from robot.domain.model import RedressContact
 
-Key = tuple[str, str, str]  # number, carrier, variant (a scenario with its own expectations)
+# number, carrier, variant (a scenario with its own expectations), display state ("" unless
+# the period tested several)
+Key = tuple[str, str, str, str]
 Exists = Callable[[str], bool]
 
 _ORDER = list(ChangeKind)
@@ -137,6 +139,7 @@ def cell(row: Mapping[str, Any], exists: Exists | None = None) -> Cell:
         verified=int(row["n_verified"]),
         blocked=int(row["n_blocked"]),
         variant=str(row.get("variant") or ""),
+        display=str(row.get("display") or ""),
     )
 
 
@@ -149,15 +152,19 @@ def matrix(
     """Rows: the inventory's numbers in its order, then any other number seen; all carriers.
 
     A number tested by a scenario that expects a name of its own gets one more row for that
-    scenario (`names`: scenario → the name it expects), judged by that name only.
+    scenario (`names`: scenario → the name it expects), judged by that name only. When the
+    cells are split by display state (`Key`'s last part), each carrier gets a column per
+    display state seen this period.
     """
     names = names or {}
     seen = set(now) | set(before)
-    carriers = sorted({c for _, c, _ in seen} | {h.carrier for h in inventory.handsets})
+    carriers = sorted({c for _, c, _, _ in seen} | {h.carrier for h in inventory.handsets})
+    displays = sorted({d for _, _, _, d in now} | {d for _, _, _, d in before}) or [""]
+    columns = [(carrier, display) for carrier in carriers for display in displays]
     known = {n.e164: n for n in inventory.numbers}
-    order = list(known) + sorted({n for n, _, _ in seen} - set(known))
+    order = list(known) + sorted({n for n, _, _, _ in seen} - set(known))
     variants: dict[str, set[str]] = {}
-    for number, _, variant in seen:
+    for number, _, variant, _ in seen:
         variants.setdefault(number, set()).add(variant)
     rows = []
     for number in order:
@@ -167,9 +174,11 @@ def matrix(
             shown = shown | {""}  # every number of the inventory has its row, tested or not
         for variant in sorted(shown):
             cells = tuple(
-                now.get((number, carrier, variant))
-                or Cell(number, carrier, CellState.NOT_TESTED, variant=variant)
-                for carrier in carriers
+                now.get((number, carrier, variant, display))
+                or Cell(
+                    number, carrier, CellState.NOT_TESTED, variant=variant, display=display
+                )
+                for carrier, display in columns
             )
             expected = names.get(variant) if variant else (spec.expected_name if spec else None)
             rows.append(
@@ -177,7 +186,7 @@ def matrix(
                     number, expected, bool(spec and spec.do_not_originate), cells, variant
                 )
             )
-    return Matrix(tuple(carriers), tuple(rows))
+    return Matrix(tuple(carriers), tuple(rows), tuple(columns))
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -242,11 +251,9 @@ def changes(now: Mapping[Key, Cell], before: Mapping[Key, Cell]) -> tuple[Change
         if found:
             kinds = tuple(kind for kind, _ in found)
             summary = "; ".join(text for _, text in found)
-            out.append(
-                Change(
-                    key[0], key[1], kinds, summary, before[key].latest, now[key].latest, key[2]
-                )
-            )
+            number, carrier, variant, display = key
+            after, prior = now[key].latest, before[key].latest
+            out.append(Change(number, carrier, kinds, summary, prior, after, variant, display))
     out.sort(key=lambda c: (not c.regression, _ORDER.index(c.kind), c.number, c.carrier))
     return tuple(out)
 

@@ -94,8 +94,14 @@ def build_report(
         q.tune_for_reading(conn)
         totals = q.period_totals(conn, period.start, period.end, only)
         previous_totals = q.period_totals(conn, previous.start, previous.end, only)
-        now_cells = _cells(q.cells(conn, period.start, period.end, only, split), exists)
-        before_cells = _cells(q.cells(conn, previous.start, previous.end, only, split), exists)
+        # Columns per display state only when this period tested phones in more than one.
+        by_display = len(q.display_states(conn, period.start, period.end, only)) > 1
+        now_cells = _cells(
+            q.cells(conn, period.start, period.end, only, split, by_display), exists
+        )
+        before_cells = _cells(
+            q.cells(conn, previous.start, previous.end, only, split, by_display), exists
+        )
         matrix = assemble.matrix(now_cells, before_cells, inventory, inventory.scenario_names)
         changes = assemble.changes(now_cells, before_cells)
         gallery = Report.gallery_of(matrix)
@@ -136,7 +142,12 @@ def build_report(
 
 
 def _cells(rows: Sequence[dict[str, Any]], exists: assemble.Exists | None) -> dict[Any, Cell]:
-    return {(r["number"], r["carrier"], r["variant"] or ""): assemble.cell(r, exists) for r in rows}
+    return {
+        (r["number"], r["carrier"], r["variant"] or "", r["display"] or ""): assemble.cell(
+            r, exists
+        )
+        for r in rows
+    }
 
 
 def _exists(artifacts_dir: Path | None) -> assemble.Exists | None:

@@ -148,7 +148,8 @@ class Observation:
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One number × carrier cell: its state and how often that state was seen. `variant` is
-    the scenario whose own expectations the cell was judged by ("" for the project's)."""
+    the scenario whose own expectations the cell was judged by ("" for the project's);
+    `display` the phone's display state when the period tested several ("" otherwise)."""
 
     number: str
     carrier: str
@@ -161,6 +162,7 @@ class Cell:
     verified: int = 0
     blocked: int = 0
     variant: str = ""
+    display: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -182,8 +184,17 @@ class MatrixRow:
 
 @dataclass(frozen=True, slots=True)
 class Matrix:
+    """Numbers × columns. A column is a carrier, or a carrier and a display state when the
+    period tested phones both locked and in use: customers see both, and a label shown only
+    on the heads-up card must not hide behind the full-screen call's clean result."""
+
     carriers: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
+    columns: tuple[tuple[str, str], ...] = ()  # (carrier, display state or "")
+
+    @property
+    def by_display(self) -> bool:
+        return any(display for _, display in self.columns)
 
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for row in self.rows for c in row.cells)
@@ -204,6 +215,7 @@ class Change:
     before: Observation | None
     after: Observation | None
     variant: str = ""
+    display: str = ""
 
     @property
     def kind(self) -> ChangeKind:

@@ -63,6 +63,28 @@ def variant_of(split: Sequence[str]) -> sa.ColumnElement[str]:
     )
 
 
+def display_of(by_display: bool) -> sa.ColumnElement[str]:
+    """The matrix column variant of an attempt: the phone's display state (`locked`,
+    `in_use`, "" when not recorded) when the period tested more than one, else ""."""
+    if not by_display:
+        return sa.literal("", sa.String)
+    return sa.func.coalesce(a.display_state, "")
+
+
+def display_states(
+    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
+) -> list[str]:
+    """The display states the period's conclusive calls were made in (NULL → "")."""
+    state = sa.func.coalesce(a.display_state, "")
+    stmt = (
+        sa.select(state)
+        .where(_in_period(start, end, scenarios), conclusive())
+        .group_by(state)
+        .order_by(state)
+    )
+    return [str(value) for value in conn.execute(stmt).scalars()]
+
+
 def conclusive() -> sa.ColumnElement[bool]:
     return a.state.in_(CONCLUSIVE_STATES)
 
@@ -139,9 +161,10 @@ def cells(
     end: datetime,
     scenarios: Sequence[str] = (),
     split: Sequence[str] = (),
+    by_display: bool = False,
 ) -> list[dict[str, Any]]:
-    """Per number × carrier (× variant, see `variant_of`): the dominant state of the period,
-    its share, and its evidence.
+    """Per number × carrier (× variant, see `variant_of`; × display state with `by_display`):
+    the dominant state of the period, its share, and its evidence.
 
     The dominant state is the one most of the cell's conclusive calls ended in (ties go to
     the worse state); the evidence is the latest call in that state. Windows only, no joins:
@@ -150,14 +173,16 @@ def cells(
     the outer keeps the top state of each cell.
     """
     variant = variant_of(split).label("variant")
-    cell = (a.number, a.carrier, variant)
-    cell_state = (a.number, a.carrier, variant, a.state)
+    display = display_of(by_display).label("display")
+    cell = (a.number, a.carrier, variant, display)
+    cell_state = (a.number, a.carrier, variant, display, a.state)
     inner = (
         sa.select(
             *_LATEST_COLUMNS,
             a.number,
             a.carrier,
             variant,
+            display,
             sa.func.count().over(partition_by=cell_state).label("same_state"),
             sa.func.row_number()
             .over(partition_by=cell_state, order_by=(a.dialed_at.desc(), a.id.desc()))
@@ -177,7 +202,7 @@ def cells(
             *[c for c in i if c.key != "rn"],
             sa.func.row_number()
             .over(
-                partition_by=(i.number, i.carrier, i.variant),
+                partition_by=(i.number, i.carrier, i.variant, i.display),
                 order_by=(i.same_state.desc(), _severity(i.state).desc()),
             )
             .label("rk"),
@@ -189,7 +214,7 @@ def cells(
     stmt = (
         sa.select(*[c for c in m if c.key != "rk"])
         .where(m.rk == 1)
-        .order_by(m.number, m.variant, m.carrier)
+        .order_by(m.number, m.variant, m.carrier, m.display)
     )
     return [_row(row) for row in conn.execute(stmt)]
 
