@@ -69,7 +69,7 @@ def _ours_one_call(dialer: Pjsua2Dialer, uri: str) -> float:
 
 
 def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, float]:
-    with Pjsua2Dialer(concurrency=concurrency, bind_address="127.0.0.1") as dialer:
+    with Pjsua2Dialer(concurrency=concurrency) as dialer:
         warm = start_uas("ring_cancel.xml", work, calls=1)
         _ours_one_call(dialer, warm.uri())  # transports and account exist from here on
         warm.stop()

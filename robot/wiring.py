@@ -201,10 +201,6 @@ def trunk_chooser(
     if farm is None:
         return real
 
-    per_carrier: dict[str, int] = {}
-    for spec in project.handsets:
-        per_carrier[spec.carrier] = per_carrier.get(spec.carrier, 0) + 1
-
     def simulated(number: Number, handset: HandsetSpec) -> Trunk | None:
         base = real(number, handset) or Trunk(name="sim", host="127.0.0.1")
         port = farm.sip.get(handset.carrier)
@@ -221,8 +217,8 @@ def trunk_chooser(
             auth_user=None,
             password_env=None,
             register=False,
-            # each simulated carrier is its own trunk: let every handset on it ring at once
-            max_concurrent_calls=max(base.max_concurrent_calls, per_carrier[handset.carrier]),
+            # each simulated carrier is a trunk of its own with the trunk's limit: calls
+            # beyond it wait for a slot (robot.engine.trunk_slots), as on a real trunk
         )
 
     return simulated

@@ -7,10 +7,8 @@ exactly one JSON line; everything else goes to stderr.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +36,6 @@ def _parse_header(text: str) -> tuple[str, str]:
     if not colon or not name.strip():
         raise UsageError(f"--header {text!r} is not 'Name: value'")
     return name.strip(), value.strip()
-
-
-def _target_host(to: str) -> str:
-    rest = to.split(":", 1)[1] if ":" in to else to
-    return re.split(r"[:;>?]", rest.split("@", 1)[-1], maxsplit=1)[0]
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _trunk(state: CliState, name: str | None, to: str, from_number: str) -> Trunk | None:
@@ -184,11 +168,10 @@ def dial(
     request = DialRequest(from_number=from_number, to=to, trunk=trunk, ring_timeout_s=ring_for,
                           max_duration_s=ring_for + 60.0, attestation=attest, headers=headers,
                           auth_user=auth_user)
-    host = trunk.host if trunk and not to.lower().startswith("sip") else _target_host(to)
     from robot.sip import Pjsua2Dialer
 
-    dialer = Pjsua2Dialer(concurrency=1, environ=os.environ,
-                          bind_address="127.0.0.1" if _is_loopback(host) else None)
+    # each call binds the one local address that reaches its peer (robot.sip.route)
+    dialer = Pjsua2Dialer(concurrency=1, environ=os.environ)
     try:
         call = dialer.place(request)
         if not as_json:

@@ -100,6 +100,7 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
         "screenshot": a.artifacts.screenshot,
         "page_source": a.artifacts.page_source,
         "error": a.error,
+        "slot_wait_ms": a.slot_wait_ms,  # waited for a free trunk slot before dialling
         "damaged": list(a.damaged),  # stored fields that could not be read back
     }
 

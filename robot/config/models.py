@@ -7,6 +7,7 @@ dataclasses, so nothing outside `robot/config` depends on pydantic.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
@@ -73,7 +74,35 @@ def _sip_user(value: str) -> str:
     return value
 
 
+def _ipv4(value: str) -> str:
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError("is not an IPv4 address of this machine (e.g. 192.0.2.10)") from None
+    if address.version != 4 or address.is_unspecified:
+        raise ValueError("must be one IPv4 address of this machine (not 0.0.0.0, not IPv6)")
+    return value
+
+
+def _port_range(value: Any) -> Any:
+    """`4000-4999` or `[4000, 4999]` -> (4000, 4999); RTP takes two ports a call."""
+    if isinstance(value, str):
+        low, dash, high = value.partition("-")
+        if not dash or not low.strip().isdigit() or not high.strip().isdigit():
+            raise ValueError("write a port range such as 40000-40999")
+        value = (int(low), int(high))
+    if isinstance(value, list | tuple) and len(value) == 2:
+        low, high = value
+        if not (isinstance(low, int) and isinstance(high, int)):
+            raise ValueError("write a port range such as 40000-40999")
+        if not 1024 <= low < high <= 65535:
+            raise ValueError("ports from 1024 to 65535, the first below the last")
+        return (low, high)
+    raise ValueError("write a port range such as 40000-40999")
+
+
 EnvName = Annotated[str, AfterValidator(_env_name)]
+IPv4 = Annotated[str, AfterValidator(_ipv4)]
 SingleLine = Annotated[str, AfterValidator(_single_line)]
 Host = Annotated[str, AfterValidator(_host)]
 SipUser = Annotated[str, AfterValidator(_sip_user)]
@@ -115,6 +144,12 @@ class TrunkModel(_Strict):
     tls_verify: bool = True
     headers: dict[SipHeaderName, SingleLine] = {}
     signing: SigningModel | None = None
+    bind: IPv4 | None = None
+    rtp_ports: Annotated[tuple[int, int], BeforeValidator(_port_range)] = (4000, 4999)
+    ca_file: SingleLine | None = Field(default=None, min_length=1)
+    client_cert_file: SingleLine | None = Field(default=None, min_length=1)
+    client_key_file: SingleLine | None = Field(default=None, min_length=1)
+    client_key_password_env: EnvName | None = None
 
 
 class WebhookModel(_Strict):

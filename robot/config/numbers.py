@@ -210,7 +210,8 @@ def _first_undecodable_line(path: Path) -> int | None:
 def _read_rows(reader: Any, name: str, builder: _Builder) -> None:
     """Every row after the header, in one pass. The text of the columns other than the
     number repeats across an inventory (same name, direction, trunk and tags), so it is
-    checked once and its `_Shape` reused: a row then costs the check of its number."""
+    checked once and its `Shape` reused: a row then costs the check of its number. Columns
+    ringcheck ignores are not looked at."""
     result = builder.result
     try:
         header = next(reader, None)
@@ -268,10 +269,11 @@ def _slow_row(
     if len(row) != len(header):
         result.error(_width_error(row, header, name, line))
         return
-    if CONTROL.search(",".join(row)):
+    entry = entry_of(row)
+    if CONTROL.search(",".join(entry)):
         result.error(_control_error(row, header, name, line))
         return
-    builder.add(entry_of(row), _same_line(line), line, shape_key(row))
+    builder.add(entry, _same_line(line), line, shape_key(row))
 
 
 def _same_line(line: int) -> Callable[[str], int]:

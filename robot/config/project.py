@@ -20,6 +20,7 @@ from robot.config.hints import choice_hint, did_you_mean
 from robot.config.models import ProjectModel, TrunkModel
 from robot.config.numbers import NumberEntry, NumbersResult, duplicate_error, read_numbers
 from robot.config.secrets import check_no_secrets, expand_env_refs, secret_from_env
+from robot.config.trunk_checks import check_trunk_network
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
 from robot.domain.alerts import DEFAULT_CONFIRM, AlertChannel
@@ -235,13 +236,14 @@ def _trunks(model: ProjectModel, doc: YamlDoc, root: Path, notes: list[str]) -> 
             notes.append(f"trunk {spec.name}: signing key {display_path(key_file)} not found")
         if spec.password_env and not os.environ.get(spec.password_env):
             notes.append(f"trunk {spec.name}: {spec.password_env} is not set (needed to dial)")
-        trunks.append(_trunk(spec, root))
+        tls_files = check_trunk_network(spec, doc, loc, root, notes)
+        trunks.append(_trunk(spec, root, tls_files))
     if not trunks:
         notes.append("no trunks defined: calls cannot be placed")
     return trunks
 
 
-def _trunk(spec: TrunkModel, root: Path) -> Trunk:
+def _trunk(spec: TrunkModel, root: Path, tls_files: dict[str, str | None]) -> Trunk:
     signing = None
     if spec.signing is not None:
         s = spec.signing
@@ -269,6 +271,12 @@ def _trunk(spec: TrunkModel, root: Path) -> Trunk:
         tls_verify=spec.tls_verify,
         extra_headers=tuple(spec.headers.items()),
         signing=signing,
+        bind=spec.bind,
+        rtp_ports=spec.rtp_ports,
+        ca_file=tls_files["ca_file"],
+        client_cert_file=tls_files["client_cert_file"],
+        client_key_file=tls_files["client_key_file"],
+        client_key_password_env=spec.client_key_password_env,
     )
 
 

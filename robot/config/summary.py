@@ -30,6 +30,12 @@ def trunk_dict(trunk: Trunk) -> dict[str, Any]:
         "cps": trunk.cps,
         "max_concurrent_calls": trunk.max_concurrent_calls,
         "tls_verify": trunk.tls_verify,
+        "bind": trunk.bind,
+        "rtp_ports": list(trunk.rtp_ports),
+        "ca_file": trunk.ca_file,
+        "client_cert_file": trunk.client_cert_file,
+        "client_key_file": trunk.client_key_file,
+        "client_key_password_env": trunk.client_key_password_env,
         "headers": dict(trunk.extra_headers),
         "signing": None
         if signing is None

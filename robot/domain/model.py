@@ -184,6 +184,16 @@ class Trunk:
     tls_verify: bool = True
     extra_headers: tuple[tuple[str, str], ...] = ()
     signing: Signing | None = None
+    # The local address SIP and RTP bind to (None: the interface that routes to `host`), and
+    # the ports RTP/RTCP take from, so a firewall can be opened for exactly them.
+    bind: str | None = None
+    rtp_ports: tuple[int, int] = (4000, 4999)
+    # TLS: the CA that signed the trunk's certificate (None: the system bundle), and our
+    # client certificate and key for a trunk that asks for one (mutual TLS).
+    ca_file: str | None = None
+    client_cert_file: str | None = None
+    client_key_file: str | None = None
+    client_key_password_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +436,9 @@ class Attempt:
     # Index of the planned call in its run: a device error retried on another handset makes a
     # second attempt of the same planned call, and summaries count planned calls, not tries.
     planned_call: int | None = None
+    # How long the call waited for a free slot on its trunk (`max_concurrent_calls`) before
+    # the handset was armed; apart from the call's own times, which start when it is dialled.
+    slot_wait_ms: float = 0.0
     # Stored fields that could not be read back (a damaged row): listings show the rest.
     damaged: tuple[str, ...] = ()
 

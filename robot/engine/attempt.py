@@ -22,6 +22,7 @@ from robot.domain.model import (
     Delivery,
     Run,
     SipOutcome,
+    Trunk,
 )
 from robot.domain.scenario import CallOptions, EndBy, PlannedCall, trunk_for_call
 from robot.engine.environment import Environment
@@ -66,33 +67,68 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
         planned_call=call.index,
     )
     attempt = env.store.record_attempt(started)
+    trunk = trunk_for_call(env.trunk_for(call.number, call.handset), call.attestation)
+    # The trunk's concurrent-call limit is ours: wait for a slot (before arming the handset and
+    # starting the call's clock), and hold it until the call is over on the network.
+    with env.trunk_slots.slot(trunk, env.stop) as waited:
+        if waited is None:  # the run stopped while this call waited: never dialled
+            return _finish(env, attempt, call, _Observed(interrupted=True), None, None)
+        attempt = dataclasses.replace(attempt, slot_wait_ms=round(waited * 1000.0, 1))
+        done = _arm_and_dial(env, run, attempt, call, options, trunk)
+    return _finish(env, done.attempt, call, done.observed, done.trace, done.dialed_at, done.turn)
+
+
+@dataclasses.dataclass
+class _Turn:
+    """What arming the handset and dialling produced, for `_finish`."""
+
+    attempt: Attempt
+    observed: _Observed
+    trace: str | None = None
+    dialed_at: datetime | None = None
+    turn: HandsetTurn | None = None
+
+
+def _arm_and_dial(
+    env: Environment,
+    run: Run,
+    attempt: Attempt,
+    call: PlannedCall,
+    options: CallOptions,
+    trunk: Trunk | None,
+) -> _Turn:
+    """Arm the handset and dial, again when a foreign call kept ours off the screen."""
     try:
         turn = HandsetTurn(env, run, call, env.handset_for(call.handset))
         attempt = dataclasses.replace(attempt, settings=turn.arm())
     except RingcheckError as exc:
-        return _finish(env, attempt, call, _Observed(device_error=f"prepare: {exc}"), None, None)
+        return _Turn(attempt, _Observed(device_error=f"prepare: {exc}"))
     for redial in range(FOREIGN_REDIALS + 1):
         if redial:  # a foreign call kept ours off the screen: dial it again
             try:
                 turn.arm()
             except RingcheckError as exc:
-                observed = _Observed(device_error=f"prepare: {exc}", foreign_call=True)
-                return _finish(env, attempt, call, observed, None, None)
-        attempt, observed, trace, dialed_at = _dial(env, attempt, call, options, turn)
+                return _Turn(attempt, _Observed(device_error=f"prepare: {exc}", foreign_call=True))
+        attempt, observed, trace, dialed_at = _dial(env, attempt, call, options, turn, trunk)
         if not (observed.foreign_call and observed.ring is None) or observed.interrupted:
             break
-    return _finish(env, attempt, call, observed, trace, dialed_at, turn)
+    return _Turn(attempt, observed, trace, dialed_at, turn)
 
 
 def _dial(
-    env: Environment, attempt: Attempt, call: PlannedCall, options: CallOptions, turn: HandsetTurn
+    env: Environment,
+    attempt: Attempt,
+    call: PlannedCall,
+    options: CallOptions,
+    turn: HandsetTurn,
+    trunk: Trunk | None,
 ) -> tuple[Attempt, _Observed, str | None, datetime | None]:
     dialed_at = env.clock.now()
     attempt = dataclasses.replace(attempt, times=AttemptTimes(dialed_at=dialed_at))
     request = DialRequest(
         from_number=call.number.e164,
         to=call.handset.msisdn,
-        trunk=trunk_for_call(env.trunk_for(call.number, call.handset), call.attestation),
+        trunk=trunk,
         ring_timeout_s=options.ring_timeout_s,
         max_duration_s=options.ring_timeout_s + 30.0,
         attestation=call.attestation,

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from robot.domain.model import Attempt, Number, Trunk
 from robot.domain.model import Handset as HandsetSpec
+from robot.engine.trunk_slots import TrunkSlots
 from robot.ports import Clock, Dialer, Handset, ResultStore, ScreenReader
 from robot.store.artifacts import ArtifactKind
 
@@ -52,6 +53,7 @@ class Environment:
     lease_holder: str = "ringcheck"
     listeners: list[AttemptListener] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
+    trunk_slots: TrunkSlots = field(default_factory=TrunkSlots)
 
     def notify(self, attempt: Attempt) -> None:
         """Tell listeners an attempt ended; a failing listener is logged, never stops the run."""

@@ -1,8 +1,10 @@
-"""Per-trunk limits: calls per second (paced, so a burst waits) and concurrent calls (refused).
+"""Per-trunk limits: calls per second (paced, so a burst waits) and concurrent calls.
 
 Carriers throttle or block a trunk that exceeds its agreed CPS, so placing calls is paced
-here rather than left to the network; exceeding the concurrent-call limit is the caller's
-mistake and becomes a clear `DialError` instead of a queue nobody sees.
+here rather than left to the network. The concurrent-call limit is queued where calls are
+planned (`robot.engine.trunk_slots`); here it is the dialer's own guard, which waits briefly
+for a slot (a call ending frees it just before its outcome is published) and only then
+refuses.
 """
 
 from __future__ import annotations
@@ -45,20 +47,21 @@ class Pacer:
 
 
 class Slots:
-    """A counter with a ceiling: `take()` is False when full."""
+    """A counter with a ceiling: `take()` waits up to `timeout_s` for room, False if none."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.used = 0
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
 
-    def take(self) -> bool:
-        with self._lock:
-            if self.used >= self.limit:
+    def take(self, timeout_s: float = 0.0) -> bool:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.used < self.limit, timeout=timeout_s):
                 return False
             self.used += 1
             return True
 
     def give(self) -> None:
-        with self._lock:
+        with self._cond:
             self.used = max(0, self.used - 1)
+            self._cond.notify()

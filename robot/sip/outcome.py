@@ -14,6 +14,31 @@ from robot.sip.headers import (
 )
 from robot.sip.protocol import CallReport
 
+_EXPLAINED = (
+    (
+        "alert protocol version",
+        "the peer wants a TLS version this SIP stack cannot speak: the pjsua2 wheel's OpenSSL"
+        " 1.0.2k stops at TLS 1.2, so a TLS 1.3-only peer needs pjproject built from source"
+        " (docs/production-sip.md)",
+    ),
+    (
+        "certificate verify failed",
+        "the peer's certificate is not signed by a CA we trust: set the trunk's ca_file to"
+        " its CA (or tls_verify: false in a lab)",
+    ),
+)
+
+
+def explain(error: str | None) -> str | None:
+    """The stack's error with what it means for the trunk's settings, when we know."""
+    if error is None:
+        return None
+    lowered = error.lower()
+    for needle, meaning in _EXPLAINED:
+        if needle in lowered and meaning not in error:
+            return f"{error}; {meaning}"
+    return error
+
 
 def build_outcome(report: CallReport, events: Sequence[SipEvent]) -> SipOutcome:
     """Final answer, its Reason/Call-Info/jCard evidence, and what went wrong if anything."""
@@ -27,7 +52,7 @@ def build_outcome(report: CallReport, events: Sequence[SipEvent]) -> SipOutcome:
         content_type = (message.first("content-type") or "").lower()
         body = message.body if "json" in content_type or "vcard" in content_type else ""
         jcard = inline_jcard(call_info, body)
-    error = report.error
+    error = explain(report.error)
     if report.malformed:
         first = report.malformed.split("\n", 1)[0][:200]
         note = f"the SIP stack could not parse a response ({first}); its raw text is in the trace"

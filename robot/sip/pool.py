@@ -25,7 +25,13 @@ from robot.ports import Dialer, DialRequest
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
 from robot.sip.passport import RichCallData, Signer
-from robot.sip.protocol import CallReport, WorkerOptions, build_spec, uri_user
+from robot.sip.protocol import (
+    CallReport,
+    WorkerOptions,
+    build_spec,
+    uri_user,
+    with_local_address,
+)
 from robot.sip.worker import run_worker
 
 PLACE_TIMEOUT_S = 15.0
@@ -103,12 +109,16 @@ class _PoolCall:
             if report is None:
                 report = CallReport(call_id=self._call_id, error=error,
                                     duration_ms=(time.monotonic() - self.dialed_at) * 1000.0)
+            outcome = build_outcome(report, self._events)
+            # free the call's slots before anyone can see it ended: whoever waits for the
+            # outcome may place the next call at once
+            for callback in self.on_end:
+                callback()
+            self.on_end.clear()
             self._trace = report.trace
-            self._outcome = build_outcome(report, self._events)
+            self._outcome = outcome
             self._cond.notify_all()
         self._placed.set()
-        for callback in self.on_end:
-            callback()
 
 
 class _Worker:
@@ -200,7 +210,6 @@ class Pjsua2Dialer:
         concurrency: int = 4,
         max_calls_per_process: int = WHEEL_MAX_CALLS,
         environ: Mapping[str, str] | None = None,
-        bind_address: str | None = None,
         log_level: int = 4,
         hangup_grace_s: float = 8.0,
         start_timeout_s: float = 60.0,
@@ -210,8 +219,8 @@ class Pjsua2Dialer:
         if log_level < 4:
             raise UsageError("log_level must be at least 4: SIP traces come from pjsip's log")
         self._environ = os.environ if environ is None else environ
-        self._options = WorkerOptions(max_calls=max_calls_per_process, bind_address=bind_address,
-                                      log_level=log_level, hangup_grace_s=hangup_grace_s)
+        self._options = WorkerOptions(max_calls=max_calls_per_process, log_level=log_level,
+                                      hangup_grace_s=hangup_grace_s)
         self._grace_s = hangup_grace_s
         self._ctx = multiprocessing.get_context("spawn")
         self._keys = itertools.count(1)
@@ -239,13 +248,13 @@ class Pjsua2Dialer:
         if self._closed:
             raise DialError("the dialer is closed")
         identity = self._identity(request)
-        spec = build_spec(request, identity=identity, environ=self._environ)
+        spec = with_local_address(build_spec(request, identity=identity, environ=self._environ))
         trunk = request.trunk
         slots = self._trunk_slots(trunk)
-        if slots is not None and not slots.take():
+        if slots is not None and not slots.take(PLACE_TIMEOUT_S):
             assert trunk is not None
-            raise DialError(f"trunk {trunk.name} already has {slots.limit} calls up "
-                            "(max_concurrent_calls); wait for one to end")
+            raise DialError(f"trunk {trunk.name} still had {slots.limit} calls up after "
+                            f"{PLACE_TIMEOUT_S:.0f} s (max_concurrent_calls): no call placed")
         try:
             if trunk is not None:
                 self._pacer(trunk).wait()

@@ -7,6 +7,7 @@ nothing about trunks, numbers or signing: the parent turns a `DialRequest` into 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from robot.domain.model import Transport, Trunk
 from robot.errors import ConfigError, UsageError
 from robot.ports import DialRequest
+from robot.sip.route import DEFAULT_RTP_PORTS, local_address_for
 
 E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
 _URI_TRANSPORT_RE = re.compile(r";transport=(udp|tcp|tls)\b", re.IGNORECASE)
@@ -35,6 +37,37 @@ class AccountSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalSide:
+    """Where a call's sockets live: the SIP transport and RTP bind `address` only (never
+    every interface), RTP/RTCP take ports from `rtp_ports`. `address` None: the one that
+    routes to `peer`, found by `with_local_address` when the call is placed."""
+
+    address: str | None = None
+    rtp_ports: tuple[int, int] = DEFAULT_RTP_PORTS
+    peer: tuple[str, int] = ("127.0.0.1", 5060)
+
+
+def with_local_address(spec: CallSpec) -> CallSpec:
+    """`spec` with its local address decided (asks the routing table; may raise DialError)."""
+    if spec.local.address is not None:
+        return spec
+    host, port = spec.local.peer
+    local = dataclasses.replace(spec.local, address=local_address_for(host, port))
+    return dataclasses.replace(spec, local=local)
+
+
+@dataclass(frozen=True, slots=True)
+class TlsSpec:
+    """How a TLS transport checks the peer and presents itself (mutual TLS)."""
+
+    verify: bool = True
+    ca_file: str | None = None  # None: the system CA bundle
+    cert_file: str | None = None
+    key_file: str | None = None
+    key_password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CallSpec:
     """Everything the worker needs to place one INVITE."""
 
@@ -42,10 +75,11 @@ class CallSpec:
     local_uri: str
     transport: Transport
     account: AccountSpec
+    local: LocalSide
     headers: tuple[tuple[str, str], ...] = ()
     ring_timeout_s: float = 30.0
     max_duration_s: float = 60.0
-    tls_verify: bool = True
+    tls: TlsSpec = TlsSpec()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +102,6 @@ class CallReport:
 @dataclass(frozen=True, slots=True)
 class WorkerOptions:
     max_calls: int = 4
-    bind_address: str | None = None
     log_level: int = 4
     hangup_grace_s: float = 8.0
     user_agent: str = "ringcheck"
@@ -81,13 +114,28 @@ def uri_transport(uri: str) -> Transport:
     return Transport.TLS if uri.lower().startswith("sips:") else Transport.UDP
 
 
-def _uri_host(uri: str) -> str:
+def _uri_hostport(uri: str) -> str:
     rest = uri.split(":", 1)[1] if ":" in uri else uri
     hostport = rest.split("@", 1)[-1]
-    host = re.split(r"[;>?]", hostport, maxsplit=1)[0]
+    return re.split(r"[;>?]", hostport, maxsplit=1)[0]
+
+
+def _uri_host(uri: str) -> str:
+    host = _uri_hostport(uri)
     if host.startswith("["):
         return host.split("]")[0] + "]"
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _uri_port(uri: str) -> int:
+    """The port of a SIP URI, or the default of its transport (5061 for TLS, else 5060)."""
+    hostport = _uri_hostport(uri)
+    tail = hostport.rsplit("]", 1)[-1] if hostport.startswith("[") else hostport
+    if tail.count(":") == 1 and tail.rsplit(":", 1)[1].isdigit():
+        port = int(tail.rsplit(":", 1)[1])
+        if 1 <= port <= 65535:
+            return port
+    return 5061 if uri_transport(uri) is Transport.TLS else 5060
 
 
 def uri_user(uri: str) -> str | None:
@@ -130,13 +178,26 @@ def build_spec(request: DialRequest, *, identity: str | None,
     registrar = None
     if trunk.register:
         registrar = f"sip:{trunk.host}:{trunk.port};transport={trunk.transport.value}"
-    account = AccountSpec(key=f"trunk:{trunk.name}:{user}",
-                          id_uri=f"sip:{user or 'ringcheck'}@{trunk.host}",
+    scheme = "sips" if uri.lower().startswith("sips:") else "sip"
+    account = AccountSpec(key=f"trunk:{trunk.name}:{user}:{scheme}",
+                          id_uri=f"{scheme}:{user or 'ringcheck'}@{trunk.host}",
                           auth_user=user, password=password, registrar=registrar)
-    return CallSpec(uri=uri, local_uri=_local_uri(request, trunk), transport=transport,
-                    account=account, headers=tuple(headers),
+    port = _uri_port(uri) if request.to.lower().startswith(("sip:", "sips:")) else trunk.port
+    local = LocalSide(trunk.bind, trunk.rtp_ports, (_uri_host(uri).strip("[]"), port))
+    return CallSpec(uri=uri, local_uri=_local_uri(request, trunk, scheme), transport=transport,
+                    account=account, local=local, headers=tuple(headers),
                     ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s,
-                    tls_verify=trunk.tls_verify)
+                    tls=_tls(trunk, environ))
+
+
+def _tls(trunk: Trunk, environ: Mapping[str, str]) -> TlsSpec:
+    password = None
+    if trunk.client_key_password_env:
+        password = _password(trunk.client_key_password_env, environ,
+                             f"the TLS client key of trunk {trunk.name}")
+    return TlsSpec(verify=trunk.tls_verify, ca_file=trunk.ca_file,
+                   cert_file=trunk.client_cert_file, key_file=trunk.client_key_file,
+                   key_password=password)
 
 
 def _direct_spec(request: DialRequest, *, identity: str | None,
@@ -147,18 +208,21 @@ def _direct_spec(request: DialRequest, *, identity: str | None,
         headers.append(("Identity", identity))
     user = request.auth_user
     password = _password(URI_PASSWORD_ENV, environ, "--auth-user") if user else None
-    account = AccountSpec(key=f"direct:{host}:{user}", id_uri=f"sip:{user or 'ringcheck'}@{host}",
+    scheme = "sips" if request.to.lower().startswith("sips:") else "sip"
+    account = AccountSpec(key=f"direct:{host}:{user}:{scheme}",
+                          id_uri=f"{scheme}:{user or 'ringcheck'}@{host}",
                           auth_user=user, password=password)
-    local = f"<sip:{request.from_number}@{host}>"
-    return CallSpec(uri=request.to, local_uri=local, transport=uri_transport(request.to),
-                    account=account, headers=tuple(headers),
+    local_uri = f"<{scheme}:{request.from_number}@{host}>"
+    local = LocalSide(peer=(host.strip("[]"), _uri_port(request.to)))
+    return CallSpec(uri=request.to, local_uri=local_uri, transport=uri_transport(request.to),
+                    account=account, local=local, headers=tuple(headers),
                     ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s)
 
 
-def _local_uri(request: DialRequest, trunk: Trunk) -> str:
+def _local_uri(request: DialRequest, trunk: Trunk, scheme: str = "sip") -> str:
     if not trunk.caller_id_in_from:
         return '"Anonymous" <sip:anonymous@anonymous.invalid>'
-    uri = f"<sip:{request.from_number}@{trunk.host}>"
+    uri = f"<{scheme}:{request.from_number}@{trunk.host}>"
     if trunk.from_display_name:
         name = trunk.from_display_name.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{name}" {uri}'

@@ -20,7 +20,7 @@ from typing import Any
 
 from robot.sip.callstate import CallState
 from robot.sip.endpoint import quiet_process, single_thread_config
-from robot.sip.protocol import AccountSpec, CallSpec, WorkerOptions
+from robot.sip.protocol import CallSpec, WorkerOptions
 from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
 
 _SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
@@ -170,12 +170,9 @@ class _Worker:
             return
         state = CallState(key=key, spec=spec, started=time.monotonic())
         try:
-            kind = spec.transport.value
-            if spec.transport.value == "tls" and not spec.tls_verify:
-                kind = "tls-noverify"
-            transport_id = self._transport(kind)
-            account = self._account(spec.account, kind, transport_id)
-            state.account_key = f"{spec.account.key}/{kind}"
+            transport_key, transport_id = self._transport(spec)
+            account = self._account(spec, transport_key, transport_id)
+            state.account_key = _account_key(spec, transport_key)
             if self.call_class is None:
                 self.call_class = _make_call_class(pj, self)
             call = self.call_class(account, state)
@@ -214,29 +211,43 @@ class _Worker:
         busy = {state.slot for state in self.calls.values() if state.slot is not None}
         self.graveyard = [(slot, obj) for slot, obj in self.graveyard if slot in busy]
 
-    def _transport(self, kind: str) -> int:
-        """Only the transports calls use are created; each account is bound to one, so a
+    def _transport(self, spec: CallSpec) -> tuple[str, int]:
+        """Only the transports calls use are created, each bound to the one local address
+        that reaches its peer (never every interface); each account is bound to one, so a
         signed INVITE over 1,300 bytes stays on the trunk's transport (no switch to TCP)."""
-        if kind in self.transports:
-            return self.transports[kind]
+        kind = spec.transport.value
+        tls = spec.tls if kind == "tls" else None
+        assert spec.local.address is not None, "the dialer decides the local address"
+        key = f"{kind}@{spec.local.address}"
+        if tls is not None:
+            key += f"/{tls.verify}/{tls.ca_file}/{tls.cert_file}/{tls.key_file}"
+        if key in self.transports:
+            return key, self.transports[key]
         pj = self.pj
         cfg = pj.TransportConfig()
         cfg.port = 0
-        if self.options.bind_address:
-            cfg.boundAddress = self.options.bind_address
-        if kind.startswith("tls"):
-            # the server certificate is checked unless the trunk says tls_verify: false
-            cfg.tlsConfig.verifyServer = kind == "tls"
-            if os.path.exists(_SYSTEM_CA):
-                cfg.tlsConfig.CaListFile = _SYSTEM_CA
-        kind_type = _TRANSPORT_TYPES[kind.split("-")[0]]
-        self.transports[kind] = self.ep.transportCreate(getattr(pj, kind_type), cfg)
-        return self.transports[kind]
+        cfg.boundAddress = spec.local.address
+        if tls is not None:
+            # the server certificate is checked unless the trunk says tls_verify: false,
+            # against the trunk's own CA when it names one
+            cfg.tlsConfig.verifyServer = tls.verify
+            ca_file = tls.ca_file or (_SYSTEM_CA if os.path.exists(_SYSTEM_CA) else None)
+            if ca_file:
+                cfg.tlsConfig.CaListFile = ca_file
+            if tls.cert_file and tls.key_file:
+                cfg.tlsConfig.certFile = tls.cert_file
+                cfg.tlsConfig.privKeyFile = tls.key_file
+                cfg.tlsConfig.password = tls.key_password or ""
+        kind_type = _TRANSPORT_TYPES[kind]
+        self.transports[key] = self.ep.transportCreate(getattr(pj, kind_type), cfg)
+        return key, self.transports[key]
 
-    def _account(self, spec: AccountSpec, kind: str, transport_id: int) -> Any:
+    def _account(self, call: CallSpec, transport_key: str, transport_id: int) -> Any:
         """The account for a trunk (or target host) on one transport, least recently used
-        ones dropped first: pjsua holds 8 accounts and aborts on the ninth."""
-        key = f"{spec.key}/{kind}"
+        ones dropped first: pjsua holds 8 accounts and aborts on the ninth. Its RTP binds
+        the transport's address, on ports from the call's range."""
+        spec = call.account
+        key = _account_key(call, transport_key)
         existing = self.accounts.pop(key, None)
         if existing is not None:
             self.accounts[key] = existing  # most recently used last
@@ -254,6 +265,10 @@ class _Worker:
         cfg = pj.AccountConfig()
         cfg.idUri = spec.id_uri
         cfg.sipConfig.transportId = transport_id
+        low, high = call.local.rtp_ports
+        cfg.mediaConfig.transportConfig.boundAddress = call.local.address
+        cfg.mediaConfig.transportConfig.port = low
+        cfg.mediaConfig.transportConfig.portRange = high - low + 1
         cfg.regConfig.registrarUri = spec.registrar or ""
         cfg.regConfig.registerOnAdd = bool(spec.registrar)
         if spec.auth_user and spec.password is not None:
@@ -318,6 +333,11 @@ class _Worker:
             state.answered = True
         elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
             state.disconnect(info.lastStatusCode, info.lastReason, whole_msg)
+
+
+def _account_key(call: CallSpec, transport_key: str) -> str:
+    low, high = call.local.rtp_ports
+    return f"{call.account.key}/{transport_key}/rtp{low}-{high}"
 
 
 def _make_call_class(pj: Any, worker: _Worker) -> Any:

@@ -90,6 +90,7 @@ def attempt_to_row(attempt: Attempt) -> dict[str, Any]:
         "settings": dict(attempt.settings) if attempt.settings else None,
         "display_state": attempt.display_state.value if attempt.display_state else None,
         "planned_call": attempt.planned_call,
+        "slot_wait_ms": attempt.slot_wait_ms,
         "error": attempt.error,
         "screenshot": attempt.artifacts.screenshot,
         "page_source": attempt.artifacts.page_source,
@@ -231,6 +232,7 @@ def row_to_attempt(row: Row) -> Attempt:
         display_state=DisplayState(row["display_state"]) if row["display_state"] else None,
         error=row["error"],
         planned_call=row["planned_call"],
+        slot_wait_ms=float(row["slot_wait_ms"] or 0.0),
     )
 
 

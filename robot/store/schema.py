@@ -113,6 +113,7 @@ attempts = sa.Table(
     sa.Column("settings", sa.JSON, nullable=True),  # the phone's settings when the call came
     sa.Column("display_state", sa.String(12), nullable=True),
     sa.Column("planned_call", sa.Integer, nullable=True),  # retries share their planned call
+    sa.Column("slot_wait_ms", sa.Float, nullable=True),  # waited for a free trunk slot
     sa.Column("error", sa.Text, nullable=True),
     # evidence, relative to the artifacts folder
     sa.Column("screenshot", sa.String(500), nullable=True),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Cli, assert_one_line_error
+from tests.hostile.conftest import Cli, assert_no_raw_controls, assert_one_line_error
 
 
 def _bomb(levels: int) -> str:
@@ -123,3 +123,22 @@ def test_numbers_file_symlink_loop(cli: Cli, project: Path) -> None:
     (project / "loop-b.csv").symlink_to("loop-a.csv")
     (project / "numbers.csv").symlink_to("loop-a.csv")
     assert_one_line_error(cli("config", "check"), 2, "numbers.csv", "loop")
+
+
+def test_escape_sequences_in_an_imported_name_are_refused_not_printed(
+    cli: Cli, project: Path
+) -> None:
+    (project / "portal.csv").write_text(
+        "number,name\n+12025550190,\x1b]0;pwned\x07Northwind\n", encoding="utf-8"
+    )
+    before = (project / "numbers.csv").read_bytes()
+    result = cli("numbers", "import", "portal.csv")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert "portal.csv line 2" in result.stderr and "control character U+001B" in result.stderr
+    assert_no_raw_controls(result.stdout + result.stderr)
+    assert (project / "numbers.csv").read_bytes() == before
+    edit_csv = project / "numbers.csv"
+    edit_csv.write_bytes(before + b"+12025550191,Bad\x1b[2JName,outbound,sim,\n")
+    for args in (("config", "check"), ("numbers", "list"), ("numbers", "list", "--json")):
+        line = assert_one_line_error(cli(*args), 2, "numbers.csv line 8", "Display Name")
+        assert "U+001B" in line

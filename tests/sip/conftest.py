@@ -17,7 +17,7 @@ from tests.support.peers import need
 @pytest.fixture(scope="session")
 def dialer() -> Iterator[Pjsua2Dialer]:
     need("sipp", shutil.which("sipp") is not None, "install the Debian package sip-tester")
-    with Pjsua2Dialer(concurrency=4, bind_address="127.0.0.1", hangup_grace_s=4.0,
+    with Pjsua2Dialer(concurrency=4, hangup_grace_s=4.0,
                       environ={"RINGCHECK_SIP_PASSWORD": "s3cret", "TRUNK_PW": "s3cret",
                                "WRONG_PW": "nope"}) as d:
         yield d

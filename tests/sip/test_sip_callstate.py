@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from robot.domain.model import Transport
 from robot.sip.callstate import CallState
-from robot.sip.protocol import AccountSpec, CallSpec
+from robot.sip.protocol import AccountSpec, CallSpec, LocalSide
 from robot.sip.trace import read_log_entry
 
 SPEC = CallSpec(uri="sip:b@h", local_uri="<sip:+15550100@h>", transport=Transport.UDP,
-                account=AccountSpec(key="k", id_uri="sip:r@h"), ring_timeout_s=10,
+                account=AccountSpec(key="k", id_uri="sip:r@h"), local=LocalSide("127.0.0.1"),
+                ring_timeout_s=10,
                 max_duration_s=60)
 
 

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from robot.domain.model import Trunk
 from robot.errors import DialError
 from robot.ports import DialRequest, LiveCall
 from robot.sip import Pjsua2Dialer
+from robot.sip import pool as pool_module
 from robot.sip.limits import Pacer, Slots
 from tests.sip.sipp_peer import SippUas
 from tests.support.peers import wait_until
@@ -32,7 +34,7 @@ def _ringing(call: LiveCall) -> bool:
 @pytest.mark.sipp
 def test_close_cancels_every_live_call(sipp: Sipp) -> None:
     uas = sipp("ring_cancel.xml", calls=2)
-    dialer = Pjsua2Dialer(concurrency=2, bind_address="127.0.0.1")
+    dialer = Pjsua2Dialer(concurrency=2)
     try:
         calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
                  for _ in range(2)]
@@ -50,7 +52,7 @@ def test_close_cancels_every_live_call(sipp: Sipp) -> None:
 @pytest.mark.slow
 def test_twenty_concurrent_calls_without_cross_talk(sipp: Sipp) -> None:
     uas = sipp("ring_cancel.xml", calls=20)
-    with Pjsua2Dialer(concurrency=20, bind_address="127.0.0.1") as dialer:
+    with Pjsua2Dialer(concurrency=20) as dialer:
         assert len(dialer.worker_pids) == 5
         calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(f"+1555020{i:02d}"),
                                           ring_timeout_s=300)) for i in range(20)]
@@ -71,7 +73,7 @@ def test_twenty_concurrent_calls_without_cross_talk(sipp: Sipp) -> None:
 @pytest.mark.sipp
 def test_killed_worker_fails_only_its_own_calls(sipp: Sipp) -> None:
     uas = sipp("ring_cancel.xml", calls=9)
-    with Pjsua2Dialer(concurrency=8, bind_address="127.0.0.1") as dialer:
+    with Pjsua2Dialer(concurrency=8) as dialer:
         calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
                  for _ in range(8)]
         wait_until(lambda: all(_ringing(c) for c in calls), 60, "eight calls ringing")
@@ -92,16 +94,36 @@ def test_killed_worker_fails_only_its_own_calls(sipp: Sipp) -> None:
 
 
 @pytest.mark.sipp
-def test_trunk_concurrency_limit(dialer: Pjsua2Dialer, sipp: Sipp) -> None:
-    uas = sipp("ring_cancel.xml")
+def test_trunk_concurrency_limit_waits_for_the_call_up(
+    dialer: Pjsua2Dialer, sipp: Sipp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialer's own guard: a second call on a full trunk waits for the first to end
+    (the engine queues calls before they get here), and is refused only after a while."""
+    uas = sipp("ring_cancel.xml", calls=2)
     trunk = Trunk(name="one-at-a-time", host="127.0.0.1", port=uas.port, cps=100,
                   max_concurrent_calls=1)
-    call = dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
-    with pytest.raises(DialError, match="one-at-a-time already has 1 calls up"):
-        dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
-    wait_until(lambda: _ringing(call), 30, "ringing")
+    first = dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+    wait_until(lambda: _ringing(first), 30, "ringing")
+    second: list[LiveCall] = []
+    waiter = threading.Thread(target=lambda: second.append(
+        dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))))
+    waiter.start()
+    waiter.join(timeout=0.5)
+    assert waiter.is_alive() and second == [], "the second call did not wait for the slot"
+    assert first.hang_up().final_code == 487
+    waiter.join(timeout=30)
+    (call,) = second
+    wait_until(lambda: _ringing(call), 30, "the second call ringing")
     assert call.hang_up().final_code == 487
     assert uas.finish() == 0, uas.log()
+
+    monkeypatch.setattr(pool_module, "PLACE_TIMEOUT_S", 0.2)
+    held = Trunk(name="held", host="127.0.0.1", port=uas.port, max_concurrent_calls=1)
+    slots = dialer._trunk_slots(held)
+    assert slots is not None and slots.take()
+    with pytest.raises(DialError, match="held still had 1 calls up after 0 s"):
+        dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=held))
+    slots.give()
 
 
 @pytest.mark.sipp
@@ -152,7 +174,7 @@ import sys
 from robot.ports import DialRequest
 from robot.sip import Pjsua2Dialer
 if __name__ == "__main__":
-    dialer = Pjsua2Dialer(concurrency=1, bind_address="127.0.0.1")
+    dialer = Pjsua2Dialer(concurrency=1)
     call = dialer.place(DialRequest(from_number="+15550100", to=sys.argv[1], ring_timeout_s=300))
     while not any(e.code == 180 for e in call.events()):
         call.wait(0.05)
@@ -184,7 +206,7 @@ def test_killed_parent_leaves_no_call_up(sipp: Sipp, tmp_path: Path) -> None:
 @pytest.mark.sipp
 def test_many_trunks_do_not_exhaust_pjsua_accounts(sipp: Sipp) -> None:
     uas = sipp("final_486.xml", calls=10)
-    with Pjsua2Dialer(concurrency=1, bind_address="127.0.0.1") as dialer:
+    with Pjsua2Dialer(concurrency=1) as dialer:
         (pid,) = dialer.worker_pids
         for i in range(10):  # pjsua holds 8 accounts; the ninth would abort the process
             trunk = Trunk(name=f"trunk-{i}", host="127.0.0.1", port=uas.port, cps=100)
@@ -198,7 +220,7 @@ def test_many_trunks_do_not_exhaust_pjsua_accounts(sipp: Sipp) -> None:
 @pytest.mark.sipp
 def test_more_calls_than_the_stack_holds_is_our_error(sipp: Sipp) -> None:
     uas = sipp("ring_cancel.xml", calls=4)
-    with Pjsua2Dialer(concurrency=5, max_calls_per_process=5, bind_address="127.0.0.1") as d:
+    with Pjsua2Dialer(concurrency=5, max_calls_per_process=5) as d:
         (pid,) = d.worker_pids
         calls = [d.place(DialRequest(from_number=FROM, to=uas.uri(), ring_timeout_s=300))
                  for _ in range(4)]
