@@ -21,7 +21,7 @@ from robot.demo import DemoPaths, FarmProcess, live_calls, write_project
 from robot.domain.model import Delivery, RunStatus
 from robot.errors import RingcheckError
 from robot.scenario.load import find_scenario, load_scenario
-from robot.web.server import DEFAULT_ADDRESS, parse_address
+from robot.web.server import DEFAULT_ADDRESS, parse_address, require_web
 from robot.wiring import FarmEndpoints, open_project_store, prepare
 
 
@@ -41,6 +41,8 @@ def demo(
     """Write a demo project, start the virtual farm, run it, write the report, stop the farm."""
     root = (directory or Path.cwd()).resolve()
     address = parse_address(web) if serve else None
+    if address is not None:
+        require_web()
     out = console()
     paths = write_project(root)
     project = load_project(root)

@@ -28,7 +28,7 @@ from robot.schedule.service import (
     serve_health,
     trigger_for,
 )
-from robot.web.server import DEFAULT_ADDRESS, parse_address
+from robot.web.server import DEFAULT_ADDRESS, parse_address, require_web
 from robot.wiring import open_project_store, outbox_sender
 
 schedule_app = typer.Typer(help="Scheduled scenarios in the store.", no_args_is_help=True)
@@ -64,6 +64,8 @@ def serve(
     if (web_cert is None) != (web_key is None):
         raise UsageError("--web-cert and --web-key go together (a certificate and its key)")
     address = parse_address(web or DEFAULT_ADDRESS) if web or web_only else None
+    if address is not None:
+        require_web()
     store = open_project_store(project)
     farm_file = farm or os.environ.get(FARM_ENV)
     service = SchedulerService(

@@ -17,6 +17,7 @@ from robot.store.results import SqlResultStore
 from robot.store.tokens import SqlTokens
 from robot.web.evidence import ReportCache
 from robot.web.launcher import RunCalls, RunLauncher
+from robot.web.progress import FinishedProgress
 from robot.wiring import FarmEndpoints, run_planned
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Console:
     audit: SqlAudit = field(init=False)
     reads: SqlConsoleReads = field(init=False)
     reports: ReportCache = field(default_factory=ReportCache)
+    progress: FinishedProgress = field(default_factory=FinishedProgress)
 
     def __post_init__(self) -> None:
         self.launcher = RunLauncher(self.project, self.store, self.farm, run_calls=self.run_calls)

@@ -47,8 +47,7 @@ def triggered_by(record: RunRecord) -> str | None:
 
 
 def runs_json(console: Console, records: list[RunRecord]) -> list[dict[str, Any]]:
-    ids = [r.run.id for r in records if r.run.id is not None]
-    progress = console.reads.progress(ids)
+    progress = console.progress.of(console.reads, records)
     live = set(console.launcher.live())
     return [
         run_json(

@@ -45,6 +45,18 @@ class Address:
         return f"{scheme}://{host}:{self.port}"
 
 
+def require_web() -> None:
+    """The console needs the `web` extra; without it, say how to get it."""
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"the web console needs {exc.name or 'FastAPI and uvicorn'}: "
+            "pip install 'ringcheck[web]' (or '.[all]' in a checkout)"
+        ) from None
+
+
 def parse_address(text: str) -> Address:
     """`HOST:PORT`, `:PORT`, `PORT` or `HOST` (port 8750); `[::1]:8750` for IPv6."""
     raw = text.strip()
