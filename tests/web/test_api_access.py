@@ -270,3 +270,38 @@ def test_pages_carry_a_csp_without_inline_scripts(console_server: ConsoleServer)
             assert "script-src 'self'" in csp and "unsafe-inline" not in csp
             assert page.headers["x-frame-options"] == "DENY"
             assert re.search(r"<script(?![^>]*\bsrc=)", page.text) is None, path
+
+
+def test_admins_make_and_revoke_tokens_in_the_browser(console_server: ConsoleServer) -> None:
+    with _signed_in(console_server, Role.ADMIN) as (client, csrf):
+        made = client.post(
+            "/tokens", data={"csrf": csrf, "name": "ci-job", "role": "operator"},
+            headers={"Accept": "text/html"},
+        )  # fmt: skip
+        assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+        found = re.search(r'<code id="new-token">(rc_[^<]+)</code>', made.text)
+        assert found is not None
+        secret = found.group(1)
+        with console_server.client() as api:
+            me = api.get("/api/me", headers={"Authorization": f"Bearer {secret}"}).json()
+            assert me["name"] == "ci-job" and me["role"] == "operator"
+            listed = client.get("/api/tokens", headers={"X-CSRF-Token": csrf}).json()["items"]
+            token_id = next(
+                t["id"] for t in listed if t["name"] == "ci-job" and not t["revoked_at"]
+            )
+            assert secret not in str(listed)
+            gone = client.post(f"/tokens/{token_id}/revoke", data={"csrf": csrf})
+            assert gone.status_code == 303
+            again = api.get("/api/me", headers={"Authorization": f"Bearer {secret}"})
+            assert again.status_code == 401
+
+
+def test_releasing_a_handset_says_who_held_it(console_server: ConsoleServer) -> None:
+    assert console_server.served is not None
+    leases = console_server.served.console.store.leases
+    assert leases.acquire("pixel8-tmo", "a-crashed-run", 300)
+    with console_server.client(Role.OPERATOR) as client:
+        busy = client.get("/api/handsets/pixel8-tmo").json()
+        assert busy["state"] == "busy" and busy["leased_by"] == "a-crashed-run"
+        released = client.post("/api/handsets/pixel8-tmo/release").json()
+    assert released["released_from"] == "a-crashed-run" and released["state"] == "ready"

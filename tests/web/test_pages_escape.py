@@ -146,3 +146,26 @@ def test_evidence_outside_the_artifacts_folder_is_never_served(
             response = client.get(f"/api/attempts/{escaping.id}/evidence/{kind}")
             assert response.status_code == 404, kind
             assert "root:" not in response.text
+
+
+def test_weekly_reports_by_iso_week(console_server: ConsoleServer, hostile_attempt: int) -> None:
+    with console_server.client(Role.VIEWER) as client:
+        weeks = client.get("/api/reports").json()["items"]
+        assert weeks, "the week of the recorded call is listed"
+        week = weeks[0]["week"]
+        html = client.get(f"/api/reports/{week}")
+        page = client.get(f"/reports/{week}", headers={"Accept": "text/html"})
+        listing = client.get("/reports", headers={"Accept": "text/html"})
+        empty = client.get("/api/reports/2001-W01")
+        source = client.get(f"/reports/evidence/attempt-{hostile_attempt}-page-source.xml")
+        foreign = client.get("/reports/evidence/..%2F..%2Fetc%2Fpasswd")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "script-src" not in html.headers["content-security-policy"]
+    assert page.text == html.text
+    assert f'href="/attempts/{hostile_attempt}"' in html.text  # screens open the console page
+    assert "<img src=x" not in html.text
+    assert f'href="/reports/{week}"' in listing.text
+    assert empty.status_code == 404
+    assert "no attempts in 2001-W01" in empty.json()["error"]["message"]
+    assert source.status_code == 200 and source.headers["content-type"] == "application/xml"
+    assert foreign.status_code == 404
