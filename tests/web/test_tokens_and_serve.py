@@ -111,3 +111,18 @@ def test_changes_from_the_shell_are_in_the_audit_log(project: Path) -> None:
         ("token.create", "token alice", "cli"),
     ]
     assert all(e.actor.startswith("cli:") and e.role == "admin" for e in entries)
+
+
+def test_web_alone_means_the_default_address() -> None:
+    from robot.cli.app import fill_optional_values
+    from robot.web.server import parse_address
+
+    assert fill_optional_values(["serve", "--web"]) == ["serve", "--web", "127.0.0.1:8750"]
+    assert fill_optional_values(["serve", "--web", "--web-only"]) == [
+        "serve", "--web", "127.0.0.1:8750", "--web-only",
+    ]  # fmt: skip
+    assert fill_optional_values(["serve", "--web", ":9000"]) == ["serve", "--web", ":9000"]
+    assert parse_address(":9000").url() == "http://127.0.0.1:9000"
+    assert parse_address("0.0.0.0:8750").loopback is False
+    assert parse_address("[::1]:8750").url() == "http://[::1]:8750"
+    assert parse_address("8080").port == 8080
