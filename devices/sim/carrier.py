@@ -125,6 +125,8 @@ class _Carrier:
         self.account = _make_account(pj, self)
         acfg = pj.AccountConfig()
         acfg.idUri = f"sip:{self.spec.name}@{self.spec.host}:{port}"
+        # RTP on the carrier's own address like its SIP, never on every interface
+        acfg.mediaConfig.transportConfig.boundAddress = self.spec.host
         self.account.create(acfg)
         self.send(("ready", self.spec.worker or self.spec.name, port, os.getpid()))
 

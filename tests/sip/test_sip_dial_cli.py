@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,3 +132,33 @@ def test_ctrl_c_cancels_the_call(sipp: Sipp, project_tmp: Path) -> None:
             process.wait()
     assert process.returncode == 130, err
     assert uas.finish() == 0, uas.log()  # SIPp got our CANCEL: no call left up
+
+
+def test_dial_binds_sip_and_rtp_to_loopback_only(sipp: Sipp, project_tmp: Path) -> None:
+    """Issue 17, item 1: `dial` once bound RTP to 0.0.0.0:4000/4001. Every socket of the
+    command and its SIP worker, sampled while the call rings, is on 127.0.0.1."""
+    from tests.hostile.sockets import BoundSocket, bound_sockets, process_tree
+
+    uas = sipp("ring_cancel.xml")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("RINGCHECK_PROJECT", None)
+    process = subprocess.Popen(
+        [*RINGCHECK, "dial", "--from", "+15550100", "--to", uas.uri(), "--ring-for", "3"],
+        cwd=project_tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: set[BoundSocket] = set()
+    deadline = time.monotonic() + 90
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            seen.update(bound_sockets(process_tree(process.pid)))
+            time.sleep(0.05)  # sampling sockets while the call rings, not waiting for it
+    finally:
+        if process.poll() is None:
+            process.kill()
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert uas.finish() == 0, uas.log()
+    wildcard = sorted({(s.proto, s.address, s.port) for s in seen if s.wildcard})
+    assert wildcard == [], f"bound to every interface: {wildcard}"
+    rtp = {s for s in seen if s.proto == "udp" and 4000 <= s.port <= 4999}
+    assert rtp, f"no RTP socket was observed: {sorted(seen, key=lambda s: s.port)}"
+    assert {s.address for s in seen} == {"127.0.0.1"}
