@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import quote_plus
 
 import httpx
 import pytest
@@ -136,9 +137,20 @@ def test_trigger_watch_and_open_the_evidence(farm_console: FarmConsole, browser:
         shown = [v for v in (read["name"], read["spam_label"]) if v]
         for value in shown:  # whatever OCR made of the hostile text is on the page as text
             assert page.get_by_text(value, exact=False).count() > 0, value
+
+        # Matrix → the cell's calls → the evidence viewer, by clicking as a person does
         page.goto(f"{base}/matrix")
-        page.goto(f"{base}/attempts?number={HOSTILE_NUMBER.replace('+', '%2B')}")
-        assert page.locator("table.attempts tbody tr").count() > 0
+        cell = f"/attempts?number={quote_plus(HOSTILE_NUMBER)}&carrier=sim-tmobile"
+        page.locator(f'#matrix a.cell[href="{cell}"]').click()
+        page.wait_for_url(f"{base}{cell}")
+        calls = page.locator("table.attempts tbody tr")
+        assert calls.count() > 0 and calls.filter(has_text="sim-tmobile").count() == calls.count()
+        calls.first.locator("a").first.click()
+        page.wait_for_url(re.compile(r"/attempts/\d+$"))
+        page.wait_for_function("document.getElementById('screenshot').complete")
+        assert page.locator("#screenshot").evaluate("img => img.naturalWidth") > 300
+        ladder = page.locator("table.ladder tbody tr")
+        assert ladder.filter(has_text="INVITE").count() > 0, ladder.all_inner_texts()
         watched.assert_clean()
     finally:
         context.close()
