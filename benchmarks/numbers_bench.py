@@ -55,8 +55,10 @@ def write_numbers(path: Path, rows: int) -> None:
     raise SystemExit(f"could only generate {written} numbers")
 
 
-def measure(args: tuple[str, ...], cwd: Path, source: Path) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit code) of one CLI run in a fresh process."""
+def measure(args: tuple[str, ...], cwd: Path, source: Path) -> tuple[float, float, int, float]:
+    """(seconds, peak MB, exit code, CPU seconds) of one CLI run in a fresh process. On a
+    shared machine the CPU time (user + system) is the steadier figure: wall time grows with
+    whatever else runs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RINGCHECK_")}
     env["PYTHONPATH"] = str(source)
     env["COLUMNS"] = "120"
@@ -76,7 +78,7 @@ def measure(args: tuple[str, ...], cwd: Path, source: Path) -> tuple[float, floa
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(f"  exit {code}: {err.splitlines()[-1] if err else ''}")
-    return elapsed, usage.ru_maxrss / 1024, code
+    return elapsed, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -99,9 +101,11 @@ def main() -> None:
             runs = [measure(args, project, options.source) for _ in range(options.repeat)]
             seconds = statistics.median(r[0] for r in runs)
             peak = statistics.median(r[1] for r in runs)
-            codes = sorted({r[2] for r in runs})
-            print(f"{label:22s} {seconds:6.1f} s  {peak:6.0f} MB peak  (median of "
-                  f"{len(runs)}, exit {','.join(map(str, codes))})")  # fmt: skip
+            codes = ",".join(map(str, sorted({r[2] for r in runs})))
+            cpu = statistics.median(r[3] for r in runs)
+            load = os.getloadavg()[0]
+            print(f"{label:22s} {seconds:6.1f} s  {cpu:6.1f} s CPU  {peak:6.0f} MB peak  (median "
+                  f"of {len(runs)}, exit {codes}; load {load:.1f})")  # fmt: skip
 
 
 if __name__ == "__main__":
