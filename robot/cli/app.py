@@ -4,16 +4,22 @@ become a single line and an exit code."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
+from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from robot import __version__
 from robot.cli.context import CliState
 from robot.cli.printable import printable, safe_console
 from robot.errors import RingcheckError
+
+if TYPE_CHECKING:
+    from typer._click import Command  # Typer's own copy of Click
 
 GLOBAL_FLAGS = frozenset({"-v", "--verbose"})
 GLOBAL_OPTIONS = frozenset({"--project"})
@@ -61,10 +67,60 @@ def fill_optional_values(args: list[str]) -> list[str]:
 
 
 class _Root(TyperGroup):
-    """The top-level group: global options are accepted before or after the command."""
+    """The top-level group: global options are accepted before or after the command, and
+    each command group is imported only when a command line names it.
+
+    Until then a command is a placeholder carrying its one-line help (`COMMAND_HELP`), so
+    `--help` and "did you mean" list every command without importing the store, OCR, SIP
+    and Appium stacks that the commands themselves need."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for name in COMMAND_MODULES:
+            if name not in self.commands:
+                self.commands[name] = _Placeholder(name)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         return super().parse_args(ctx, fill_optional_values(hoist_global_options(args)))
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        if args and isinstance(self.commands.get(args[0]), _Placeholder):
+            self.commands[args[0]] = _load(args[0])
+        return super().resolve_command(ctx, args)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:  # type: ignore[override]
+        command = self.commands.get(cmd_name)
+        if isinstance(command, _Placeholder) and command.help is None:
+            command = self.commands[cmd_name] = _load(cmd_name)  # no help line: load it
+        return command
+
+
+class _Placeholder(TyperCommand):
+    """A command not imported yet: its help line for listings (never run: `_Root` swaps in
+    the real command before a command line reaches it)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name, help=COMMAND_HELP.get(name), callback=self._not_loaded)
+
+    def _not_loaded(self) -> None:
+        raise RuntimeError(f"command {self.name!r} was not loaded")
+
+
+_loaded: set[str] = set()
+
+
+def _load(name: str) -> Command:
+    """Import the modules of command `name`, attach them to the app, and return the real
+    command (a module may define several commands: `run` and `runs`)."""
+    for module_name in COMMAND_MODULES[name]:
+        if module_name not in _loaded:
+            importlib.import_module(f"robot.cli.{module_name}").register(app)
+            _loaded.add(module_name)
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    return group.commands[name]
 
 
 app = typer.Typer(
@@ -125,33 +181,42 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "demo": ("demo_cmd",),
     "tokens": ("tokens_cmd",),
 }
-_OPTIONS_WITH_VALUE = frozenset({"--project"})
+# The one-line help `ringcheck --help` shows for each command, so that listing imports none
+# of them (a test checks each line against the command's own help).
+COMMAND_HELP: dict[str, str] = {
+    "config": "Check the project's configuration.",
+    "numbers": "List and import the numbers we call from.",
+    "devices": "The handsets of the device farm.",
+    "farm": "The virtual device farm.",
+    "results": "List, export and prune stored test-call results.",
+    "report": "Write the weekly report (default: the last complete ISO week); exit 1 when the "
+    "period holds no attempts.",
+    "evidence": "Bundle screenshots, page sources, SIP traces and verdicts of one number into "
+    "a zip.",
+    "scenarios": "Scenario files: list and check them.",
+    "run": "Run a scenario now: dial, watch the handsets, judge, record.",
+    "runs": "Runs recorded in the store.",
+    "serve": "Fire scenario schedules until SIGTERM/Ctrl-C; SIGHUP reloads the scenario files. "
+    "With --web, also serve the web console and REST API (runs started there run here).",
+    "schedule": "Scheduled scenarios in the store.",
+    "alerts": "Alerts: what was raised, where it went, and the signals behind it.",
+    "dial": "Place one test call without a handset; print the timeline and what came back.",
+    "read-screen": "Read name, number, spam label, verified badge, logo and call reason off "
+    "call screens.",
+    "demo": "Write a demo project, start the virtual farm, run it, write the report, stop the "
+    "farm.",    "tokens": "API tokens for the web console and REST API.",
+}
 
 
-def requested_command(argv: list[str]) -> str | None:
-    """The command word in `argv` (after global options), or None for help and the like."""
-    skip = False
-    for token in argv:
-        if skip:
-            skip = False
-        elif token in _OPTIONS_WITH_VALUE:
-            skip = True
-        elif not token.startswith("-"):
-            return token
-    return None
-
-
-def _register(argv: list[str]) -> None:
-    """Attach the command groups `argv` needs (all of them for help or an unknown word)."""
-    command = requested_command(argv)
-    wanted = COMMAND_MODULES.get(command or "")
-    names = wanted or tuple(dict.fromkeys(m for ms in COMMAND_MODULES.values() for m in ms))
-    for name in names:
-        module = importlib.import_module(f"robot.cli.{name}")
-        module.register(app)
-
-
-_register(sys.argv[1:])
+def _spawn_from_the_package() -> None:
+    """Processes we spawn (SIP workers, the virtual farm's parts) start from their own
+    module. multiprocessing re-runs the parent's main *file* in every child, which for the
+    `ringcheck` script means importing the command line again (Typer, Rich) before a SIP
+    worker can start; naming the main module `robot.cli.__main__` (what `ringcheck` runs)
+    lets multiprocessing skip that, as it does for `python -m robot.cli`."""
+    main_module = sys.modules.get("__main__")
+    if main_module is not None and getattr(main_module, "__spec__", None) is None:
+        main_module.__spec__ = importlib.util.find_spec("robot.cli.__main__")
 
 
 def main() -> None:
@@ -163,6 +228,7 @@ def main() -> None:
     Anything else is a bug in ringcheck, not bad input: it is said in one line too, with
     the traceback behind -v, rather than as a wall of frames."""
     verbose = "-v" in sys.argv or "--verbose" in sys.argv
+    _spawn_from_the_package()
     try:
         app()
     except RingcheckError as exc:

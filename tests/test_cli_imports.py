@@ -1,0 +1,90 @@
+"""Commands import only what they use: help lists every command without loading one, and
+reading results loads the store but neither migrations nor OCR, SIP, Appium or the report.
+
+These tests check which modules load, never how long it takes (start-up time lives in
+benchmarks/startup_bench.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from robot.cli.app import COMMAND_HELP, COMMAND_MODULES
+
+# Stacks that cost tenths of a second each to import, and the command-line start-up pays for
+# every one of them.
+HEAVY = (
+    "alembic", "apscheduler", "appium", "boto3", "cv2", "fastapi", "httpx", "jinja2",
+    "numpy", "PIL", "pjsua2", "procrastinate", "pytesseract", "selenium", "sqlalchemy",
+)  # fmt: skip
+
+_PROBE = """
+import atexit, json, sys
+out = sys.argv[1]
+sys.argv = ["ringcheck", *sys.argv[2:]]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+from robot.cli.app import main
+main()
+"""
+
+
+def loaded_by(tmp_path: Path, *args: str, cwd: Path | None = None) -> set[str]:
+    """The top-level packages loaded by `ringcheck ARGS` run to its end."""
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _PROBE, str(out), *args],
+        cwd=cwd or tmp_path,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    return {name.split(".")[0] for name in json.loads(out.read_text())}
+
+
+def test_help_loads_no_command(tmp_path: Path) -> None:
+    loaded = loaded_by(tmp_path, "--help")
+    assert not loaded & {*HEAVY, "pydantic", "reports", "devices"}
+
+
+def test_an_unknown_command_is_answered_without_loading_any(tmp_path: Path) -> None:
+    loaded = loaded_by(tmp_path, "resuts")  # (Typer coerces option values with pydantic)
+    assert not loaded & {*HEAVY, "reports", "devices"}
+
+
+def test_results_list_loads_the_store_and_nothing_else_heavy(tmp_path: Path) -> None:
+    from robot.store import open_store
+
+    open_store(f"sqlite:///{tmp_path / '.ringcheck' / 'results.db'}").close()
+    loaded = loaded_by(tmp_path, "results", "list", "--json")
+    assert "sqlalchemy" in loaded
+    assert not loaded & (set(HEAVY) - {"sqlalchemy"})
+
+
+@pytest.mark.parametrize("command", ["dial", "read-screen", "report", "run", "devices"])
+def test_a_command_help_loads_no_engine_it_would_drive(tmp_path: Path, command: str) -> None:
+    loaded = loaded_by(tmp_path, command, "--help")
+    assert not loaded & {"cv2", "pjsua2", "pytesseract", "selenium", "appium", "alembic"}
+
+
+def test_every_command_has_its_own_help_line() -> None:
+    """The line `ringcheck --help` shows for a command is the command's own first line."""
+    import importlib
+
+    import typer
+    import typer.main
+
+    app = typer.Typer()
+    for module in dict.fromkeys(m for ms in COMMAND_MODULES.values() for m in ms):
+        importlib.import_module(f"robot.cli.{module}").register(app)
+    group = typer.main.get_command(app)
+    real = {
+        name: " ".join((group.commands[name].help or "").split("\n\n")[0].split())
+        for name in group.commands
+    }
+    assert set(real) == set(COMMAND_MODULES) == set(COMMAND_HELP)
+    assert real == COMMAND_HELP
