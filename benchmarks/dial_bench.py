@@ -1,20 +1,30 @@
-"""Dial benchmark: `Pjsua2Dialer` against SIPp's own UAC, both calling one SIPp UAS on loopback.
+"""Dial benchmark: `ringcheck dial` and `Pjsua2Dialer` against SIPp UASes on loopback.
 
-    .venv/bin/python benchmarks/dial_bench.py [--calls 200] [--concurrency 20]
+    .venv/bin/python benchmarks/dial_bench.py [--calls 200] [--concurrency 20] [--dials 10]
 
-Every call rings and the caller cancels it as soon as 180 arrives. Per-call overhead is the
-time from INVITE to the ACK of the 487 (CANCEL completed), measured the same way for both
-callers: by the SIPp UAS's own message timestamps, one call at a time (p50/p95). For
-`Pjsua2Dialer` the time from sending the place command to `hang_up()` returning is shown too.
-Calls per second is a burst of `--calls` calls with `--concurrency` up at once; the dialer
-paces each worker at WORKER_MAX_CPS, so its figure is bounded by workers x that pace.
+Every SIPp process is started (and listening) before any clock starts, so no figure includes
+a SIPp start. Printed:
+
+- `ringcheck dial`, the whole command as a user runs it (process start, SIP worker start,
+  the call, shut-down) against a UAS answering 486 at once: median and p90 of `--dials`;
+- calls placed alone: one call at a time on a warm dialer, answered 486 at once, from
+  `place()` to the outcome (p50, p95);
+- INVITE to the ACK of the 487 (the UAS rings, the caller cancels on 180), one call at a time,
+  timed by the UAS's own message timestamps for both callers: SIPp's own UAC (the baseline)
+  and `Pjsua2Dialer`;
+- calls per second of a burst of `--calls` with `--concurrency` up at once, for both callers
+  (SIPp's rate from its UAS timestamps: first INVITE to last ACK).
+
+Every call that fails or ends otherwise than expected is counted, never hidden.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,22 +32,47 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from robot.ports import DialRequest  # noqa: E402
 from robot.sip import Pjsua2Dialer  # noqa: E402
-from robot.sip.pool import WORKER_MAX_CPS  # noqa: E402
 from tests.sip.sipp_peer import SippUas, start_uas  # noqa: E402
 from tests.support.peers import free_port, free_port_block  # noqa: E402
 
 UAC_SCENARIO = ROOT / "tests" / "sip" / "scenarios" / "uac_invite_cancel.xml"
+FROM = "+15550100"
+
+
+class Failures:
+    """Calls that raised or ended otherwise than expected, counted across threads."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: str | None = None
+        self._lock = threading.Lock()
+
+    def add(self, what: str) -> None:
+        with self._lock:
+            self.count += 1
+            self.first = self.first or what
 
 
 def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _call_ids(text: str) -> str | None:
+    return next(
+        (line.split(":", 1)[1].strip() for line in text.splitlines()
+         if line.lower().startswith("call-id:")),
+        None,
+    )  # fmt: skip
 
 
 def _uas_invite_to_ack_ms(uas: SippUas) -> list[float]:
@@ -45,8 +80,7 @@ def _uas_invite_to_ack_ms(uas: SippUas) -> list[float]:
     firsts: dict[str, datetime] = {}
     acks: dict[str, datetime] = {}
     for when, text in uas.received_timed():
-        call_id = next((line.split(":", 1)[1].strip() for line in text.splitlines()
-                        if line.lower().startswith("call-id:")), None)
+        call_id = _call_ids(text)
         if call_id is None:
             continue
         if text.startswith("INVITE "):
@@ -56,93 +90,166 @@ def _uas_invite_to_ack_ms(uas: SippUas) -> list[float]:
     return [(acks[c] - firsts[c]).total_seconds() * 1000.0 for c in firsts if c in acks]
 
 
-def _ours_one_call(dialer: Pjsua2Dialer, uri: str) -> float:
-    """Ms from sending the INVITE command to hang_up() returning (pacing excluded)."""
-    call = dialer.place(DialRequest(from_number="+15550100", to=uri, ring_timeout_s=60))
-    while not any(e.code == 180 for e in call.events()):
-        if call.wait(0.0005) is not None:
-            raise RuntimeError("call ended before ringing")
-    outcome = call.hang_up()
+def _uas_span_s(uas: SippUas) -> tuple[float, int]:
+    """First INVITE to last ACK at the UAS, and how many calls were ACKed."""
+    timed = uas.received_timed()
+    invites = [w for w, t in timed if t.startswith("INVITE ")]
+    acks = [w for w, t in timed if t.startswith("ACK ")]
+    if not invites or not acks:
+        return float("nan"), 0
+    return (max(acks) - min(invites)).total_seconds(), len(acks)
+
+
+def _ring_then_cancel(dialer: Pjsua2Dialer, uri: str, failures: Failures) -> float | None:
+    """Ms from sending the INVITE command to hang_up() returning; None when it failed."""
+    try:
+        call = dialer.place(DialRequest(from_number=FROM, to=uri, ring_timeout_s=60))
+        while not any(e.code == 180 for e in call.events()):
+            if call.wait(0.0005) is not None:
+                failures.add("call ended before ringing")
+                return None
+        outcome = call.hang_up()
+    except Exception as exc:
+        failures.add(f"{type(exc).__name__}: {exc}")
+        return None
     if outcome.final_code != 487:
-        raise RuntimeError(f"unexpected outcome {outcome.final_code}: {outcome.error}")
+        failures.add(f"outcome {outcome.final_code}: {outcome.error}")
+        return None
     return (time.monotonic() - call.dialed_at) * 1000.0
 
 
-def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, float]:
+def bench_dial_command(dials: int, work: Path) -> dict[str, float]:
+    """`ringcheck dial` as a process, against a UAS that is already listening."""
+    uas = start_uas("final_486.xml", work, calls=dials, timeout_s=600)
+    walls: list[float] = []
+    failures = Failures()
+    command = ROOT / ".venv" / "bin" / "ringcheck"
+    for _ in range(dials):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [str(command), "dial", "--from", FROM, "--to", uas.uri(), "--json"],
+            capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        walls.append(time.perf_counter() - started)
+        if done.returncode != 0 or '"final_code":486' not in done.stdout:
+            failures.add(f"exit {done.returncode}: {done.stderr.strip()[-200:]}")
+    uas.stop()
+    return {"p50_s": statistics.median(walls), "p90_s": _pct(walls, 0.9),
+            "failed": failures.count}  # fmt: skip
+
+
+def bench_alone(calls: int, work: Path) -> dict[str, float]:
+    """One call at a time on a warm dialer, answered 486 at once: place() to the outcome."""
+    uas = start_uas("final_486.xml", work, calls=calls + 1, timeout_s=600)
+    failures = Failures()
+    times: list[float] = []
+    with Pjsua2Dialer(concurrency=4) as dialer:
+        dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)  # warm
+        for _ in range(calls):
+            started = time.perf_counter()
+            try:
+                outcome = dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)
+            except Exception as exc:
+                failures.add(f"{type(exc).__name__}: {exc}")
+                continue
+            times.append((time.perf_counter() - started) * 1000.0)
+            if outcome is None or outcome.final_code != 486:
+                failures.add(f"outcome {outcome.final_code if outcome else None}")
+    uas.stop()
+    return {"p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95), "failed": failures.count}
+
+
+def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, Any]:
+    failures = Failures()
     with Pjsua2Dialer(concurrency=concurrency) as dialer:
         warm = start_uas("ring_cancel.xml", work, calls=1)
-        _ours_one_call(dialer, warm.uri())  # transports and account exist from here on
+        _ring_then_cancel(dialer, warm.uri(), failures)  # transports and account exist now
         warm.stop()
         uas = start_uas("ring_cancel.xml", work, calls=calls, timeout_s=600)
-        walls = [_ours_one_call(dialer, uas.uri()) for _ in range(calls)]
+        walls = [_ring_then_cancel(dialer, uas.uri(), failures) for _ in range(calls)]
         wire = _uas_invite_to_ack_ms(uas)
         uas.stop()
         burst = start_uas("ring_cancel.xml", work, calls=calls, timeout_s=600)
         per_thread = calls // concurrency
-        threads = [threading.Thread(target=lambda: [
-            _ours_one_call(dialer, burst.uri()) for _ in range(per_thread)])
-            for _ in range(concurrency)]
-        start = time.perf_counter()
+
+        def some() -> None:
+            for _ in range(per_thread):
+                _ring_then_cancel(dialer, burst.uri(), failures)
+
+        threads = [threading.Thread(target=some) for _ in range(concurrency)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        elapsed = time.perf_counter() - start
+        span_s, acked = _uas_span_s(burst)
         burst.stop()
+    done = [w for w in walls if w is not None]
     return {"p50_ms": _pct(wire, 0.5), "p95_ms": _pct(wire, 0.95),
-            "wall_p50_ms": _pct(walls, 0.5), "wall_p95_ms": _pct(walls, 0.95),
-            "cps": per_thread * concurrency / elapsed}
+            "wall_p50_ms": _pct(done, 0.5), "wall_p95_ms": _pct(done, 0.95),
+            "cps": acked / span_s, "failed": failures.count,
+            "first_failure": failures.first}  # fmt: skip
 
 
-def _run_uac(uas: SippUas, calls: int, limit: int, work: Path) -> float:
+def _run_uac(uas: SippUas, calls: int, limit: int, work: Path) -> None:
     sipp = shutil.which("sipp")
     assert sipp is not None
     command = [sipp, f"127.0.0.1:{uas.port}", "-sf", str(UAC_SCENARIO), "-i", "127.0.0.1",
                "-p", str(free_port()), "-cp", str(free_port(socket.SOCK_DGRAM)),
                "-mp", str(free_port_block()), "-m", str(calls), "-l", str(limit), "-r", "10000",
                "-s", "+15550199", "-nostdin", "-timeout", "300s"]
-    start = time.perf_counter()
     subprocess.run(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False, timeout=600)
-    return time.perf_counter() - start
 
 
 def bench_sipp(calls: int, concurrency: int, work: Path) -> dict[str, float]:
+    """SIPp's own UAC, timed by the UAS's timestamps (its process start is not counted)."""
     uas = start_uas("ring_cancel.xml", work, calls=calls, timeout_s=600)
     _run_uac(uas, calls, 1, work)
     wire = _uas_invite_to_ack_ms(uas)
     uas.stop()
     burst = start_uas("ring_cancel.xml", work, calls=calls, timeout_s=600)
-    elapsed = _run_uac(burst, calls, concurrency, work)
+    _run_uac(burst, calls, concurrency, work)
+    span_s, acked = _uas_span_s(burst)
     burst.stop()
     if not wire:
         raise RuntimeError("the SIPp UAC completed no calls")
-    return {"p50_ms": _pct(wire, 0.5), "p95_ms": _pct(wire, 0.95), "cps": calls / elapsed}
+    return {"p50_ms": _pct(wire, 0.5), "p95_ms": _pct(wire, 0.95), "cps": acked / span_s,
+            "failed": 2 * calls - len(wire) - acked}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--dials", type=int, default=10, help="`ringcheck dial` runs")
     args = parser.parse_args()
     if shutil.which("sipp") is None:
         sys.exit("sipp is not installed (Debian package sip-tester)")
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dial-bench-") as tmp:
         work = Path(tmp)
+        command = bench_dial_command(args.dials, work)
+        alone = bench_alone(args.calls, work)
         ours = bench_ours(args.calls, args.concurrency, work)
         base = bench_sipp(args.calls, args.concurrency, work)
-    workers = -(-args.concurrency // 4)
-    print(f"dial benchmark: {args.calls} calls on loopback; the UAS rings, the caller cancels "
-          f"on 180; burst with {args.concurrency} calls up at once")
-    print(f"{'INVITE -> ACK of 487 at the UAS':34}{'p50 ms':>9}{'p95 ms':>9}{'calls/s':>10}")
+    print(f"dial benchmark on loopback, load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
+    print(f"`ringcheck dial` whole process ({args.dials} runs): median {command['p50_s']:.2f} s, "
+          f"p90 {command['p90_s']:.2f} s, failed {command['failed']:.0f}")
+    print(f"calls placed alone, place() -> outcome ({args.calls} calls, 486 at once): "
+          f"p50 {alone['p50_ms']:.1f} ms, p95 {alone['p95_ms']:.1f} ms, "
+          f"failed {alone['failed']:.0f}")
+    print(f"{'INVITE -> ACK of 487 at the UAS':34}{'p50 ms':>9}{'p95 ms':>9}{'calls/s':>10}"
+          f"{'failed':>8}")
     print(f"{'SIPp UAC (baseline)':34}{base['p50_ms']:9.2f}{base['p95_ms']:9.2f}"
-          f"{base['cps']:10.1f}")
-    print(f"{'Pjsua2Dialer':34}{ours['p50_ms']:9.2f}{ours['p95_ms']:9.2f}{ours['cps']:10.1f}")
+          f"{base['cps']:10.1f}{base['failed']:8.0f}")
+    print(f"{'Pjsua2Dialer':34}{ours['p50_ms']:9.2f}{ours['p95_ms']:9.2f}{ours['cps']:10.1f}"
+          f"{ours['failed']:8.0f}")
     print(f"{'Pjsua2Dialer place()->hang_up()':34}{ours['wall_p50_ms']:9.2f}"
           f"{ours['wall_p95_ms']:9.2f}")
-    print(f"overhead vs SIPp: p50 {ours['p50_ms'] / base['p50_ms']:.2f}x, "
-          f"p95 {ours['p95_ms'] / base['p95_ms']:.2f}x; dialer calls/s capped at "
-          f"{workers} workers x {WORKER_MAX_CPS:.0f}")
+    if ours["first_failure"]:
+        print(f"first failure: {ours['first_failure']}")
+    print(f"burst: {args.concurrency} up at once over {-(-args.concurrency // 4)} SIP workers; "
+          "calls wait only for trunk limits and pjlib's socket handles (robot.sip.handles)")
 
 
 if __name__ == "__main__":

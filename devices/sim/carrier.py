@@ -30,7 +30,7 @@ from typing import Any
 from devices.sim.config import CarrierSim, TrustedCert
 from devices.sim.policy import Decision, Invite, decide, number_of
 from devices.sim.stir import StirVerifier, load_trusted
-from robot.sip.endpoint import quiet_process, single_thread_config
+from robot.sip.endpoint import destroy_endpoint, quiet_process, single_thread_config
 from robot.sip.headers import parse_message
 
 STOP_GRACE_S = 3.0
@@ -181,14 +181,13 @@ class _Carrier:
                     break
             self._run_timers(now)
             self.ep.libHandleEvents(5 if self.calls else 20)
+        calls_up = bool(self.calls)
         self.calls.clear()
         self.timers.clear()
         self.graveyard.clear()
         gc.collect()  # every Call object must be gone before libDestroy
-        with contextlib.suppress(Exception):
-            self.account.shutdown()
+        destroy_endpoint(self.pj, self.ep, [self.account], calls_up=calls_up)
         del self.account
-        self.ep.libDestroy()
         self.send(("bye", self.spec.name))
 
     def _bury(self) -> None:

@@ -25,11 +25,6 @@ class Pacer:
         self._next = float("-inf")
         self._lock = threading.Lock()
 
-    @property
-    def next_start(self) -> float:
-        """The earliest time the next caller may start (for picking the least busy pacer)."""
-        return self._next
-
     def reserve(self) -> float:
         """The monotonic time at which the caller may start (now or later)."""
         with self._lock:

@@ -22,6 +22,7 @@ from typing import Any
 from robot.domain.model import SipEvent, SipOutcome, Trunk
 from robot.errors import DialError, UsageError
 from robot.ports import Dialer, DialRequest
+from robot.sip.handles import HandleBudget
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
 from robot.sip.passport import RichCallData, Signer
@@ -36,10 +37,6 @@ from robot.sip.worker import run_worker
 
 PLACE_TIMEOUT_S = 15.0
 WHEEL_MAX_CALLS = 4
-WORKER_MAX_CPS = 25.0
-"""Each call opens RTP/RTCP sockets in the worker's pjlib ioqueue (64 handles, select), and
-closed ones are recycled only after 500 ms: a worker placing calls much faster than this runs
-out and pjlib aborts the process. So each worker is paced, whatever the trunks allow."""
 
 
 class _PoolCall:
@@ -135,7 +132,8 @@ class _Worker:
         self.calls: dict[int, _PoolCall] = {}
         self.alive = True
         self.start_error: str | None = None
-        self.pacer = Pacer(WORKER_MAX_CPS)
+        # sockets its calls hold in pjlib (`robot.sip.handles`): calls go where most are free
+        self.handles = HandleBudget()
         self.ready = threading.Event()
         self._send_lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True,
@@ -188,11 +186,13 @@ class _Worker:
             call._on_placed(message[2])
         elif kind == "place_failed":
             self.calls.pop(message[1], None)
+            self.handles.released()
             call._on_place_failed(message[2])
         elif kind == "event":
             call._on_event(message[2], message[3], message[4])
         elif kind == "ended":
             self.calls.pop(message[1], None)
+            self.handles.released()
             call._end(message[2])
 
 
@@ -266,7 +266,6 @@ class Pjsua2Dialer:
         worker = call.worker
         if slots is not None:
             call.on_end.append(slots.give)
-        worker.pacer.wait()
         call.dialed_at = time.monotonic()
         if not worker.send(("place", call.key, spec)):
             worker.calls.pop(call.key, None)
@@ -333,7 +332,7 @@ class Pjsua2Dialer:
                 raise DialError(f"all {total} call slots of the dialer are busy "
                                 f"({len(self._workers)} processes x {limit} calls); "
                                 "raise its concurrency or wait for calls to end")
-            worker = min(candidates, key=lambda w: (w.load, w.pacer.next_start))
+            worker = min(candidates, key=lambda w: (w.handles.in_use(w.load), w.pid))
             call = _PoolCall(worker, next(self._keys), trunk, self._grace_s)
             worker.calls[call.key] = call
             return call

@@ -15,11 +15,13 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from multiprocessing.connection import Connection
 from typing import Any
 
 from robot.sip.callstate import CallState
-from robot.sip.endpoint import quiet_process, single_thread_config
+from robot.sip.endpoint import destroy_endpoint, quiet_process, single_thread_config
+from robot.sip.handles import HandleBudget
 from robot.sip.protocol import CallSpec, WorkerOptions
 from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
 
@@ -50,6 +52,10 @@ class _Worker:
         self.options = options
         self.calls: dict[int, CallState] = {}
         self.by_call_id: dict[str, CallState] = {}
+        # Calls asked for while pjlib had no socket handles to spare (`robot.sip.handles`);
+        # placed, in order, as handles come back.
+        self.waiting: deque[tuple[int, CallSpec]] = deque()
+        self.handles = HandleBudget()
         self.accounts: dict[str, Any] = {}
         self.transports: dict[str, int] = {}
         # Ended Call/Account objects with the call slot they held. In the pjsua2 wheel, deleting
@@ -115,20 +121,23 @@ class _Worker:
             if self.stopping:
                 if stop_deadline is None:
                     stop_deadline = now + self.options.hangup_grace_s
+                    self._refuse_waiting("the dialer is shutting down")
                     for state in list(self.calls.values()):
                         self._hang_up(state)
                 if not self.calls or now > stop_deadline:
                     break
+            self._place_waiting()
             self._deadlines(now)
-            if self.calls:
+            if self.calls or self.waiting:
                 self.last_busy = now
             # Commands arrive on a pipe pjlib cannot watch, so the poll is short while calls
             # are up or were recently (a CANCEL waits at most 1 ms) and longer when idle.
             self.ep.libHandleEvents(1 if now - self.last_busy < 2.0 else 10)
+        calls_up = any(not state.disconnected for state in self.calls.values())
         for state in list(self.calls.values()):
             state.error = state.error or "dialer shut down before the call ended"
             self._finish(state)
-        self._destroy()
+        self._destroy(calls_up)
 
     def _commands(self) -> None:
         try:
@@ -142,26 +151,35 @@ class _Worker:
     def _command(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "place":
-            self._place(message[1], message[2])
+            self.waiting.append((message[1], message[2]))
         elif kind == "hangup":
             state = self.calls.get(message[1])
             if state is not None:
                 self._hang_up(state)
+            elif any(key == message[1] for key, _ in self.waiting):
+                self.waiting = deque((k, s) for k, s in self.waiting if k != message[1])
+                self.send(("place_failed", message[1], "hung up before it was placed"))
         elif kind == "shutdown":
             self.stopping = True
 
-    def _destroy(self) -> None:
+    def _destroy(self, calls_up: bool) -> None:
         self.calls.clear()
         self.by_call_id.clear()
         self.graveyard.clear()
-        for account in self.accounts.values():
-            with contextlib.suppress(Exception):
-                account.shutdown()
+        destroy_endpoint(self.pj, self.ep, self.accounts.values(), calls_up=calls_up)
         self.accounts.clear()
-        self.ep.libDestroy()
         self.send(("bye", os.getpid()))
 
     # --- calls -----------------------------------------------------------------------
+    def _place_waiting(self) -> None:
+        """Start the calls asked for, as far as pjlib's socket handles allow."""
+        while self.waiting and self.handles.room(len(self.calls)):
+            self._place(*self.waiting.popleft())
+
+    def _refuse_waiting(self, why: str) -> None:
+        while self.waiting:
+            self.send(("place_failed", self.waiting.popleft()[0], why))
+
     def _place(self, key: int, spec: CallSpec) -> None:
         pj = self.pj
         live = sum(1 for s in self.calls.values() if not s.disconnected)
@@ -192,6 +210,7 @@ class _Worker:
         except Exception as exc:
             self.calls.pop(key, None)
             self.early_logs.clear()
+            self.handles.released()  # whatever sockets the attempt opened are closing
             state.call = None
             reason = _pj_reason(exc)
             if "PJ_ETOOMANY" in reason:
@@ -299,6 +318,7 @@ class _Worker:
 
     def _finish(self, state: CallState) -> None:
         self.calls.pop(state.key, None)
+        self.handles.released()
         self.by_call_id.pop(state.call_id, None)
         self.graveyard.append((state.slot, state.call))
         state.call = None
