@@ -10,6 +10,7 @@ cause. Library exceptions never leave this module (see `devices.boundary`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -35,6 +36,10 @@ from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation, 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+FIRST_POLL_S = 0.02
+"""The first pause while waiting for the phone to change (idle after we end a call, a foreign
+call gone): it usually changes within tens of milliseconds, and a full poll interval there
+was time the handset sat idle. Pauses double up to `poll_interval_s`."""
 
 
 def strategy_for(spec: HandsetSpec, spam_apps: tuple[str, ...] | None = None) -> PlatformStrategy:
@@ -153,15 +158,26 @@ class AppiumHandset:
         return self._wait_gone(ring, self._end_timeout_s / 2)
 
     def _wait_gone(self, ring: RingObservation, timeout_s: float) -> bool:
+        def gone(seen: Observation) -> bool:
+            return seen.idle or (seen.ringing and ring.incoming_number is not None
+                                 and seen.incoming_number != ring.incoming_number)  # fmt: skip
+
+        return self._wait_until("watching the foreign call end", gone, timeout_s)
+
+    def _wait_until(
+        self, action: str, done: Callable[[Observation], bool], timeout_s: float
+    ) -> bool:
+        """Look at the phone until `done`, first at once, then after pauses doubling from
+        FIRST_POLL_S to the poll interval; False at the timeout or when closed."""
         deadline = self._clock.monotonic() + timeout_s
+        pause = FIRST_POLL_S
         while True:
-            seen = self._do("watching the foreign call end", self._strategy.observe)
-            if seen.idle or (seen.ringing and ring.incoming_number is not None
-                             and seen.incoming_number != ring.incoming_number):  # fmt: skip
+            if done(self._do(action, self._strategy.observe)):
                 return True
             remaining = deadline - self._clock.monotonic()
-            if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
+            if remaining <= 0 or self._closed.wait(min(pause, remaining)):
                 return False
+            pause = min(2 * pause, self._poll_interval_s)
 
     def close(self) -> None:
         self._closed.set()
@@ -216,14 +232,7 @@ class AppiumHandset:
             self._strategy.decline_by_button(driver)
 
     def _wait_idle(self, timeout_s: float) -> bool:
-        deadline = self._clock.monotonic() + timeout_s
-        while True:
-            seen: Observation = self._do("checking the handset is idle", self._strategy.observe)
-            if seen.idle:
-                return True
-            remaining = deadline - self._clock.monotonic()
-            if remaining <= 0 or self._closed.wait(min(self._poll_interval_s, remaining)):
-                return False
+        return self._wait_until("checking the handset is idle", lambda s: s.idle, timeout_s)
 
     def _do(
         self, action: str, step: Callable[[WebDriver], T], *, even_if_unhealthy: bool = False
@@ -296,7 +305,7 @@ class AppiumHandset:
         """Ask /status with a short connect timeout, so a dead server fails fast and clearly."""
         url = f"{self.base_url}/status"
         try:
-            response = httpx.get(
+            response = _status_client().get(
                 url, timeout=httpx.Timeout(self._command_timeout_s, connect=self._connect_timeout_s)
             )
             response.raise_for_status()
@@ -314,3 +323,12 @@ class AppiumHandset:
             driver.quit()
         except Exception as exc:  # the session is being thrown away; its end is best-effort
             log.debug("handset %s: quitting the old session: %s", self.id, cause(exc))
+
+
+@functools.cache
+def _status_client() -> httpx.Client:
+    """One client for every handset's preflight: each new client loads the system's CA
+    certificates (tens of milliseconds), which a farm of 24 phones paid 24 times per run.
+    It keeps no connection open: a preflight is one request, and an idle connection to a
+    server that has since stopped would only be found unclosed at exit."""
+    return httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))

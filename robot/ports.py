@@ -68,6 +68,11 @@ class LiveCall(Protocol):
         """Responses seen so far."""
         ...
 
+    def wait_for_event(self, seen: int, timeout_s: float) -> bool:
+        """Block until more than `seen` responses have arrived or the call has ended (True),
+        or `timeout_s` has passed (False): the network's news as it comes, without polling."""
+        ...
+
     def wait(self, timeout_s: float) -> SipOutcome | None:
         """The outcome once the call has ended, or None if it is still up after timeout_s."""
         ...

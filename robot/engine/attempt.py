@@ -35,7 +35,12 @@ from robot.store.artifacts import ArtifactKind
 log = logging.getLogger(__name__)
 
 POLL_S = 0.25
-"""How long one look at the handset lasts before the SIP side is checked again."""
+"""Between looks at the handset, until the network says the phone is alerting; a response
+from the network ends the wait at once (`LiveCall.wait_for_event`)."""
+
+RING_POLL_S = 0.03
+"""Between looks at the handset once the network says it is alerting (180/183): the ring is
+due any moment, and every such gap is time between the ring and the robot seeing it."""
 
 SIP_SETTLE_S = 10.0
 """How long to wait for the network to confirm the end of a call we ended."""
@@ -185,12 +190,19 @@ def _race(
         now = env.clock.monotonic()
         if now >= deadline:
             return
-        ring = turn.handset.wait_for_incoming(min(now + POLL_S, deadline))
+        events = live.events()
+        ring = turn.handset.wait_for_incoming(now)  # one look
         if ring is not None:
             foreign_before = turn.foreign_calls
             ring = turn.vet(ring, dialed_at)
             obs.foreign_call = obs.foreign_call or turn.foreign_calls > foreign_before
-        obs.ring = ring
+            obs.ring = ring
+            continue
+        left = max(0.0, deadline - env.clock.monotonic())
+        if any(e.code in (180, 183) for e in events):
+            live.wait(min(RING_POLL_S, left))  # ends at once if the call does
+        else:
+            live.wait_for_event(len(events), min(POLL_S, left))
 
 
 def _capture(

@@ -66,6 +66,12 @@ class _PoolCall:
         with self._cond:
             return tuple(self._events)
 
+    def wait_for_event(self, seen: int, timeout_s: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: len(self._events) > seen or self._outcome is not None, timeout=timeout_s
+            )
+
     def wait(self, timeout_s: float) -> SipOutcome | None:
         with self._cond:
             self._cond.wait_for(lambda: self._outcome is not None, timeout=timeout_s)

@@ -57,6 +57,9 @@ class FakeCall:
     def events(self) -> Sequence[SipEvent]:
         return list(self._events)
 
+    def wait_for_event(self, seen: int, timeout_s: float) -> bool:
+        return len(self._events) > seen or self._ended.wait(timeout_s)
+
     def wait(self, timeout_s: float) -> SipOutcome | None:
         self._ended.wait(timeout_s)
         return self._outcome
