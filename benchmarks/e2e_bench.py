@@ -1,37 +1,58 @@
-"""End-to-end throughput on the virtual farm with zero simulated ring delay.
+"""End-to-end throughput, robot overhead and memory on the virtual farm, up to the stored attempt.
 
-    .venv/bin/python benchmarks/e2e_bench.py [--handsets 1 10 50] [--calls-per-handset 4]
+    .venv/bin/python benchmarks/e2e_bench.py [--handsets 3 6 12 24] [--calls-per-handset 10]
+        [--ring-delay-ms 850] [--capture-after-s 0.5] [--repeat 1]
 
 For each farm size: a generated project (3 simulated carriers, Android and iOS handsets), the
-virtual farm started as its own process, then a run of every handset taking N calls through the
-real robot (pjsua2 SIP, the Appium protocol, Tesseract). Prints attempts per minute and the
-robot's own time per attempt, split by the attempt's timestamps:
-dial (INVITE to the handset seeing the ring), capture (ring to the screenshot taken), and
-read + end + record (screenshot to the attempt completed).
+virtual farm as its own process with a fixed ring delay, then one run through the real robot
+as `ringcheck run` makes it (`run_planned`: pjsua2 SIP, the Appium protocol, Tesseract, the
+SQLite store, evidence files, alert signals), every handset taking N calls.
+
+Every call waits the configured delays, the carrier's ring delay and then the scenario's
+capture wait, so a robot with no overhead at all would make
+`handsets x 60 / (ring delay + capture wait)` attempts a minute: the ceiling. Printed per size:
+
+- attempts/min over the whole run (start-up and shut-down included) and its share of the
+  ceiling; `steady` is the same from the first dial to the last stored attempt;
+- overhead per attempt, p50 and p90: each handset's time from one dial to its next, less the
+  configured delays: everything the handset waited for the robot (arming it, noticing the
+  ring, capturing, ending the call, reading and recording when that holds the handset);
+- dial to stored, p50: from dialling to the attempt stored with its evidence (when the
+  listeners that alerts use are told), less the configured delays;
+- peak RSS of the robot: this process and every process it started (SIP workers, screen
+  readers), the virtual farm excluded, sampled every 50 ms;
+- the 1-minute load average before and after (the machine is shared: compare medians).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from robot.config.project import load_project
 from robot.demo import DemoPaths, FarmProcess
-from robot.domain.model import Delivery
+from robot.domain.model import Attempt, Delivery
 from robot.domain.scenario import CallOptions, NumberSelector, Scenario
 from robot.wiring import FarmEndpoints, open_project_store, prepare, run_planned
 
 CARRIERS = ("sim-a", "sim-b", "sim-c")
-NUMBERS = [f"+1202555{n:04d}" for n in range(101, 111)]
+NUMBERS = [f"+1202555{n:04d}" for n in range(101, 141)]
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def write_project(root: Path, handsets: int) -> None:
+def write_project(root: Path, handsets: int, ring_delay_ms: int) -> None:
     (root / "numbers.csv").write_text(
         "number,name,direction,trunk\n"
         + "".join(f"{n},Northwind Bank,outbound,sim\n" for n in NUMBERS),
@@ -50,89 +71,182 @@ def write_project(root: Path, handsets: int) -> None:
         ]
     (root / "farm.yaml").write_text("\n".join(farm) + "\n", encoding="utf-8")
     cnam = "".join(f'        "{n}": NORTHWIND BANK\n' for n in NUMBERS)
+    delay = f"{{min: {ring_delay_ms}, max: {ring_delay_ms}}}"
     carriers = "".join(
-        f"    {c}:\n      ring_delay_ms: {{min: 0, max: 0}}\n      cnam:\n{cnam}" for c in CARRIERS
+        f"    {c}:\n      ring_delay_ms: {delay}\n      cnam:\n{cnam}" for c in CARRIERS
     )
     (root / "ringcheck.yaml").write_text(
         "timezone: UTC\nstore: sqlite:///.ringcheck/results.db\n"
         "trunks:\n  - {name: sim, host: 127.0.0.1, port: 5060, cps: 200, "
         "max_concurrent_calls: 64}\n"
         "numbers: [numbers.csv]\nfarm: farm.yaml\n"
-        f"sim:\n  seed: 1\n  carriers:\n{carriers}",
+        f"sim:\n  seed: 1\n  handsets:\n    '*': {{foreign_calls: {{probability: 0}}}}\n"
+        f"  carriers:\n{carriers}",
         encoding="utf-8",
     )
 
 
-def measure(handsets: int, calls_per_handset: int) -> dict[str, float]:
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux: /proc/PID/task/TID/children)."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as children:
+                out += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class RssSampler:
+    """Peak of the summed RSS of this process and its descendants, minus `exclude`'s tree."""
+
+    def __init__(self, exclude: int, interval_s: float = 0.05) -> None:
+        self.exclude = exclude
+        self.interval_s = interval_s
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _tree(self) -> Iterator[int]:
+        todo = [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            if pid == self.exclude:
+                continue
+            yield pid
+            todo.extend(_children(pid))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in self._tree()))
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(
+    handsets: int, calls: int, ring_delay_ms: int, capture_after_s: float
+) -> dict[str, Any]:
+    delays_s = ring_delay_ms / 1000 + capture_after_s
+    stored: dict[int, datetime] = {}
+
+    def on_stored(attempt: Attempt) -> None:
+        if attempt.id is not None:
+            stored[attempt.id] = datetime.now(UTC)
+
     with tempfile.TemporaryDirectory(prefix="ringcheck-bench-") as folder:
         root = Path(folder)
-        write_project(root, handsets)
+        write_project(root, handsets, ring_delay_ms)
         project = load_project(root)
         scenario = Scenario(
             name="bench",
-            numbers=NumberSelector(numbers=tuple(NUMBERS[:calls_per_handset])),
-            call=CallOptions(capture_after_s=0.0, ring_timeout_s=15.0, frames=1),
+            numbers=NumberSelector(numbers=tuple(NUMBERS[:calls])),
+            call=CallOptions(capture_after_s=capture_after_s, ring_timeout_s=15.0, frames=1),
         )
         paths = DemoPaths(root)
-        with FarmProcess(paths):
+        load_before = os.getloadavg()[0]
+        with FarmProcess(paths) as farm_process:
+            assert farm_process.proc is not None
             farm = FarmEndpoints.read(paths.ready_file)
             prepared = prepare(project, scenario, farm=farm)
-            started = time.monotonic()
-            summary = run_planned(project, prepared, farm=farm, trigger="bench")
-            elapsed = time.monotonic() - started
+            with RssSampler(exclude=farm_process.proc.pid) as rss:
+                started = time.monotonic()
+                summary = run_planned(
+                    project, prepared, farm=farm, trigger="bench", listeners=[on_stored]
+                )
+                elapsed = time.monotonic() - started
         store = open_project_store(project)
         attempts = store.attempts(run_id=summary.run.id)
         store.close()
+    load_after = os.getloadavg()[0]
     delivered = [a for a in attempts if a.delivery is Delivery.DELIVERED]
-
-    def p50(values: list[float]) -> float:
-        return statistics.median(values) * 1000 if values else float("nan")
-
-    times = [a.times for a in delivered]
+    cycles = []
+    by_handset: dict[str, list[datetime]] = {}
+    for a in sorted(attempts, key=lambda a: a.times.dialed_at):
+        by_handset.setdefault(a.handset_id or "", []).append(a.times.dialed_at)
+    for dials in by_handset.values():
+        cycles += [(b - a).total_seconds() - delays_s for a, b in itertools.pairwise(dials)]
+    to_stored = [
+        (stored[a.id] - a.times.dialed_at).total_seconds() - delays_s
+        for a in delivered
+        if a.id in stored
+    ]
+    first_dial = min(a.times.dialed_at for a in attempts)
+    steady_s = (max(stored.values()) - first_dial).total_seconds() if stored else float("nan")
+    ceiling = handsets * 60 / delays_s
+    per_minute = len(attempts) / elapsed * 60
     return {
         "handsets": handsets,
         "attempts": len(attempts),
         "delivered": len(delivered),
-        "per_minute": len(attempts) / elapsed * 60,
-        "dial_ms": p50(
-            [
-                (t.handset_ringing_at - t.dialed_at).total_seconds()
-                for t in times
-                if t.handset_ringing_at
-            ]
-        ),
-        "capture_ms": p50(
-            [
-                (t.captured_at - t.handset_ringing_at).total_seconds()
-                for t in times
-                if t.captured_at and t.handset_ringing_at
-            ]
-        ),
-        "read_end_record_ms": p50(
-            [
-                (t.ended_at - t.captured_at).total_seconds()
-                for t in times
-                if t.ended_at and t.captured_at
-            ]
-        ),
+        "per_minute": per_minute,
+        "ceiling": ceiling,
+        "share": per_minute / ceiling,
+        "steady_share": len(attempts) / steady_s * 60 / ceiling,
+        "overhead_p50_s": _pct(cycles, 0.5),
+        "overhead_p90_s": _pct(cycles, 0.9),
+        "to_stored_p50_s": _pct(to_stored, 0.5),
+        "peak_rss_mb": rss.peak / 1e6,
+        "load": f"{load_before:.1f}->{load_after:.1f}",
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--handsets", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--calls-per-handset", type=int, default=4)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--handsets", type=int, nargs="+", default=[3, 6, 12, 24])
+    parser.add_argument("--calls-per-handset", type=int, default=10)
+    parser.add_argument("--ring-delay-ms", type=int, default=850)
+    parser.add_argument("--capture-after-s", type=float, default=0.5)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (medians shown)")
     args = parser.parse_args()
     print(
-        f"{'handsets':>8} {'attempts':>8} {'delivered':>9} {'per min':>8} "
-        f"{'dial ms':>8} {'capture ms':>10} {'read+end+record ms':>18}"
+        f"ring delay {args.ring_delay_ms} ms + capture wait {args.capture_after_s} s; "
+        f"{args.calls_per_handset} calls per handset; {os.cpu_count()} cores"
+    )
+    print(
+        f"{'handsets':>8} {'attempts':>8} {'per min':>8} {'ceiling':>8} {'share':>6} "
+        f"{'steady':>6} {'ovh p50':>8} {'ovh p90':>8} {'stored':>7} {'RSS MB':>7}  load"
     )
     for count in args.handsets:
-        row = measure(count, args.calls_per_handset)
+        rows = [
+            measure(count, args.calls_per_handset, args.ring_delay_ms, args.capture_after_s)
+            for _ in range(args.repeat)
+        ]
+
+        def med(key: str, rows: list[dict[str, Any]] = rows) -> float:
+            return float(statistics.median(r[key] for r in rows))
+
         print(
-            f"{row['handsets']:>8} {row['attempts']:>8} {row['delivered']:>9} "
-            f"{row['per_minute']:>8.1f} {row['dial_ms']:>8.0f} {row['capture_ms']:>10.0f} "
-            f"{row['read_end_record_ms']:>18.0f}",
+            f"{count:>8} {med('attempts'):>8.0f} {med('per_minute'):>8.1f} "
+            f"{med('ceiling'):>8.0f} {med('share'):>6.2f} {med('steady_share'):>6.2f} "
+            f"{med('overhead_p50_s'):>7.2f}s {med('overhead_p90_s'):>7.2f}s "
+            f"{med('to_stored_p50_s'):>6.2f}s {med('peak_rss_mb'):>7.0f}  "
+            + " ".join(r["load"] for r in rows),
             flush=True,
         )
 
