@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 from robot.config import load_project
-from robot.domain.model import DialerKind, Direction, Platform, Transport
+from robot.config.summary import numbers_by_trunk
+from robot.domain.model import DialerKind, Direction, Number, Platform, Transport
 
 from .conftest import EXAMPLES, Cli
 
@@ -74,6 +76,22 @@ def test_config_check_json(cli: Cli, project: Path) -> None:
     assert data["handsets_by_carrier"]["sim-verizon"] == {"android": 2, "ios": 0, "enabled": 2}
     assert data["trunks"][0]["password_env"] == "RINGCHECK_SIP_PASSWORD"
     assert data["trunks"][0]["password_set"] is False
+
+
+def test_numbers_by_trunk_counts_each_direction_per_trunk() -> None:
+    numbers = (
+        Number("+12025550101", trunk="east"),
+        Number("+12025550102", direction=Direction.INBOUND_ONLY),
+        Number("+12025550103", direction=Direction.BIDIRECTIONAL, trunk="east"),
+        Number("+12025550104", trunk="east"),
+        Number("+12025550105", trunk="west"),
+    )
+    project = dataclasses.replace(load_project(EXAMPLES), numbers=numbers)
+    assert numbers_by_trunk(project) == {
+        "east": {"outbound": 2, "bidirectional": 1, "inbound_only": 0},
+        "(default)": {"outbound": 0, "bidirectional": 0, "inbound_only": 1},
+        "west": {"outbound": 1, "bidirectional": 0, "inbound_only": 0},
+    }
 
 
 def test_numbers_list_by_tag(cli: Cli, project: Path) -> None:
