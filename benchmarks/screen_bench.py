@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from robot.domain.model import Reading, Tristate  # noqa: E402
+from robot.domain.model import Reading, Surface, Tristate  # noqa: E402
 from robot.ports import ReadRequest  # noqa: E402
 from robot.screen import TesseractReader  # noqa: E402
 from tests.screen.families import (  # noqa: E402
@@ -149,9 +149,11 @@ def real(reader: TesseractReader) -> None:
     entries = json.loads(labels.read_text(encoding="utf-8"))
     right = {"name": 0, "number": 0, "spam_label": 0, "badge": 0}
     walls, misses = [], []
+    surfaces = []
     for e in entries:
         reading, wall, _ = timed(reader, ReadRequest((REAL / e["file"]).read_bytes()))
         walls.append(wall)
+        surfaces.append((e, reading.surface))
         want_n, got_n = _digits(e["number"]), _digits(reading.number)
         checks = {
             "name": _fold(reading.name) == _fold(e["name"]),
@@ -173,6 +175,8 @@ def real(reader: TesseractReader) -> None:
     print(f"real: {n} screenshots (validation only), --lang auto, no dialer hint")
     for field, count in right.items():
         print(f"  {field:12s} {count / n:7.1%}  ({count}/{n})")
+    up = sum((s == Surface.IN_CALL) == (e["state"] == "ongoing") for e, s in surfaces)
+    print(f"  call up or ringing told apart (surface in_call vs the label's state): {up}/{n}")
     print(f"  wall ms p50 {statistics.median(walls):6.1f}  p95 {pct(walls, 0.95):6.1f}")
     print("  misses:" if misses else "  misses: none")
     for miss in misses:

@@ -6,6 +6,7 @@ step (bands, line heights, badge sizes) assumes one width so thresholds need no 
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -17,17 +18,29 @@ from robot.errors import ScreenReadError
 
 # OpenCV prints its own decoder warnings on stderr; a damaged file is reported once, by us
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+# one screen is a few milliseconds of OpenCV work: worker threads cost more than they save,
+# and screens are read in parallel one per core (`read-screen --jobs`, the engine's workers)
+cv2.setNumThreads(1)
 
 WORK_WIDTH = 1080
+SMALL = 2  # the geometry (lines, controls, panels, badges) is found at 1/SMALL of WORK_WIDTH
 _MAX_PIXELS = 40_000_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Screen:
-    """A normalised screenshot: an RGB array at WORK_WIDTH, and the original size."""
+    """A normalised screenshot: an RGB array at WORK_WIDTH, the same downscaled once for
+    finding where things are (OCR reads crops of the full one), and the original size."""
 
     rgb: np.ndarray
+    small: np.ndarray
     original_size: tuple[int, int]
+
+    @functools.cached_property
+    def small_hsv(self) -> np.ndarray:
+        """The downscaled screen in HSV, for finding coloured controls and badges."""
+        hsv: np.ndarray = cv2.cvtColor(self.small, cv2.COLOR_RGB2HSV)
+        return hsv
 
     @property
     def width(self) -> int:
@@ -36,6 +49,16 @@ class Screen:
     @property
     def height(self) -> int:
         return int(self.rgb.shape[0])
+
+
+def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected components of a binary image: (count, labels, stats), as
+    `cv2.connectedComponentsWithStats` gives them, with the algorithm that is ~3x faster here
+    (Grana's block-based labelling)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask, 8, cv2.CV_32S, cv2.CCL_GRANA
+    )
+    return int(count), labels, stats
 
 
 def _decode(data: bytes) -> np.ndarray:
@@ -76,4 +99,7 @@ def load_screen(data: bytes) -> Screen:
         size = (WORK_WIDTH, max(1, round(rgb.shape[0] * scale)))
         interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         rgb = cv2.resize(rgb, size, interpolation=interp)
-    return Screen(rgb=np.ascontiguousarray(rgb), original_size=original)
+    rgb = np.ascontiguousarray(rgb)
+    size = (WORK_WIDTH // SMALL, max(1, rgb.shape[0] // SMALL))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return Screen(rgb=rgb, small=small, original_size=original)

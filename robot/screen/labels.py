@@ -1,9 +1,16 @@
-"""Matching OCR'd lines against the label vocabulary, tolerating OCR slips and clipping.
+"""Is a line a spam label? Whole phrases of the vocabulary, never a name that starts like one.
 
-The edit budget scales with the label's length (one slip in "Telemarketer" is still the label,
-one slip in "Survey" may be another word), clipped text ("Suspected spam ca…") matches by
-prefix, CJK labels match inside a longer warning line, and "Maybe:" (iOS contact suggestion,
-with its colon) is never a label.
+A line is a label when a vocabulary phrase makes it up word for word (each word within an OCR
+edit budget scaled to its length), at its start, followed by nothing, by extra words after a
+separator ("Spam Risk - 120 reports", "Scam Likely (reported)", "Potential Spam · Verizon"),
+or by a count ("Spam Likely 45 reports"), or cut with "…". A line drawn as a warning (red or
+orange text, or a red band: `warning=True`) may carry a warning sign before the phrase and
+gets one more slip in its longer words; a line in red letters (`red_text=True`, which dialers
+use for labels and never for names) may carry any extra words, and is a label when it holds
+a warning keyword ("spam", "诈骗") even if its phrase is not listed. So "Robin Caller",
+"Scamp Pet Supplies", "Risk Advisory Group" and "Fraud Prevention Unit" stay names, and
+"Maybe:" (an iOS contact suggestion) is never a label.
+Chinese and Japanese phrases match inside the line, which is then the label as shown.
 """
 
 from __future__ import annotations
@@ -18,24 +25,61 @@ from robot.domain.model import LabelClass
 from robot.domain.names import fold, split_bracket_prefix
 from robot.screen.vocab import Vocabulary, has_cjk, vocabulary
 
-_ELLIPSIS = re.compile(r"(\.{2,}|…)$")
+_ELLIPSIS = re.compile(r"(\.{2,}|…)\s*$")
+_SEPARATORS = "-–—·•●▪|(:/,[*«»‹›~"  # what OCR makes of a "·" too
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# letters OCR confuses, mapped to one form on both sides before comparing
+_CONFUSIONS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("0", "o"), ("1", "l"), ("5", "s"))
 
 
 @dataclass(frozen=True, slots=True)
 class LabelHit:
-    text: str
+    text: str  # the label as the vocabulary spells it (CJK: the line as shown)
     label_class: LabelClass
     score: float
-    rest: str = ""  # what is left of the line (a name after a "[SPAM?]" prefix)
+    rest: str = ""  # what is left of the line besides the label (a name after "[SPAM?]")
 
 
-def _budget(length: int) -> int:
-    return 0 if length <= 4 else 1 + length // 7
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str
+    label_class: LabelClass
+    words: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=4096)
-def _key(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum() or ch in " []?")
+def _budget(word: str, warning: bool, red_text: bool = False) -> int:
+    base = 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+    return base + (1 if (warning and len(word) >= 5) or (red_text and len(word) >= 4) else 0)
+
+
+@functools.lru_cache(maxsize=8192)
+def _canon(word: str) -> str:
+    word = fold(word)
+    for wrong, right in _CONFUSIONS:
+        word = word.replace(wrong, right)
+    return word
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(_canon(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@functools.cache
+def _phrases(vocab: Vocabulary) -> tuple[tuple[_Phrase, ...], tuple[_Phrase, ...]]:
+    """(Latin-script phrases, longest first; CJK phrases, longest first)."""
+    latin, cjk = [], []
+    for word in vocab.labels:
+        if word.text.startswith("["):
+            continue  # "[SPAM?]" is a prefix, matched apart
+        if has_cjk(word.text):
+            cjk.append(_Phrase(word.text, word.label_class, ()))
+        else:
+            latin.append(
+                _Phrase(word.text, word.label_class, tuple(w for w, _, _ in _words(word.text)))
+            )
+    latin.sort(key=lambda p: -len(p.text))
+    cjk.sort(key=lambda p: -len(p.text))
+    return tuple(latin), tuple(cjk)
 
 
 def is_not_label(text: str, vocab: Vocabulary | None = None) -> bool:
@@ -44,65 +88,140 @@ def is_not_label(text: str, vocab: Vocabulary | None = None) -> bool:
     return any(folded.startswith(fold(word)) for word in vocab.not_labels)
 
 
-def match_label(text: str, vocab: Vocabulary | None = None) -> LabelHit | None:
-    """The label a line shows, if any."""
+def match_label(
+    text: str, vocab: Vocabulary | None = None, *, warning: bool = False, red_text: bool = False
+) -> LabelHit | None:
+    """The label a line shows, if any. `warning`: the line is drawn as a warning (red text or
+    a red band); `red_text`: its letters themselves are red, which a dialer does for labels
+    and never for names, so a warning keyword alone makes it a label."""
     vocab = vocab or vocabulary()
     if not text.strip() or is_not_label(text, vocab):
         return None
     prefix, rest = split_bracket_prefix(text)
     if prefix is not None:
-        inner = fold(prefix.strip("[]"))
-        if "spam" in inner or "scam" in inner or "fraud" in inner:
-            cls = LabelClass.SCAM if "scam" in inner else LabelClass.SPAM
-            if "fraud" in inner:
-                cls = LabelClass.FRAUD
+        hit = _bracket(prefix, rest)
+        if hit is not None:
+            return hit
+    latin, cjk = _phrases(vocab)
+    if has_cjk(text):
+        return _cjk(text, cjk, vocab, red_text)
+    return _latin(text, latin, warning, red_text) or (_keyword(text, vocab) if red_text else None)
+
+
+def _bracket(prefix: str, rest: str) -> LabelHit | None:
+    inner = fold(prefix.strip("[]"))
+    for word, cls in (
+        ("fraud", LabelClass.FRAUD),
+        ("scam", LabelClass.SCAM),
+        ("spam", LabelClass.SPAM),
+    ):
+        if word in inner:
             return LabelHit(text=prefix, label_class=cls, score=1.0, rest=rest)
-    clipped = bool(_ELLIPSIS.search(text.strip()))
-    line = _key(_ELLIPSIS.sub("", text.strip()))
-    if not line:
+    return None
+
+
+def _latin(
+    text: str, phrases: tuple[_Phrase, ...], warning: bool, red_text: bool
+) -> LabelHit | None:
+    clipped = bool(_ELLIPSIS.search(text))
+    body = _ELLIPSIS.sub("", text)
+    words = _words(body)
+    if warning:  # a warning sign before the label is read as a letter or two ("i Political")
+        while len(words) > 1 and len(words[0][0]) <= 2 and not words[0][0].isdigit():
+            words = words[1:]
+    if not words:
         return None
     best: LabelHit | None = None
-    for word in vocab.labels:
-        if has_cjk(word.text):
-            if word.text in text.replace(" ", ""):
-                hit = LabelHit(text=" ".join(text.split()), label_class=word.label_class, score=0.9)
-                best = best if best and best.score >= hit.score else hit
-            continue
-        target = _key(word.text)
-        if target.startswith("[") or not target:
-            continue
-        dist = Levenshtein.distance(line, target)
-        score = 0.0
-        if dist <= _budget(len(target)):
-            score = 1.0 - dist / max(len(target), 1)
-            if clipped:  # the label went on past the ellipsis: a longer one fits better
-                score *= 0.9
-        if (clipped or len(line) < len(target)) and len(line) >= max(5, len(target) // 2):
-            head = target[: len(line)]
-            if Levenshtein.distance(line, head) <= _budget(len(head)):
-                prefix_score = (0.95 if clipped and len(target) > len(line) + 1 else 0.8) * (
-                    1.0 - Levenshtein.distance(line, head) / len(head)
-                )
-                score = max(
-                    score, prefix_score if clipped else prefix_score * len(line) / len(target)
-                )
+    for phrase in phrases:
+        score = _at_start(words, body, phrase, (warning, red_text), clipped)
         if score > 0 and (best is None or score > best.score):
-            best = LabelHit(text=word.text, label_class=word.label_class, score=score)
+            best = LabelHit(phrase.text, phrase.label_class, score)
     return best
 
 
+def _at_start(
+    words: list[tuple[str, int, int]],
+    body: str,
+    phrase: _Phrase,
+    style: tuple[bool, bool],
+    clipped: bool,
+) -> float:
+    """How well `phrase` makes up the start of the line (0: it does not)."""
+    warning, red_text = style
+    n = len(phrase.words)
+    seen = [w for w, _, _ in words[:n]]
+    if len(seen) < n:
+        # a cut label ("Suspected spam ca…"): the phrase's start, two words of it or in red
+        if not (clipped and seen and (warning or len(seen) >= 2) and len("".join(seen)) >= 5):
+            return 0.0
+        target = list(phrase.words[: len(seen)])
+        target[-1] = target[-1][: len(seen[-1])]
+    else:
+        target = list(phrase.words)
+        if clipped and len(words) == n:  # "Suspected spam ca…": the last word is cut
+            target[-1] = target[-1][: max(len(seen[-1]), 1)]
+    dist = 0
+    for got, want in zip(seen, target, strict=True):
+        d = Levenshtein.distance(got, want)
+        if d > _budget(want, warning, red_text):
+            return 0.0
+        dist += d
+    if len(words) > n and not _extras_allowed(body, words[n - 1][2], words[n][0], red_text):
+        return 0.0
+    size = sum(len(w) for w in target)
+    score = 1.0 - dist / max(1, size)
+    return score * (0.9 if len(seen) < n else 1.0) + 0.001 * size  # longer phrases first
+
+
+def _extras_allowed(body: str, end: int, next_word: str, red_text: bool) -> bool:
+    """Words after a label: after a separator, a count, or anything in red letters."""
+    between = body[end:].lstrip()
+    if red_text or (between and between[0] in _SEPARATORS):
+        return True
+    return next_word[:1].isdigit()
+
+
+def _cjk(
+    text: str, phrases: tuple[_Phrase, ...], vocab: Vocabulary, red_text: bool
+) -> LabelHit | None:
+    compact = "".join(text.split())
+    for phrase in phrases:
+        if phrase.text in compact:
+            return LabelHit(" ".join(text.split()), phrase.label_class, 0.9)
+    if red_text:
+        return _keyword(text, vocab)
+    return None
+
+
+def _keyword(text: str, vocab: Vocabulary) -> LabelHit | None:
+    """A warning line holding a label keyword: the label as shown, up to a separator."""
+    words = {w for w, _, _ in _words(text)}
+    compact = "".join(text.split())
+    for keyword in vocab.keywords:
+        key = _canon(keyword.text)
+        if (has_cjk(keyword.text) and keyword.text in compact) or key in words:
+            shown = re.split(r"\s[-–—·•|(]\s?", text.strip(), maxsplit=1)[0].strip(" ⚠!")
+            return LabelHit(shown or text.strip(), keyword.label_class, 0.7)
+    return None
+
+
 def match_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
-    """The phrase (verified text, UI word) a line is, allowing OCR slips and leading glyphs."""
-    line = _key(text)
+    """The phrase (verified text, UI word) a whole line is, allowing OCR slips and a glyph
+    or two before or after the words."""
+    line = [w for w, _, _ in _words(text)]
     if not line:
         return None
+    joined = "".join(line)
     for phrase in phrases:
-        target = _key(phrase)
+        target = [w for w, _, _ in _words(phrase)]
         if not target:
             continue
-        if Levenshtein.distance(line, target) <= _budget(len(target)):
+        goal = "".join(target)
+        if len(line) == len(target) and all(
+            Levenshtein.distance(a, b) <= _budget(b, False)
+            for a, b in zip(line, target, strict=True)
+        ):
             return phrase
-        # a badge glyph or icon read as one or two junk characters before or after the words
-        if len(target) >= 6 and target in line and len(line) - len(target) <= 3:
+        if joined == goal:
             return phrase
     return None

@@ -1,69 +1,106 @@
-"""Which Tesseract language packs to try, from a locale, `--lang`, or `auto`.
+"""The one language rule: which Tesseract packs read a screen, from the handset's locale.
 
-Handsets show their owner's locale (the real screenshots include Chinese and French). Lines are
-read with the first pack; only a line read with low confidence is retried with the next one, so
-extra languages cost time only where the first one failed.
+A locale ("fr-CA", "zh-TW") selects a language of languages.yaml by its most specific tag
+("zh-TW" before "zh"); `auto` reads Latin script and every installed Chinese and Japanese pack;
+pack names ("fra", "chi_sim+eng") are taken as they are. Latin-script lines are read with one
+fast pack, the caller's name with the `Latin` script pack (it keeps every accent), and a line
+in Chinese or Japanese script with the CJK packs in order, so extra languages cost time only
+on the lines that need them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from robot.errors import UsageError
+from robot.screen.vocab import Language, vocabulary
 
 _log = logging.getLogger(__name__)
-_LOCALE_PACKS = {
-    "en": "eng",
-    "fr": "fra",
-    "zh": "chi_sim",
-    "de": "deu",
-    "es": "spa",
-    "it": "ita",
-    "pt": "por",
-    "nl": "nld",
-    "ja": "jpn",
-    "ko": "kor",
-}
-_AUTO_ORDER = ("eng", "chi_sim", "fra")
+NAME_PACK = "Latin"
+_CJK_PACKS = ("chi_sim", "chi_tra", "jpn", "kor")
 
 
-def from_locale(locale: str) -> list[str]:
-    """ "fr-CA" → ["fra", "eng"]: the owner's language first, English for carrier labels."""
-    lang = locale.replace("_", "-").split("-")[0].casefold()
-    pack = _LOCALE_PACKS.get(lang, "eng")
-    if lang == "zh" and locale.casefold().replace("_", "-") in ("zh-tw", "zh-hk", "zh-hant"):
-        pack = "chi_tra"
-    return [pack] if pack == "eng" else [pack, "eng"]
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """The packs one screen is read with."""
+
+    latin: str  # every Latin-script line
+    name: str | None  # the caller's name line again, for its accents (None: not installed)
+    cjk: tuple[str, ...]  # lines in Chinese or Japanese script, tried in this order
+
+    @property
+    def packs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([self.latin, *([self.name] if self.name else []), *self.cjk]))
 
 
-def ladder(
-    languages: Sequence[str], installed: Iterable[str], *, strict: bool = False
-) -> list[str]:
-    """The packs to try, in order, keeping only installed ones.
+def language_of(locale: str) -> Language | None:
+    """The language of languages.yaml a BCP 47 tag selects, most specific tag first."""
+    tag = locale.replace("_", "-").casefold()
+    parts = tag.split("-")
+    best: tuple[int, Language] | None = None
+    for lang in vocabulary().languages:
+        for candidate in (lang.tag, *lang.locales):
+            want = candidate.casefold().split("-")
+            if parts[: len(want)] == want and (best is None or len(want) > best[0]):
+                best = (len(want), lang)
+    return best[1] if best else None
 
-    `strict` (the CLI) makes an unknown pack an error a person can fix; the engine passes a
-    handset's languages and must still read the screen when one pack is missing (logged).
+
+def is_locale(item: str) -> bool:
+    return "-" in item or "_" in item or (language_of(item) is not None and len(item) <= 3)
+
+
+def ladder(languages: Sequence[str], installed: Iterable[str], *, strict: bool = False) -> Ladder:
+    """The packs to read with, keeping only installed ones.
+
+    `strict` (the CLI) makes an unknown language an error a person can fix; the engine passes
+    a handset's locale and must still read the screen when a pack is missing (logged).
     """
-    have = set(installed)
-    wanted: list[str] = []
+    have = frozenset(installed)
+    latin: list[str] = []
+    cjk: list[str] = []
     for item in languages:
         for part in str(item).replace(",", "+").split("+"):
             part = part.strip()
             if not part:
                 continue
             if part == "auto":
-                wanted.extend(p for p in _AUTO_ORDER if p in have)
-            elif part in have or not have:
-                wanted.append(part)
-            elif "-" in part or len(part) == 2:
-                wanted.extend(p for p in from_locale(part) if p in have)
-            elif strict:
-                raise UsageError(
-                    f"Tesseract language {part!r} is not installed "
-                    f"(installed: {', '.join(sorted(have)) or 'none'})"
-                )
-            else:
-                _log.warning("Tesseract language %r is not installed; reading without it", part)
-    unique = list(dict.fromkeys(wanted))
-    return unique or (["eng"] if "eng" in have or not have else sorted(have)[:1])
+                latin.append("eng")
+                cjk.extend(p for p in _CJK_PACKS if p in have)
+                continue
+            packs = _packs_of(part, have, strict)
+            for pack in packs:
+                (cjk if pack in _CJK_PACKS else latin).append(pack)
+    usable = [p for p in dict.fromkeys(latin) if p in have or not have]
+    first = usable[0] if usable else ("eng" if "eng" in have or not have else sorted(have)[0])
+    name = NAME_PACK if NAME_PACK in have and first not in _CJK_PACKS else None
+    return Ladder(first, name, tuple(p for p in dict.fromkeys(cjk) if p in have or not have))
+
+
+def _packs_of(part: str, have: frozenset[str], strict: bool) -> tuple[str, ...]:
+    if part in have or part in _CJK_PACKS or part == "eng":
+        if part in have or not have:
+            return (part,)
+        return _missing(part, have, strict)
+    language = language_of(part) if is_locale(part) else None
+    if language is not None:
+        own = tuple(p for p in language.tesseract if p in have or not have)
+        if not own:
+            _log.warning("no Tesseract pack for %s is installed; reading it as English", part)
+        if language.script == "Latin":
+            return own or ("eng",)
+        return (*own, "eng")  # numbers and Latin names on a CJK phone
+    return _missing(part, have, strict)
+
+
+def _missing(part: str, have: frozenset[str], strict: bool) -> tuple[str, ...]:
+    if strict:
+        raise UsageError(
+            f"Tesseract language {part!r} is not installed and is not a known locale "
+            f"(installed: {', '.join(sorted(have)) or 'none'}; or pass a locale such as "
+            "fr-CA, or auto)"
+        )
+    _log.warning("Tesseract language %r is not installed; reading without it", part)
+    return ()

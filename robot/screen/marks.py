@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from robot.screen.image import SMALL, components
 from robot.screen.lines import Box
 
 _MIN_BADGE_PX = 16
-_MAX_BADGE_PX = 120
+_MAX_BADGE_PX = 76  # about the height of a caller's name; answer discs are bigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +36,27 @@ def _hues(colours: tuple[tuple[int, int, int], ...]) -> list[int]:
 
 
 def find_badges(
-    rgb: np.ndarray, y0: int, y1: int, colours: tuple[tuple[int, int, int], ...]
+    small: np.ndarray,
+    zone: Box,
+    colours: tuple[tuple[int, int, int], ...],
+    small_hsv: np.ndarray | None = None,
 ) -> list[Badge]:
-    """Candidate check-mark discs between rows y0 and y1 (not yet tied to a text line)."""
-    region = np.ascontiguousarray(rgb[y0:y1:2, ::2])  # half resolution is plenty for a disc
+    """Candidate check-mark discs inside `zone` (not yet tied to a text line), found on the
+    downscaled screen (half resolution is plenty for a disc), or on its HSV if given."""
+    x0, y0 = zone.x // SMALL, zone.y // SMALL
+    rows, cols = slice(y0, zone.bottom // SMALL), slice(x0, zone.right // SMALL)
+    region = np.ascontiguousarray(small[rows, cols])
     if region.size == 0:
         return []
-    hsv = cv2.cvtColor(region, cv2.COLOR_RGB2HSV)
+    hsv = (
+        small_hsv[rows, cols] if small_hsv is not None else cv2.cvtColor(region, cv2.COLOR_RGB2HSV)
+    )
     mask: np.ndarray = np.zeros(region.shape[:2], np.uint8)
     for hue in _hues(colours):
-        lo = np.array([max(0, hue - 14), 90, 70], np.uint8)
+        lo = np.array([max(0, hue - 14), 90, 110], np.uint8)  # badges are bright greens
         hi = np.array([min(179, hue + 14), 255, 255], np.uint8)
         mask = cv2.bitwise_or(mask, cv2.inRange(hsv, lo, hi))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats = components(mask)
     badges: list[Badge] = []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])
@@ -65,7 +74,7 @@ def find_badges(
         # a tick is a thin stroke: an "o" of green text has a hollow middle instead
         if not 0.04 <= white <= 0.4 or not _solid_rim(labels[y : y + h, x : x + w] == i):
             continue
-        box = Box(2 * x, 2 * y + y0, 2 * w, 2 * h)
+        box = Box(SMALL * (x + x0), SMALL * (y + y0), SMALL * w, SMALL * h)
         badges.append(Badge(box, score=min(1.0, 0.6 + float(white))))
     return badges
 
@@ -94,46 +103,77 @@ def badge_beside(badge: Badge, line: Box) -> bool:
     return -0.5 * b.w <= gap_right <= reach or -0.5 * b.w <= gap_left <= reach
 
 
-def find_avatar(rgb: np.ndarray, y0: int, y1: int, text: list[Box]) -> Box | None:
-    """The avatar slot: the largest roughly square blob in the band that is not text.
+def avatar_candidates(
+    small: np.ndarray, area: Box, text: list[Box], controls: list[Box] | None = None
+) -> list[Box]:
+    """Places an avatar may be: roughly square blobs that are not text, largest first.
 
-    Found before OCR so that a letter avatar ("B") or the shapes of a logo are never read as
-    the caller's name. `text` are line boxes; only wide ones (real text) are masked, so the
-    pieces of a logo that the line finder picked up still count as part of the slot.
+    Found before OCR so that the shapes of a logo or a letter avatar ("B") are never read as
+    the caller's name; `pick_avatar` chooses among them once the caller's title is known.
+    A blob holding a wide line of text (`text`) is a patch of background, not a picture; the
+    pieces of a logo that the line finder picked up still count as part of the slot. The
+    background is taken row by row, so a gradient behind the call does not hide the slot.
     """
-    region = rgb[y0:y1:2, ::2]  # half resolution: the slot is big, precision is not needed
+    x0, y0 = area.x // SMALL, area.y // SMALL
+    region = small[y0 : area.bottom // SMALL, x0 : area.right // SMALL]  # half resolution: plenty
     if region.size == 0:
-        return None
+        return []
     gray = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2GRAY)
-    hist = np.bincount((gray // 8).ravel(), minlength=32)
-    background = int(np.argmax(hist)) * 8 + 4
+    rows = np.median(gray[:, ::4], axis=1).astype(np.uint8)
+    # rows of big text, discs and avatars are no background: take it over a taller window
+    window = min(61, len(rows) - 1 + len(rows) % 2)  # odd, as a median filter needs
+    if window >= 3:
+        rows = cv2.medianBlur(rows[:, None], window)[:, 0]
+    background = rows.astype(np.int16)[:, None]
     mask: np.ndarray = (np.abs(gray.astype(np.int16) - background) > 18).astype(np.uint8) * 255
-    for box in text:
-        if box.w > 2 * box.h:
-            top, bottom = max(0, (box.y - y0 - 2) // 2), max(0, (box.bottom - y0 + 3) // 2)
-            mask[top:bottom, box.x // 2 : (box.right + 1) // 2] = 0
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    best: Box | None = None
+    count, labels, stats = components(mask)
+    found: list[Box] = []
     for i in range(1, count):
         x, y, w, h = (2 * int(v) for v in stats[i][:4])
-        area = 4 * int(stats[i][4])
-        if not (110 <= w <= 420 and 110 <= h <= 420 and 0.8 <= w / h <= 1.25):
+        filled = 4 * int(stats[i][4])
+        if not (80 <= w <= 560 and 80 <= h <= 560 and 0.8 <= w / h <= 1.25):
             continue
-        if area < 0.5 * w * h:
+        if filled < 0.5 * w * h:
             continue
-        candidate = Box(x, y + y0, w, h)
+        sx, sy, sw, sh = (int(v) for v in stats[i][:4])
+        if not _crisp(gray, labels[sy : sy + sh, sx : sx + sw] == i, sx, sy):
+            continue  # a blurred patch of a wallpaper, not a drawn avatar
+        candidate = Box(x + 2 * x0, y + 2 * y0, w, h)
         if any(box.w > 2 * box.h and inside(box, candidate) for box in text):
             continue  # a patch of background with words in it, not a picture
-        if best is None or w * h > best.w * best.h:
-            best = candidate
-    return best
+        if any(inside(c, candidate) or inside(candidate, c) for c in controls or ()):
+            continue  # an answer or decline disc
+        found.append(candidate)
+    return sorted(found, key=lambda b: -b.w * b.h)
+
+
+def _crisp(gray: np.ndarray, blob: np.ndarray, x: int, y: int) -> bool:
+    """Whether a blob has a drawn outline: strong edges along at least half its rim."""
+    pad = 3
+    top, left = max(0, y - pad), max(0, x - pad)
+    window = gray[top : y + blob.shape[0] + pad, left : x + blob.shape[1] + pad]
+    part = np.zeros(window.shape, np.uint8)
+    part[y - top : y - top + blob.shape[0], x - left : x - left + blob.shape[1]] = blob
+    ring = (cv2.dilate(part, np.ones((5, 5), np.uint8)) > 0) & (part == 0)
+    # a rim softened by JPEG and scaling is still an edge a pixel or two away
+    edges = cv2.dilate(cv2.Canny(window, 30, 90), np.ones((5, 5), np.uint8)) > 0
+    total = int(ring.sum())
+    return total > 0 and int((ring & edges).sum()) >= 0.5 * total
+
+
+def pick_avatar(candidates: list[Box], height: int) -> Box | None:
+    """The caller's avatar: the largest place out of the bottom quarter of the screen, where
+    the call's buttons are (some dialers draw them as plain discs)."""
+    return next((c for c in candidates if c.cy < 0.75 * height), None)
 
 
 def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
-    """A logo or photo shows two or more distinct hues; a placeholder (grey silhouette, or a
-    letter on one coloured disc) shows at most one. Hue, unlike raw colour bins, does not
-    split a flat grey into several colours when JPEG noise moves it across a bin border."""
+    """A logo or photo shows two or more distinct hues, or more than two flat colours; a
+    placeholder (grey silhouette, or a letter on one coloured disc) is two flat colours at
+    most. Hue, unlike raw colour bins, does not split a flat grey into several colours when
+    JPEG noise moves it across a bin border; the flat-colour count catches a photo in muted
+    or grey tones."""
     if slot is None:
         return False, 0.6
     x, y, w, h = slot.x, slot.y, slot.w, slot.h
@@ -148,7 +188,24 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
     # circle wraps around at red
     starts = [i for i in range(18) if present[i] and not present[i - 1]]
     distinct = len(starts) if not all(present) else 1
-    return distinct >= 2, 0.8 if distinct != 1 else 0.7
+    if distinct >= 2:
+        return True, 0.8
+    flat = _two_colours(inner.reshape(-1, 3)[::3].astype(np.int16))
+    return not flat, 0.7 if flat else 0.65
+
+
+def _two_colours(pixels: np.ndarray) -> bool:
+    """Whether (almost) every pixel is close to one of two colours."""
+    covered = np.zeros(len(pixels), bool)
+    for _ in range(2):
+        rest = pixels[~covered]
+        if len(rest) == 0:
+            break
+        keys = (rest[:, 0] // 32) * 64 + (rest[:, 1] // 32) * 8 + rest[:, 2] // 32
+        common = int(np.bincount(keys).argmax())
+        colour = np.median(rest[keys == common], axis=0)
+        covered |= np.abs(pixels - colour).max(axis=1) < 30
+    return float(covered.mean()) >= 0.85
 
 
 def inside(box: Box, slot: Box) -> bool:

@@ -1,15 +1,15 @@
 """Line-level OCR engines: Tesseract in-process (tesserocr) or, without the wheel, pytesseract.
 
 One call per text line must stay cheap: spawning the `tesseract` binary costs ~90 ms a line, so
-the in-process API is the default and one API object per language is created once and reused
-(SetImage per crop). pytesseract keeps screen reading working where tesserocr cannot be built.
+the in-process API is the default and its API objects are created once per language and reused
+(SetImage per crop), safely from several threads. pytesseract keeps screen reading working
+where tesserocr cannot be built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import queue
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -66,7 +66,12 @@ class LineOcr(Protocol):
 
 
 class TesserocrOcr:
-    """tesserocr with one PyTessBaseAPI per language, reused for every crop."""
+    """tesserocr with its API objects kept per language and reused for every crop.
+
+    An API object serves one thread at a time; a thread that finds none free for its
+    language makes one more, so one reader can be shared by several threads (each extra
+    handle costs the memory of that language's model once).
+    """
 
     name = "tesseract"
 
@@ -75,45 +80,62 @@ class TesserocrOcr:
 
         self._tesserocr: Any = tesserocr
         self._path = tessdata or tessdata_dir() or ""
-        self._apis: dict[str, Any] = {}
+        self._free: dict[str, list[Any]] = {}
+        self._every: list[Any] = []
         self._lock = threading.Lock()
 
-    def _api(self, lang: str) -> Any:
-        api = self._apis.get(lang)
-        if api is None:
-            tesserocr = self._tesserocr
-            script_dir = Path(self._path) / "script"
-            path = self._path
-            if (
-                not (Path(path) / f"{lang.split('+')[0]}.traineddata").is_file()
-                and (script_dir / f"{lang}.traineddata").is_file()
-            ):
-                path = str(script_dir)
-            try:
-                api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_LINE)
-            except RuntimeError as exc:
-                raise ScreenReadError(
-                    f"Tesseract language {lang!r} is not installed in {path} "
-                    "(install tesseract-ocr-<lang> or pass --lang)"
-                ) from exc
-            self._apis[lang] = api
+    def _new(self, lang: str) -> Any:
+        tesserocr = self._tesserocr
+        script_dir = Path(self._path) / "script"
+        path = self._path
+        if (
+            not (Path(path) / f"{lang.split('+')[0]}.traineddata").is_file()
+            and (script_dir / f"{lang}.traineddata").is_file()
+        ):
+            path = str(script_dir)
+        try:
+            api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_LINE)
+        except RuntimeError as exc:
+            raise ScreenReadError(
+                f"Tesseract language {lang!r} is not installed in {path} "
+                "(install tesseract-ocr-<lang> or pass --lang)"
+            ) from exc
+        # crops are already dark text on light: trying the inverted picture only costs time
+        api.SetVariable("tessedit_do_invert", "0")
+        with self._lock:
+            self._every.append(api)
         return api
 
     def read_line(self, crop: np.ndarray, lang: str) -> LineText:
         height, width = crop.shape[:2]
         data = np.ascontiguousarray(crop, dtype=np.uint8)
         with self._lock:
-            api = self._api(lang)
+            free = self._free.setdefault(lang, [])
+            api = free.pop() if free else None
+        if api is None:
+            api = self._new(lang)
+        try:
             api.SetImageBytes(data.tobytes(), width, height, 1, width)
             text = api.GetUTF8Text()
             conf = api.MeanTextConf()
+            if not text.strip():
+                # the page layout step can miss a line of well-spaced glyphs (Chinese,
+                # Japanese); read it as one raw line instead
+                api.SetPageSegMode(self._tesserocr.PSM.RAW_LINE)
+                text = api.GetUTF8Text()
+                conf = api.MeanTextConf()
+                api.SetPageSegMode(self._tesserocr.PSM.SINGLE_LINE)
+        finally:
+            with self._lock:
+                self._free[lang].append(api)
         return LineText(text=" ".join(text.split()), confidence=max(0.0, conf) / 100.0)
 
     def close(self) -> None:
         with self._lock:
-            for api in self._apis.values():
+            for api in self._every:
                 api.End()
-            self._apis.clear()
+            self._every.clear()
+            self._free.clear()
 
 
 class PytesseractOcr:
@@ -181,36 +203,6 @@ class CachedOcr:
         close = getattr(self._inner, "close", None)
         if close is not None:
             close()
-
-
-class PooledOcr:
-    """Several engines behind one `LineOcr`, so lines can be read on several threads.
-
-    Tesseract releases the GIL while it recognises, so two threads read two lines at once;
-    each engine (with its own loaded models) serves one thread at a time.
-    """
-
-    def __init__(self, engines: list[LineOcr]) -> None:
-        if not engines:
-            raise ValueError("PooledOcr needs at least one engine")
-        self.name = engines[0].name
-        self._engines = engines
-        self._free: queue.Queue[LineOcr] = queue.Queue()
-        for engine in engines:
-            self._free.put(engine)
-
-    def read_line(self, crop: np.ndarray, lang: str) -> LineText:
-        engine = self._free.get()
-        try:
-            return engine.read_line(crop, lang)
-        finally:
-            self._free.put(engine)
-
-    def close(self) -> None:
-        for engine in self._engines:
-            close = getattr(engine, "close", None)
-            if close is not None:
-                close()
 
 
 def default_ocr() -> TesserocrOcr | PytesseractOcr:

@@ -94,6 +94,15 @@ def _slip(field: str, seen: object, exact: object) -> bool:
     return Levenshtein.distance(a, b) <= 1 + min(len(a), len(b)) // 8
 
 
+def _contradicts(field: str, seen: object, exact: object) -> bool:
+    """Whether the screen and the page source say different things, rather than one of them
+    not exposing a field (the tree has no name node) or OCR misreading a letter of it. A
+    label on the screen that the dialer's tree does not hold may be a carrier app's overlay."""
+    if exact is None and field != "spam_label":
+        return False
+    return not _slip(field, seen, exact)
+
+
 def merge_page_source(ocr: Reading, xml: str, dialer: DialerKind | None) -> Reading:
     """OCR reading completed by the page source.
 
@@ -113,7 +122,7 @@ def merge_page_source(ocr: Reading, xml: str, dialer: DialerKind | None) -> Read
         seen, exact = getattr(ocr, field), getattr(page, field)
         if not _same(field, seen, exact):
             disagreements.append((field, seen, exact))
-            if not _slip(field, seen, exact) and field not in uncertain:
+            if _contradicts(field, seen, exact) and field not in uncertain:
                 uncertain.append(field)
         values[field] = exact if exact is not None else seen
         if exact is not None:

@@ -1,51 +1,59 @@
 """`TesseractReader`: the default `ScreenReader`, from screenshot bytes to a `Reading`.
 
-Steps: normalise the image, take the dialer's caller-info band, find and paint out badge discs,
-find text lines, drop paragraph blocks (app logs and chat text repeat names and numbers but are
-never the caller info), OCR each line in-process with a confidence retry ladder over the
-languages, give lines their roles, re-read the name with the Latin script model (accents), and
-merge with the page source when the handset gave one. Reading is blind: nothing the scenario
-expects steers it; given the number's logo, the avatar slot is compared with it and the result
-reported apart (`logo_matches`).
+Steps: normalise the image and downscale it once; find the call's controls and, from them
+(and the handset's hint), the call surface and the part of the screen to read; find badge
+discs, text lines and the avatar slot there; drop what is no caller text (paragraphs of an
+app, captions of the controls); OCR the few lines left in-process (the caller's name with the
+Latin script model, which keeps accents; Chinese and Japanese lines with their packs); give
+lines their roles; merge with the page source when the handset gave one.
+
+Reading is blind: nothing the scenario expects steers it. Where two readings disagree (a
+second OCR engine, or the page source), both are kept and the field is marked uncertain.
+Given the number's logo, the avatar slot is compared with it and reported apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
-from robot.domain.model import DialerKind, Reading, Tristate
+from robot.domain.model import Reading, Surface, Tristate
 from robot.domain.names import fold, split_bracket_prefix
 from robot.ports import ReadRequest
 from robot.screen import langs
+from robot.screen.controls import Control, find_controls
 from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
 from robot.screen.image import Screen, load_screen
-from robot.screen.labels import match_label
-from robot.screen.lines import Box, band_rows, find_lines, line_crop
+from robot.screen.ink import ink_of
+from robot.screen.labels import match_label, match_phrase
+from robot.screen.lines import Box, find_big_text, find_lines, line_crop
 from robot.screen.logo import load_logo, logo_matches
-from robot.screen.marks import Badge, badge_beside, find_avatar, find_badges, inside, is_logo
-from robot.screen.ocr import (
-    CachedOcr,
-    LineOcr,
-    LineText,
-    PooledOcr,
-    default_ocr,
-    installed_languages,
+from robot.screen.marks import (
+    Badge,
+    avatar_candidates,
+    badge_beside,
+    find_badges,
+    inside,
+    is_logo,
+    pick_avatar,
 )
+from robot.screen.ocr import CachedOcr, LineOcr, LineText, default_ocr, installed_languages
 from robot.screen.pagesource import merge_page_source
-from robot.screen.vocab import all_badge_colours, has_cjk, profile
+from robot.screen.surface import Found, find_surface
+from robot.screen.vocab import all_badge_colours, has_cjk, profile, vocabulary
 
-_RETRY_BELOW = 0.80
-_MAX_LINES = 24
+_MAX_LINES = 9  # the caller's block rarely has more; the tallest lines are read first
+_RETRY_BELOW = 0.75
+_CJK_BELOW = 0.75
 _ESCALATE_BELOW = 0.7
-_LATIN_SCRIPT = frozenset({"eng", "fra", "deu", "spa", "ita", "por", "nld"})
 
 
 class TesseractReader:
-    """Reads call screens with Tesseract; one instance reuses its OCR engines across screens."""
+    """Reads call screens with Tesseract; one instance reuses its OCR engines across screens
+    and may be shared by several threads."""
 
     def __init__(
         self,
@@ -55,15 +63,13 @@ class TesseractReader:
         cache: bool = True,
         workers: int = 1,
     ) -> None:
-        """`escalation` (e.g. `RapidOcrLine`) re-reads the lines Tesseract was unsure of;
-        `cache` remembers the text of recently seen line crops (see `CachedOcr`);
-        `workers` > 1 reads the lines of a screen on that many threads (one engine each:
-        more memory, less wall time; leave 1 where screens are already read in parallel)."""
-        if workers < 1 or (workers > 1 and ocr is not None):
-            raise ValueError("workers > 1 builds its own engines: pass no `ocr`")
+        """`escalation` (e.g. `RapidOcrLine`) re-reads the name and number Tesseract was
+        unsure of; `cache` remembers the text of recently seen line crops (see `CachedOcr`);
+        `workers` > 1 reads the lines of one screen on that many threads (less wall time,
+        more memory; leave 1 where screens are already read in parallel)."""
+        if workers < 1:
+            raise ValueError("workers must be 1 or more")
         engine: LineOcr = ocr or default_ocr()
-        if workers > 1:
-            engine = PooledOcr([engine] + [default_ocr() for _ in range(workers - 1)])
         self._ocr: LineOcr = CachedOcr(engine) if cache else engine
         self._pool = ThreadPoolExecutor(workers, "ocr") if workers > 1 else None
         self._escalation = escalation
@@ -83,7 +89,7 @@ class TesseractReader:
         screen = load_screen(request.image)
         logo = load_logo(request.expected_logo) if request.expected_logo is not None else None
         ladder = langs.ladder(request.languages, self._installed)
-        reading = self._read_screen(screen, request.dialer, ladder, logo)
+        reading = self._read_screen(screen, request, ladder, logo)
         if request.page_source:
             reading = merge_page_source(reading, request.page_source, request.dialer)
         return reading
@@ -91,43 +97,47 @@ class TesseractReader:
     def _read_screen(
         self,
         screen: Screen,
-        dialer: DialerKind | None,
-        ladder: list[str],
+        request: ReadRequest,
+        ladder: langs.Ladder,
         expected_logo: np.ndarray | None,
     ) -> Reading:
-        prof = profile(dialer)
-        y0, y1 = band_rows(screen, prof)
+        controls = find_controls(screen)
+        found = find_surface(screen, controls, request.surface_hint, request.dialer)
+        prof = profile(request.dialer)
         colours = prof.badge_colours if prof and prof.badge_colours else all_badge_colours()
-        badges = find_badges(screen.rgb, y0, y1, colours)
-        found = find_lines(screen.rgb, y0, y1, [b.box for b in badges])
-        slot = find_avatar(screen.rgb, y0, y1, found)
-        boxes = _drop_paragraphs([b for b in found if slot is None or not inside(b, slot)])
-        boxes = sorted(boxes, key=lambda b: -b.h)[:_MAX_LINES]
-        # the tallest line is most often the name: read it with the Latin script model (which
-        # keeps accents) at its native 36 px straight away instead of re-reading it later
-        latin = "Latin" in self._installed and ladder[0] in _LATIN_SCRIPT
-        tallest = boxes[0] if boxes and latin else None
+        badges = find_badges(screen.small, found.region, colours, screen.small_hsv)
+        control_boxes = [c.box for c in controls.all() if _overlaps(c.box, found.region)]
+        boxes = find_lines(screen.small, found.region, [b.box for b in badges] + control_boxes)
+        places = avatar_candidates(screen.small, found.region, boxes, control_boxes)
+        boxes = [_beside_avatar(b, places) for b in boxes if not any(inside(b, p) for p in places)]
+        boxes = _drop_captions(_drop_paragraphs(boxes), controls.all())
+        boxes = _drop_glyphs(boxes)
+        chosen = sorted(boxes, key=lambda b: -b.h)[:_MAX_LINES]
+        name_box = chosen[0] if chosen else None
 
         def read(box: Box) -> Line:
-            return self._ocr_line(screen, box, ladder, ("Latin", 36) if box == tallest else None)
+            return self._read_line(screen, box, ladder, box == name_box)
 
-        ordered = sorted(boxes, key=lambda b: b.y)
+        ordered = sorted(chosen, key=lambda b: b.y)
         lines = list(self._pool.map(read, ordered)) if self._pool else [read(b) for b in ordered]
-        fields = assign([ln for ln in lines if ln.text], bare_reason=dialer is not None)
-        if fields.name is not None and not has_cjk(fields.name.text):
-            self._reread_name(screen, fields)
+        _one_script(lines)
+        fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
+        if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
+            self._reread_name(screen, fields, ladder)
         if (
             fields.label_line is not None
-            and fields.label_confidence < 0.9 * fields.label_line.confidence
+            and fields.label_confidence < 0.95 * fields.label_line.confidence
         ):
-            self._reread_label(screen, fields)
+            self._reread_label(screen, fields, ladder)
         engine = self._ocr.name
         second: list[tuple[str, str | None, str | None]] = []
         if self._escalation is not None:
             second = self._escalate(screen, fields)
             engine = f"{self._ocr.name}+{self._escalation.name}"
+        surface = self._surface(screen, found, fields, lines, controls.answer, ladder)
+        slot = pick_avatar(places, screen.height)
         logo, logo_conf = is_logo(screen.rgb, slot)
-        reading = _reading(fields, lines, badges, logo, logo_conf, engine)
+        reading = _reading(fields, lines, badges, logo, logo_conf, engine, surface)
         if second:
             reading = dataclasses.replace(
                 reading,
@@ -140,39 +150,130 @@ class TesseractReader:
         confidence = (*reading.confidence, ("logo_matches", match_conf))
         return dataclasses.replace(reading, logo_matches=matches, confidence=confidence)
 
-    def _ocr_line(
-        self, screen: Screen, box: Box, ladder: list[str], first: tuple[str, int] | None = None
-    ) -> Line:
-        """The confidence retry ladder.
+    def _read_line(self, screen: Screen, box: Box, ladder: langs.Ladder, title: bool) -> Line:
+        """One OCR pass per line with the right pack, and another only where it is needed.
 
-        A line read with a slip (fair confidence) is retried with the Latin script model and at
-        a bigger scale, then with the other languages (another script: Chinese); a line read
-        with high confidence stops at the first rung, so extra languages cost nothing there.
+        The title line (most often the caller's name) is read with the Latin script model
+        straight away; a Latin-script line read with low confidence is read again with it;
+        a line that may be Chinese or Japanese is read with those packs, and their reading
+        is kept only when it is mostly in that script and surer.
         """
-        head = LineText("", 0.0)
-        if first is not None:
-            head = self._ocr.read_line(line_crop(screen.rgb, box, first[1]), first[0])
-            if head.text and head.confidence >= _RETRY_BELOW:
-                return Line(box, head.text, head.confidence, read_with=first[0])
-        got = self._ocr.read_line(line_crop(screen.rgb, box), ladder[0])
-        best = got if got.text else LineText("", 0.0)
-        if head.text and head.confidence > best.confidence:
-            best = head
-        if best.confidence >= _RETRY_BELOW or box.h < 20:
-            return Line(box=box, text=best.text, confidence=best.confidence)
-        rungs: list[tuple[str, int]] = []
-        if best.confidence >= 0.45:
-            if "Latin" in self._installed and ladder[0] in _LATIN_SCRIPT:
-                rungs.append(("Latin", 48))
-            rungs.append((ladder[0], 72))
-        rungs += [(lang, 48) for lang in ladder[1:]]
-        for lang, height in rungs:
-            got = self._ocr.read_line(line_crop(screen.rgb, box, height), lang)
+        crop = line_crop(screen.rgb, box)
+        readings: dict[str, tuple[str, float]] = {}
+        first = ladder.name if title and ladder.name else ladder.latin
+        best = self._ocr.read_line(crop, first)
+        used = first
+        if ladder.cjk and best.confidence < _CJK_BELOW and not _latin_words(best):
+            latin = best.confidence
+            for pack in ladder.cjk:
+                got = self._ocr.read_line(crop, pack)
+                if not has_cjk(got.text):
+                    continue
+                readings[pack] = (got.text, got.confidence)
+                # a Latin reading is unsure of CJK text; the first pack (the locale's) keeps
+                # its reading unless a later one is surer: Simplified, Traditional and
+                # Japanese share many glyphs
+                if not _mostly_cjk(got.text):
+                    continue  # a stray mark read as a Chinese character on a Latin line
+                if used not in (ladder.latin, ladder.name):
+                    bar = best.confidence + 0.03
+                else:
+                    bar = latin - 0.1
+                if got.confidence > bar:
+                    best, used = got, pack
+        elif used == ladder.name and as_number(best.text) is not None:
+            # a number drawn as the title: the language pack reads digits more surely
+            got = self._ocr.read_line(crop, ladder.latin)
+            if as_number(got.text) is not None and got.confidence >= best.confidence - 0.05:
+                best, used = got, ladder.latin
+        elif best.confidence < _RETRY_BELOW and box.h >= 20 and ladder.name:
+            other = ladder.latin if used == ladder.name else ladder.name
+            got = self._ocr.read_line(crop, other)
             if got.text and got.confidence > best.confidence:
-                best = got
-            if best.confidence >= _RETRY_BELOW:
-                break
-        return Line(box=box, text=best.text, confidence=best.confidence)
+                best, used = got, other
+        red_text, red_band = ink_of(screen.small, box)
+        return Line(
+            box,
+            best.text,
+            best.confidence,
+            read_with=used,
+            warning=red_text or red_band,
+            red_text=red_text,
+            readings=readings,
+        )
+
+    def _reread_name(self, screen: Screen, fields: Fields, ladder: langs.Ladder) -> None:
+        """A name that was not the tallest line is read again with the Latin script model,
+        which keeps the accents the language packs drop."""
+        name = fields.name
+        if name is None or ladder.name is None or has_cjk(name.text):
+            return
+        got = self._ocr.read_line(line_crop(screen.rgb, name.box), ladder.name)
+        if not got.text or (fold(got.text) != fold(name.text) and got.confidence < name.confidence):
+            return
+        _, rest = split_bracket_prefix(got.text)
+        fields.name = Line(
+            name.box,
+            rest,
+            max(got.confidence, name.confidence),
+            read_with=ladder.name,
+            warning=name.warning,
+        )
+        fields.name_text = clean_name(rest)
+
+    def _reread_label(self, screen: Screen, fields: Fields, ladder: langs.Ladder) -> None:
+        """A label read with a slip ("Potential Soam": spam or scam?) is read again with the
+        other Latin pack; the closer match wins."""
+        line = fields.label_line
+        if line is None or has_cjk(line.text) or ladder.name is None:
+            return
+        other = ladder.latin if line.read_with == ladder.name else ladder.name
+        got = self._ocr.read_line(line_crop(screen.rgb, line.box), other)
+        hit = match_label(got.text, warning=line.warning, red_text=line.red_text)
+        if hit is not None and hit.score * got.confidence > fields.label_confidence:
+            fields.label, fields.label_class = hit.text, hit.label_class
+            fields.label_confidence = hit.score * got.confidence
+
+    def _surface(
+        self,
+        screen: Screen,
+        found: Found,
+        fields: Fields,
+        lines: list[Line],
+        answer: tuple[Control, ...],
+        ladder: langs.Ladder,
+    ) -> Surface:
+        """The surface found, refined by what was read: a slider to answer or a big clock
+        under a card means the lock screen; a call timer without answer controls, a call
+        already up."""
+        vocab = vocabulary()
+        if any(match_phrase(ln.text, vocab.lock_words) for ln in lines if ln.text):
+            return Surface.LOCK_SCREEN
+        if found.panel and self._clock_below(screen, found.region, ladder):
+            return Surface.LOCK_SCREEN
+        if found.surface is Surface.FULL_SCREEN and fields.in_call and not answer:
+            return Surface.IN_CALL
+        return found.surface
+
+    def _clock_below(self, screen: Screen, panel: Box, ladder: langs.Ladder) -> bool:
+        """A lock screen's big clock right under a card or banner."""
+        top = panel.bottom + 8
+        area = Box(0, top, screen.width, max(1, int(0.5 * screen.height) - top))
+        if area.h < 60:
+            return False
+        tall = [
+            b
+            for b in find_big_text(screen.small, area, int(0.04 * screen.height))
+            if b.w <= 0.8 * screen.width and abs(b.cx - screen.width / 2) <= 0.15 * screen.width
+        ]
+        if not tall:
+            return False
+        box = min(tall, key=lambda b: b.y)
+        got = self._ocr.read_line(line_crop(screen.rgb, box), ladder.latin)
+        text = got.text.replace(" ", "")
+        digits = sum(ch.isdigit() for ch in text)
+        # big thin clock digits are often half misread ("1U:0/"): digits and a colon will do
+        return digits >= 2 and (":" in text or "." in text or digits >= 0.6 * len(text))
 
     def _escalate(self, screen: Screen, fields: Fields) -> list[tuple[str, str | None, str | None]]:
         """Re-read the name and number lines Tesseract was unsure of with the second engine.
@@ -207,57 +308,116 @@ class TesseractReader:
                 disagreements.append(("number", mine_number, shown))
         return disagreements
 
-    def _reread_name(self, screen: Screen, fields: Fields) -> None:
-        """Tesseract's Latin script model keeps accents the English model drops.
 
-        A Latin reading that only adds diacritics to the English one wins; otherwise the
-        more confident of the readings that agree letter-wise with the English one.
-        """
-        name = fields.name
-        if "Latin" not in self._installed or name is None or name.read_with == "Latin":
-            return
-        base = fold(name.text)
-        choices: list[LineText] = []
-        for height in (36, 48):  # the LSTM models were trained on lines about 36 px high
-            got = self._ocr.read_line(line_crop(screen.rgb, name.box, height), "Latin")
-            prefix, rest = split_bracket_prefix(got.text)
-            if prefix is not None:  # "[SPAM?] José García": the label was split off already
-                got = LineText(rest, got.confidence)
-            if not got.text:
-                continue
-            if fold(got.text) == base and got.text != name.text:
-                choices = [got]
-                break
-            if Levenshtein.distance(fold(got.text), base) <= 1 + len(base) // 5:
-                choices.append(got)
-                if got.confidence >= 0.85:
-                    break  # a confident reading: the second scale would cost more than it adds
-        if not choices:
-            return
-        got = max(choices, key=lambda c: c.confidence)
-        if fold(got.text) != base and got.confidence < name.confidence - 0.03:
-            return
-        hit = match_label(got.text)
-        if hit is not None and not hit.rest:
-            return
-        text = hit.rest if hit is not None else got.text
-        fields.name_text = clean_name(text)
-        fields.name = Line(name.box, text, max(got.confidence, name.confidence))
+_LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
 
-    def _reread_label(self, screen: Screen, fields: Fields) -> None:
-        """A label read with a slip ("Potential Soam") is read again with the other model."""
-        line = fields.label_line
-        if "Latin" not in self._installed or line is None or has_cjk(line.text):
-            return
-        got = self._ocr.read_line(line_crop(screen.rgb, line.box), "Latin")
-        hit = match_label(got.text) if got.text else None
-        if hit is not None and hit.score * got.confidence > fields.label_confidence:
-            fields.label, fields.label_class = hit.text, hit.label_class
-            fields.label_confidence = hit.score * got.confidence
+
+def _latin_words(got: LineText) -> bool:
+    """Words a Latin-script model read with fair confidence: the line is no CJK text (which
+    a Latin model reads as a few capitals and symbols, unsure)."""
+    words = [w for w in _LATIN_WORD.findall(got.text) if not has_cjk(w)]
+    return got.confidence >= 0.5 and (len(words) >= 2 or any(len(w) >= 6 for w in words))
+
+
+def _one_script(lines: list[Line]) -> None:
+    """A screen is in one script. Where several packs read its Chinese-script lines, the
+    winner is chosen for the whole screen: their confidences alone cannot tell 寿 from 壽
+    (the Traditional model reads Simplified glyphs confidently as Traditional ones), but the
+    Simplified model is only sure of Simplified text, and kana are only Japanese."""
+    read = [ln for ln in lines if ln.readings]
+    if not read or len({p for ln in read for p in ln.readings}) < 2:
+        return
+    pack = _script_pack(read)
+    for line in read:
+        text, confidence = line.readings.get(pack, ("", 0.0))
+        if line.read_with in line.readings and text and confidence >= 0.5:
+            line.text, line.confidence, line.read_with = text, confidence, pack
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _script_pack(read: list[Line]) -> str:
+    # lines no pack could read (an icon, a photo) say nothing about the script
+    read = [ln for ln in read if max(c for _, c in ln.readings.values()) >= 0.7] or read
+
+    def mean(pack: str) -> float:
+        got = [ln.readings[pack][1] for ln in read if pack in ln.readings]
+        return sum(got) / len(got) if got else 0.0
+
+    packs = {p for ln in read for p in ln.readings}
+    if "jpn" in packs and any(
+        _KANA.search(ln.readings["jpn"][0]) and ln.readings["jpn"][1] >= 0.6
+        for ln in read
+        if "jpn" in ln.readings
+    ):
+        return "jpn"
+    if "chi_sim" in packs and mean("chi_sim") >= 0.75:
+        return "chi_sim"
+    return max(packs, key=mean)
+
+
+def _mostly_cjk(text: str) -> bool:
+    chars = [ch for ch in text if not ch.isspace()]
+    return bool(chars) and sum(bool(has_cjk(ch)) for ch in chars) >= 0.5 * len(chars)
 
 
 def _digits(text: str | None) -> str:
     return "".join(ch for ch in text or "" if ch.isdigit())
+
+
+def _drop_glyphs(boxes: list[Box]) -> list[Box]:
+    """One glyph or an icon alone is no caller text, unless it ends a line wrapped over it
+    ("…标记为诈" / "骗")."""
+    kept = []
+    for box in boxes:
+        wrapped = any(
+            0 <= box.y - o.bottom <= 0.6 * o.h and o.x <= box.cx <= o.right and o.w > 2 * box.w
+            for o in boxes
+        )
+        if box.w >= 1.4 * box.h or wrapped:
+            kept.append(box)
+    return kept
+
+
+def _beside_avatar(box: Box, places: list[Box]) -> Box:
+    """A line that ran into an avatar beside it, cut back to where the avatar ends: text is
+    never drawn over the avatar."""
+    for place in places:
+        rows = min(box.bottom, place.bottom) - max(box.y, place.y)
+        if rows < 0.5 * box.h:
+            continue
+        if place.x <= box.x < place.right < box.right:
+            box = Box(place.right, box.y, box.right - place.right, box.h)
+        elif box.x < place.x < box.right <= place.right:
+            box = Box(box.x, box.y, place.x - box.x, box.h)
+    return box
+
+
+def _overlaps(box: Box, region: Box) -> bool:
+    return min(box.right, region.right) > max(box.x, region.x) and min(
+        box.bottom, region.bottom
+    ) > max(box.y, region.y)
+
+
+def _drop_captions(boxes: list[Box], controls: list[Control]) -> list[Box]:
+    """Words under or over a call control, centred on it (its caption, "Remind Me" above
+    the decline disc), are the control's, not the caller's."""
+    kept = []
+    for box in boxes:
+        caption = False
+        for control in controls:
+            c = control.box
+            centred = abs(box.cx - c.cx) <= 0.6 * c.w and box.w <= 3 * c.w
+            small = box.h <= 0.3 * c.h
+            below = 0 <= box.y - c.bottom <= 0.6 * c.h
+            above = 0 <= c.y - box.bottom <= 1.3 * c.h
+            if centred and small and (below or above) and control.shape == "disc":
+                caption = True
+                break
+        if not caption:
+            kept.append(box)
+    return kept
 
 
 def _drop_paragraphs(boxes: list[Box]) -> list[Box]:
@@ -286,6 +446,7 @@ def _reading(
     logo: bool,
     logo_conf: float,
     engine: str,
+    surface: Surface,
 ) -> Reading:
     anchors = [ln.box for ln in (fields.name, fields.number) if ln is not None]
     badge_hit = next((b for b in badges for a in anchors if badge_beside(b, a)), None)
@@ -319,4 +480,8 @@ def _reading(
         confidence=confidence,
         raw_text=raw,
         engine=engine,
+        surface=surface,
     )
+
+
+__all__ = ["LineText", "TesseractReader"]

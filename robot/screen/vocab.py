@@ -1,8 +1,10 @@
 """The words a call screen can show, loaded once from the shared domain data files.
 
-labels.yaml (spam/scam label vocabulary, verified texts, UI words) and dialers.yaml (bands,
-badge colours, resource-ids) are data owned by the domain; screen reading only reads them,
-through importlib.resources so an installed wheel works the same as a checkout.
+labels.yaml (spam/scam labels and warning keywords), languages.yaml (per language: locales,
+Tesseract packs, number types, status and button words, verified texts, call-reason prefixes)
+and dialers.yaml (badge colours, resource-ids) are data owned by the domain; screen reading
+only reads them, through importlib.resources so an installed wheel works the same as a
+checkout.
 """
 
 from __future__ import annotations
@@ -47,12 +49,60 @@ class DialerProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class Keyword:
+    """A word that makes a line drawn as a warning a label of its class."""
+
+    text: str
+    label_class: LabelClass
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One language of languages.yaml: its locales, packs and screen words."""
+
+    tag: str
+    locales: tuple[str, ...]
+    script: str
+    tesseract: tuple[str, ...]
+    number_types: tuple[str, ...]
+    status: tuple[str, ...]
+    buttons: tuple[str, ...]
+    verified: tuple[str, ...]
+    call_reason: tuple[str, ...]
+    lock: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
+    """Every language's words at once: a phone in one language shows carrier labels and
+    app names in others, so lines are matched against all of them."""
+
     labels: tuple[LabelWord, ...]
-    verified_texts: tuple[str, ...]
+    keywords: tuple[Keyword, ...]
     not_labels: tuple[str, ...]
-    ui_words: tuple[str, ...]
-    call_reason_prefixes: tuple[str, ...]
+    languages: tuple[Language, ...]
+    networks: tuple[str, ...]
+
+    @functools.cached_property
+    def ui_words(self) -> tuple[str, ...]:
+        words = [w for lang in self.languages for w in (*lang.status, *lang.buttons, *lang.lock)]
+        return tuple(dict.fromkeys([*words, *self.networks]))
+
+    @functools.cached_property
+    def number_types(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for lang in self.languages for w in lang.number_types))
+
+    @functools.cached_property
+    def verified_texts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for lang in self.languages for w in lang.verified))
+
+    @functools.cached_property
+    def lock_words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for lang in self.languages for w in lang.lock))
+
+    @functools.cached_property
+    def call_reason_prefixes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for lang in self.languages for w in lang.call_reason))
 
 
 def _load_yaml(name: str) -> dict[str, Any]:
@@ -63,9 +113,13 @@ def _load_yaml(name: str) -> dict[str, Any]:
     return data
 
 
+def _words(row: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(w) for w in row.get(key) or ())
+
+
 @functools.cache
 def vocabulary() -> Vocabulary:
-    """The label vocabulary of labels.yaml (cached: it is read on every screen)."""
+    """labels.yaml and languages.yaml, read once (they are consulted on every screen)."""
     data = _load_yaml("labels.yaml")
     labels = tuple(
         LabelWord(
@@ -77,12 +131,31 @@ def vocabulary() -> Vocabulary:
         )
         for row in data.get("labels", [])
     )
+    keywords = tuple(
+        Keyword(str(row["text"]), LabelClass(row["class"])) for row in data.get("keywords", [])
+    )
+    langs = _load_yaml("languages.yaml")
+    languages = tuple(
+        Language(
+            tag=str(tag),
+            locales=_words(row, "locales"),
+            script=str(row.get("script") or "Latin"),
+            tesseract=_words(row, "tesseract"),
+            number_types=_words(row, "number_types"),
+            status=_words(row, "status"),
+            buttons=_words(row, "buttons"),
+            verified=_words(row, "verified"),
+            call_reason=_words(row, "call_reason"),
+            lock=_words(row, "lock"),
+        )
+        for tag, row in (langs.get("languages") or {}).items()
+    )
     return Vocabulary(
         labels=labels,
-        verified_texts=tuple(str(r["text"]) for r in data.get("verified_texts", [])),
+        keywords=keywords,
         not_labels=tuple(str(t) for t in data.get("not_labels", [])),
-        ui_words=tuple(str(t) for t in data.get("ui_words", [])),
-        call_reason_prefixes=tuple(str(t) for t in data.get("call_reason_prefixes", [])),
+        languages=languages,
+        networks=_words(langs, "networks"),
     )
 
 
@@ -119,7 +192,7 @@ def all_badge_colours() -> tuple[tuple[int, int, int], ...]:
     return tuple(seen)
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and Han
 
 
 def has_cjk(text: str) -> bool:

@@ -95,4 +95,4 @@ def test_two_ocr_threads_read_the_same_as_one(reader: TesseractReader) -> None:
     finally:
         threaded.close()
     with pytest.raises(ValueError, match="workers"):
-        TesseractReader(ocr=PytesseractOcr(), workers=2)
+        TesseractReader(ocr=PytesseractOcr(), workers=0)

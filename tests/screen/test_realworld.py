@@ -1,7 +1,8 @@
-"""The 25 real screenshots in ../shared/realworld-screens (not drawn by us).
+"""The 25 real screenshots in ../shared/realworld-screens (not drawn by us): validation only.
 
-Goals from the issue: every labelled verified badge and spam warning found, names >= 85 % and
-numbers >= 90 % right (names compared after Unicode/whitespace folding, numbers by digits).
+No rule of the reader exists for one of them. Goals: every labelled verified badge and spam
+warning found, names and numbers right on at least 24 of 25 (names compared after
+Unicode/whitespace folding, numbers by digits), read cold as `read-screen` does by default.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from robot.domain.model import Reading, Tristate
+from robot.domain.model import Reading, Surface, Tristate
 from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from tests.support.peers import need
@@ -66,18 +67,25 @@ def test_every_spam_warning_is_found_with_its_text(
     assert fraud and all(r.spam_class is not None for r in fraud)
 
 
-def test_names_at_least_85_percent(readings: list[tuple[dict[str, Any], Reading]]) -> None:
+def test_names_on_24_of_25(readings: list[tuple[dict[str, Any], Reading]]) -> None:
     misses = [
         (e["file"], r.name, e["name"]) for e, r in readings if _fold(r.name) != _fold(e["name"])
     ]
-    right = 1 - len(misses) / len(readings)
-    assert right >= 0.85, f"names {right:.0%} right; misses (file, got, want): {misses}"
+    assert len(misses) <= len(readings) // 25, f"misses (file, got, want): {misses}"
 
 
-def test_numbers_at_least_90_percent(readings: list[tuple[dict[str, Any], Reading]]) -> None:
+def test_numbers_on_24_of_25(readings: list[tuple[dict[str, Any], Reading]]) -> None:
     misses = [(e["file"], r.number, e["number"]) for e, r in readings if not number_right(e, r)]
-    right = 1 - len(misses) / len(readings)
-    assert right >= 0.90, f"numbers {right:.0%} right; misses (file, got, want): {misses}"
+    assert len(misses) <= len(readings) // 25, f"misses (file, got, want): {misses}"
+
+
+def test_calls_already_up_are_told_from_ringing_ones(
+    readings: list[tuple[dict[str, Any], Reading]],
+) -> None:
+    """Timers and no answer control mean the call is up; a ringing call is never taken for
+    one (a verdict on an in-call screen would be about another moment of the call)."""
+    ringing = [(e["file"], r.surface) for e, r in readings if e["state"] == "incoming"]
+    assert all(surface is not Surface.IN_CALL for _, surface in ringing), ringing
 
 
 def test_distractor_logs_do_not_invent_a_number(

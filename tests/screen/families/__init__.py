@@ -282,7 +282,7 @@ def render(family: str, seed: int) -> Sample:
         spam_label=label[0] if label else None,
         spam_class=label[1] if label else None,
         verified=caller.verified is not None,
-        logo=caller.avatar == "photo",
+        logo=shown.logo,
     )
     out = io.BytesIO()
     if rnd.random() < 0.35:

@@ -55,6 +55,7 @@ class Shown:
     name: str | None
     number: str | None
     label: bool
+    logo: bool  # a logo or photo drawn in an avatar slot
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ def full_android(
         name,
         number or (title if name is None and caller.label_mode != "name_slot" else None),
         caller.label is not None,
+        caller.avatar == "photo",
     )
 
 
@@ -320,7 +322,7 @@ def full_ios(img: Image.Image, rnd: random.Random, caller: Caller, look: Look) -
         tuple(rnd.randrange(30, 110) for _ in range(3)),
         tuple(rnd.randrange(10, 60) for _ in range(3)),
     )
-    blobs(img, rnd, 4, 60)
+    blobs(img, rnd, 4, 60, dim=0.6)
     draw = ImageDraw.Draw(img)
     fg: RGB = (255, 255, 255)
     muted: RGB = (215, 215, 222)
@@ -361,6 +363,7 @@ def full_ios(img: Image.Image, rnd: random.Random, caller: Caller, look: Look) -
         name,
         number or (title if name is None and caller.label_mode != "name_slot" else None),
         caller.label is not None,
+        False  # the iOS call screen draws no avatar slot,
     )
 
 
@@ -545,7 +548,8 @@ def banner_ios(img: Image.Image, rnd: random.Random, caller: Caller, look: Look,
 def _shown(caller: Caller, name: str | None, title: str, second: str | None) -> Shown:
     """Cards have one line under the title: the label hides the number."""
     label = caller.label is not None
+    logo = caller.avatar == "photo"
     if name is None and caller.label_mode != "name_slot":
-        return Shown(None, title, label)
+        return Shown(None, title, label, logo)
     number = _number_text(caller)
-    return Shown(name, number if second == number else None, label)
+    return Shown(name, number if second == number else None, label, logo)

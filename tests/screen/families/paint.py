@@ -205,13 +205,16 @@ def gradient(img: Image.Image, top: RGB, bottom: RGB, y0: int = 0, y1: int | Non
         )
 
 
-def blobs(img: Image.Image, rnd: random.Random, count: int, blur: int) -> None:
-    """A blurred picture: a wallpaper, a contact poster or a video frame."""
+def blobs(
+    img: Image.Image, rnd: random.Random, count: int, blur: int, dim: float = 1.0
+) -> None:
+    """A blurred picture: a wallpaper, a contact poster or a video frame. `dim` < 1 darkens
+    its colours, as a phone dims a poster so that white text on it stays legible."""
     layer = Image.new("RGB", img.size)
     layer.paste(img)
     draw = ImageDraw.Draw(layer)
     for _ in range(count):
-        colour = tuple(rnd.randrange(0, 256) for _ in range(3))
+        colour = tuple(int(rnd.randrange(0, 256) * dim) for _ in range(3))
         x, y = rnd.randrange(0, img.width), rnd.randrange(0, img.height)
         s = rnd.randrange(img.width // 8, img.width // 2)
         draw.ellipse((x - s, y - s, x + s, y + s), fill=colour)
