@@ -1,7 +1,8 @@
 """`ringcheck read-screen FILE...`: what a call screenshot shows, as a table or JSON lines.
 
-Needs no project. A file that cannot be read is reported on stderr as `FILE: reason` and the
-others are still read; the exit code is then 1.
+Needs no project. Screens are read on every core (`--jobs`), results in the order given. A
+file that cannot be read is reported on stderr as `FILE: reason` and the others are still
+read; the exit code is then 1.
 """
 
 from __future__ import annotations
@@ -9,17 +10,16 @@ from __future__ import annotations
 import enum
 import io
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from robot.cli.printable import cell, printable, safe_console, safe_json
 from robot.domain.model import DialerKind, Reading, Tristate
 from robot.errors import ScreenReadError, UsageError
-from robot.ports import ReadRequest
 
 
 class DialerChoice(enum.StrEnum):
@@ -55,18 +55,21 @@ def reading_json(file: str, reading: Reading, ms: float) -> dict[str, Any]:
 
 def _table(rows: list[dict[str, Any]]) -> Table:
     table = Table(show_header=True, header_style="bold")
-    for column in ("file", "name", "number", "spam_label", "verified", "logo", "call_reason", "ms"):
-        table.add_column(column)
+    columns = ("file", "surface", "name", "number", "spam_label", "verified", "logo")
+    for column in (*columns, "call_reason", "uncertain", "ms"):
+        table.add_column(column, overflow="fold")
     for row in rows:
         verified = {True: "yes", False: "no", None: "unknown"}[row["verified"]]
         table.add_row(  # text read off a screen is untrusted: plain, controls escaped
             cell(Path(row["file"]).name),
+            cell(row["surface"]),
             cell(row["name"]),
             cell(row["number"]),
             cell(f"{row['spam_label']} ({row['spam_class']})" if row["spam_label"] else None),
             verified,
             "yes" if row["logo"] else "no",
             cell(row["call_reason"]),
+            cell(", ".join(row["uncertain"])),
             f"{row['ms']:.0f}",
         )
     return table
@@ -80,7 +83,7 @@ def read_screen(
     lang: str = typer.Option(
         "auto",
         "--lang",
-        help="Tesseract languages, e.g. eng, fra+eng, chi_sim, or a locale (fr-CA).",
+        help="The handset's locale (fr-CA, zh-TW), Tesseract packs (eng, fra+eng) or auto.",
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
     page_source: Path | None = typer.Option(
@@ -89,9 +92,13 @@ def read_screen(
     escalate: bool = typer.Option(
         False, "--escalate", help="Re-read doubtful names/numbers with RapidOCR (extra)."
     ),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", min=0, help="Screens read at once (0: one per core)."
+    ),
 ) -> None:
-    """Read name, number, spam label, verified badge, logo and call reason off call screens."""
-    from robot.screen import TesseractReader
+    """Read surface, name, number, spam label, verified badge, logo and call reason off call
+    screens; fields two readings disagree on are listed as uncertain."""
+    from robot.screen.batch import BatchOptions, default_jobs, read_files
 
     if page_source is not None and len(files) != 1:
         raise typer.BadParameter("--page-source goes with exactly one FILE")
@@ -102,38 +109,42 @@ def read_screen(
     from robot.screen.ocr import installed_languages
 
     ladder(languages, installed_languages(), strict=True)  # a typo is a usage error (exit 2)
-    escalation = None
     if escalate:
-        from robot.screen.escalate import RapidOcrLine
+        from robot.screen.escalate import escalation_available
 
-        escalation = RapidOcrLine()
-    reader = TesseractReader(escalation=escalation)
+        if not escalation_available():
+            raise UsageError("--escalate needs the `ocr-escalation` extra (rapidocr)")
+    options = BatchOptions(kind, languages or ("auto",), xml, escalate)
     err = safe_console(stderr=True)
     rows: list[dict[str, Any]] = []
     failed = False
-    try:
-        for file in files:
-            try:
-                data = screenshot_bytes(file)
-                start = time.perf_counter()
-                request = ReadRequest(data, dialer=kind, languages=languages, page_source=xml)
-                reading = reader.read(request)
-                ms = (time.perf_counter() - start) * 1000
-            except (OSError, ScreenReadError) as exc:
+    paths = [str(f) for f in files]
+    with Progress(
+        TextColumn("reading screens"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=len(paths) < 2,
+    ) as progress:
+        task = progress.add_task("read", total=len(paths))
+        for item in read_files(paths, options, jobs or default_jobs(), load=screenshot_bytes):
+            progress.advance(task)
+            if item.reading is None:
                 failed = True
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                err.print(printable(f"{file}: {reason}"), markup=False)
+                progress.console.print(printable(f"{item.path}: {item.error}"), markup=False)
                 continue
-            row = reading_json(str(file), reading, ms)
+            row = reading_json(item.path, item.reading, item.ms)
             if as_json:
                 sys.stdout.write(safe_json(row, indent=None) + "\n")
                 sys.stdout.flush()
             else:
                 rows.append(row)
-    finally:
-        reader.close()
     if rows:
-        safe_console().print(_table(rows))
+        out = safe_console()
+        if not out.is_terminal:
+            out.width = 200  # a pipe or a file: keep every column readable
+        out.print(_table(rows))
     if failed:
         raise typer.Exit(1)
 
@@ -144,9 +155,10 @@ MAX_PIXELS = 40_000_000
 far larger is not a screenshot, and decoding it could take gigabytes (a decompression bomb)."""
 
 
-def screenshot_bytes(file: Path) -> bytes:
+def screenshot_bytes(file: Path | str) -> bytes:
     """The bytes of a screenshot, refused before decoding when the file or the picture its
     header announces is far larger than any phone screen."""
+    file = Path(file)
     if file.stat().st_size > MAX_FILE_BYTES:
         raise ScreenReadError(f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a screenshot")
     data = file.read_bytes()

@@ -39,7 +39,15 @@ def test_json_lines_and_a_bad_file_on_stderr(tmp_path: Path) -> None:
     (tmp_path / "slot.png").write_bytes(_find(100, "name_slot"))
     (tmp_path / "broken.png").write_bytes(b"\x89PNG not really")
     result = run(
-        "prefix.png", "broken.png", "slot.png", "--json", "--dialer", "google", cwd=tmp_path
+        "prefix.png",
+        "broken.png",
+        "slot.png",
+        "--json",
+        "--dialer",
+        "google",
+        "--jobs",
+        "2",
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     assert "broken.png: " in result.stderr and "Traceback" not in result.stderr
@@ -56,8 +64,13 @@ def test_json_lines_and_a_bad_file_on_stderr(tmp_path: Path) -> None:
         "call_reason",
         "confidence",
         "ms",
+        "engine",
+        "disagreements",
+        "surface",
+        "uncertain",
     }
     assert all(keys <= set(r) for r in rows)
+    assert all(r["surface"] == "full_screen" and r["uncertain"] == [] for r in rows)
     prefix, slot = rows
     assert prefix["spam_label"] == "[SPAM?]" and prefix["spam_class"] == "spam"
     assert prefix["name"] and not prefix["name"].startswith("[")
@@ -93,7 +106,30 @@ def test_page_source_disagreement_is_in_the_json(tmp_path: Path) -> None:
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     row = json.loads(result.stdout)
-    assert row["name"] == "Someone Else"
+    assert row["name"] == "Someone Else" and row["uncertain"] == ["name"]
     assert {"field": "name", "screen": sample.truth.name, "page_source": "Someone Else"} in row[
         "disagreements"
     ]
+
+
+def test_a_batch_on_several_processes_reads_the_same_in_the_same_order(tmp_path: Path) -> None:
+    names = []
+    for seed in range(4):
+        sample = render(40 + seed, "google-dark")
+        (tmp_path / f"s{seed}.png").write_bytes(sample.image)
+        names.append(f"s{seed}.png")
+    one = run(*names, "--json", "--jobs", "1", cwd=tmp_path)
+    two = run(*names, "--json", "--jobs", "2", cwd=tmp_path)
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    rows_one = [json.loads(line) for line in one.stdout.splitlines()]
+    rows_two = [json.loads(line) for line in two.stdout.splitlines()]
+    assert [r["file"] for r in rows_two] == names
+    fields = ("name", "number", "spam_label", "verified", "logo", "surface", "uncertain")
+    assert [[r[f] for f in fields] for r in rows_one] == [[r[f] for f in fields] for r in rows_two]
+
+
+def test_text_off_a_screen_cannot_style_the_terminal(tmp_path: Path) -> None:
+    sample = render(3, "samsung")
+    (tmp_path / "ok.png").write_bytes(sample.image)
+    result = run("ok.png", cwd=tmp_path)
+    assert "\x1b[" not in result.stdout  # not a terminal: no styling at all
