@@ -111,17 +111,19 @@ def observation(row: Mapping[str, Any], exists: Exists | None = None) -> Observa
         final_phrase=row["final_phrase"],
         evidence=evidence,
         warnings=warnings_of(row.get("verdict_checks")),
+        uncertain=warnings_of(row.get("verdict_checks"), state="uncertain"),
     )
 
 
-def warnings_of(checks: Any) -> tuple[str, ...]:
-    """Reasons of the checks stored with a `warn` state (a CNAM-truncated name)."""
+def warnings_of(checks: Any, *, state: str = "warn") -> tuple[str, ...]:
+    """Reasons of the checks stored with a `warn` state (a CNAM-truncated name), or with
+    another state (`uncertain`: the reading could not decide)."""
     if not isinstance(checks, list):
         return ()
     return tuple(
         str(c.get("reason", ""))
         for c in checks
-        if isinstance(c, Mapping) and c.get("state") == "warn"
+        if isinstance(c, Mapping) and c.get("state") == state
     )
 
 

@@ -38,6 +38,7 @@ COLUMNS = (
     "evidence_attempt",
     "evidence_at",
     "warnings",
+    "uncertain",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A bare E.164 number cannot run as a formula; keep it readable for people and lookups.
@@ -81,6 +82,7 @@ def _record(report: Report, expected: str | None, dno: bool, cell: Cell) -> dict
         "evidence_attempt": latest.attempt_id if latest else None,
         "evidence_at": latest.dialed_at.isoformat() if latest else None,
         "warnings": "; ".join(latest.warnings) if latest and latest.warnings else None,
+        "uncertain": "; ".join(latest.uncertain) if latest and latest.uncertain else None,
     }
 
 

@@ -143,6 +143,8 @@ class Observation:
     evidence: Evidence | None = None
     # checks that passed with a warning (a CNAM-truncated name): shown, never silent
     warnings: tuple[str, ...] = ()
+    # checks the reading could not decide (two readings disagreed): neither pass nor fail
+    uncertain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from robot.domain.model import Attempt, AttemptStatus, Delivery, Tristate
+from robot.domain.model import Attempt, AttemptStatus, CheckState, Delivery, Tristate
 
 
 class ScreenState(enum.StrEnum):
@@ -57,8 +57,9 @@ def classify(attempt: Attempt) -> str | None:
     if reading is not None and (reading.spam_label or reading.spam_class):
         return ScreenState.LABELLED.value
     verdict = attempt.verdict
+    # a name the reading could not decide is shown as uncertain, never counted as misnamed
     if verdict is not None and any(
-        c.expectation == "name" and not c.passed for c in verdict.checks
+        c.expectation == "name" and c.state is CheckState.FAIL for c in verdict.checks
     ):
         return ScreenState.MISNAMED.value
     if reading is not None and reading.verified is Tristate.YES:
