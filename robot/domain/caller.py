@@ -10,16 +10,31 @@ all (withheld: `""`, "Private", "Unknown"); `None` means the phone could not tel
 from __future__ import annotations
 
 import enum
+import functools
 import re
+from importlib import resources
+
+import yaml
 
 from .model import Check, CheckState
 
-# What phones show instead of a number for a withheld caller ID.
+# What phones show instead of a number for a withheld caller ID (in English; other languages'
+# words are the `withheld` lists of languages.yaml).
 WITHHELD = frozenset(
     {"", "private", "private number", "unknown", "unknown caller", "no caller id",
      "restricted", "anonymous", "blocked", "-1", "-2"}
 )  # fmt: skip
 MIN_NATIONAL_DIGITS = 8
+
+
+@functools.cache
+def withheld_texts() -> frozenset[str]:
+    """Every language's words for a withheld caller, casefolded: a phone in German shows
+    "Unbekannt" where one in English shows "Unknown"."""
+    text = resources.files("robot.domain").joinpath("data", "languages.yaml").read_text("utf-8")
+    languages = (yaml.safe_load(text) or {}).get("languages") or {}
+    words = {str(w).casefold() for row in languages.values() for w in row.get("withheld") or ()}
+    return WITHHELD | words
 
 
 class CallerMatch(enum.StrEnum):
@@ -41,7 +56,7 @@ def match_caller(presented: str, seen: str | None) -> CallerMatch:
     """
     if seen is None:
         return CallerMatch.UNKNOWN
-    if seen.strip().casefold() in WITHHELD:
+    if seen.strip().casefold() in withheld_texts():
         return CallerMatch.FOREIGN
     ours, theirs = _digits(presented), _digits(seen)
     if not theirs:

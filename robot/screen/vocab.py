@@ -66,6 +66,7 @@ class Language:
     tesseract: tuple[str, ...]
     number_types: tuple[str, ...]
     status: tuple[str, ...]
+    withheld: tuple[str, ...]  # stands in the caller's place: read as the name
     buttons: tuple[str, ...]
     verified: tuple[str, ...]
     call_reason: tuple[str, ...]
@@ -143,6 +144,7 @@ def vocabulary() -> Vocabulary:
             tesseract=_words(row, "tesseract"),
             number_types=_words(row, "number_types"),
             status=_words(row, "status"),
+            withheld=_words(row, "withheld"),
             buttons=_words(row, "buttons"),
             verified=_words(row, "verified"),
             call_reason=_words(row, "call_reason"),

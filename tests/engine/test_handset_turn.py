@@ -47,6 +47,8 @@ FAST = CallOptions(capture_after_s=0.0, ring_timeout_s=2.0, frames=1)
         ("5550101", CallerMatch.FOREIGN),  # too short to be our national number
         ("", CallerMatch.FOREIGN),  # withheld: we always present a number
         ("Private number", CallerMatch.FOREIGN),
+        ("Unbekannt", CallerMatch.FOREIGN),  # withheld, as a German phone says it
+        ("非通知", CallerMatch.FOREIGN),
         (None, CallerMatch.UNKNOWN),
         ("NORTHWIND BANK", CallerMatch.UNKNOWN),
     ],

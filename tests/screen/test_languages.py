@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from robot.domain.model import LabelClass
+from devices.sim.render import render_call
+from devices.sim.screen import RESOLUTIONS, CallScreen, Look, Style
+from robot.domain.caller import CallerMatch, match_caller
+from robot.domain.model import DialerKind, LabelClass, Surface
 from robot.errors import UsageError
+from robot.ports import ReadRequest
+from robot.screen import TesseractReader
 from robot.screen.langs import Ladder, ladder, language_of
 from robot.screen.vocab import vocabulary
 
@@ -59,6 +64,29 @@ def test_every_language_has_its_words_packs_and_labels_as_data() -> None:
     for tag in NINE:
         lang = languages[tag]
         assert lang.tesseract and lang.number_types and lang.status and lang.buttons, tag
-        assert lang.verified and lang.call_reason, tag
+        assert lang.verified and lang.call_reason and lang.withheld, tag
         classes = {w.label_class for w in vocab.labels if w.lang == tag}
         assert classes and classes <= set(LabelClass), tag
+
+
+@pytest.mark.parametrize(
+    ("style", "dialer", "phone", "hint"),
+    [
+        (Style.IOS, DialerKind.IOS, "iphone", None),
+        (Style.IOS_BANNER, DialerKind.IOS, "iphone", Surface.BANNER),
+        (Style.GOOGLE_DARK, DialerKind.GOOGLE, "pixel", None),
+        (Style.ANDROID_HEADSUP, DialerKind.GOOGLE, "pixel", Surface.HEADS_UP),
+    ],
+    ids=lambda v: str(v),
+)
+def test_a_withheld_caller_is_read_as_shown_so_the_call_is_told_foreign(
+    reader: TesseractReader, style: Style, dialer: DialerKind, phone: str, hint: Surface | None
+) -> None:
+    """What stands in the caller's place ("Private number") is the caller field, never a
+    screen word to skip: without it a withheld call that is not ours could pass as ours."""
+    width, height = RESOLUTIONS[phone]
+    png = render_call(CallScreen("", name="Private number"), Look(style, width, height),
+                      app="com.android.chrome" if hint else None).png  # fmt: skip
+    reading = reader.read(ReadRequest(png, dialer=dialer, surface_hint=hint))
+    assert reading.name == "Private number" and reading.number is None
+    assert match_caller("+12025550101", reading.name) is CallerMatch.FOREIGN
