@@ -201,8 +201,8 @@ COMMAND_HELP: dict[str, str] = {
     "schedule": "Scheduled scenarios in the store.",
     "alerts": "Alerts: what was raised, where it went, and the signals behind it.",
     "dial": "Place one test call without a handset; print the timeline and what came back.",
-    "read-screen": "Read name, number, spam label, verified badge, logo and call reason off "
-    "call screens.",
+    "read-screen": "Read surface, name, number, spam label, verified badge, logo and call "
+    "reason off call screens; fields two readings disagree on are listed as uncertain.",
     "demo": "Write a demo project, start the virtual farm, run it, write the report, stop the "
     "farm.",    "tokens": "API tokens for the web console and REST API.",
 }
