@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,8 @@ from robot.cli.app import app
 from robot.errors import UsageError
 from tests.reports import factory
 from tests.reports.filled import Filled
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 Invoke = Callable[..., Result]
 HREF = re.compile(r'href="([^"#][^"]*)"')
@@ -136,3 +139,28 @@ def test_evidence_for_a_number_never_called(run: Invoke, tmp_path: Path) -> None
     assert isinstance(result.exception, UsageError)
     assert "no test calls from +19995550000" in str(result.exception)
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_report_links_each_screen_to_the_console_with_a_public_url(
+    filled_sqlite: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project with `public_url`: each screen of the report links to its attempt's page in
+    the console (`public_url/attempts/ID`), the attempt being one the store really holds."""
+    for name in ("RINGCHECK_STORE_URL", "RINGCHECK_PROJECT"):
+        monkeypatch.delenv(name, raising=False)
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES, project)
+    (project / ".ringcheck").symlink_to(filled_sqlite.project_dir / ".ringcheck")
+    with (project / "ringcheck.yaml").open("a", encoding="utf-8") as config:
+        config.write("public_url: https://ringcheck.example.com/\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(
+        app, ["--project", str(project), "report", "--week", "2026-W48", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "ringcheck-2026-W48.html").read_text(encoding="utf-8")
+    linked = re.findall(r'href="https://ringcheck\.example\.com/attempts/(\d+)"', html)
+    assert linked, "no screen links to the console"
+    for attempt_id in {int(i) for i in linked}:
+        assert filled_sqlite.store.attempt(attempt_id) is not None
