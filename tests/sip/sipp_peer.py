@@ -1,4 +1,5 @@
-"""SIPp as an independent SIP peer on 127.0.0.1 for the dialer's contract tests."""
+"""SIPp as an independent SIP peer for the dialer's contract tests: on 127.0.0.1, or on
+another address of this machine when a test asks (`host`)."""
 
 from __future__ import annotations
 
@@ -16,19 +17,19 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 SIPP = shutil.which("sipp")
 
 
-def _udp_in_use(port: int) -> bool:
+def _udp_in_use(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((host, port))
         except OSError:
             return True
     return False
 
 
-def _tcp_listening(port: int) -> bool:
+def _tcp_listening(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+        return probe.connect_ex((host, port)) == 0
 
 
 @dataclass
@@ -40,9 +41,10 @@ class SippUas:
     transport: str
     message_file: Path
     log_file: Path
+    host: str = "127.0.0.1"
 
     def uri(self, user: str = "+15550199") -> str:
-        return f"sip:{user}@127.0.0.1:{self.port};transport={self.transport}"
+        return f"sip:{user}@{self.host}:{self.port};transport={self.transport}"
 
     def finish(self, timeout_s: float = 60.0) -> int:
         try:
@@ -91,7 +93,7 @@ class SippUas:
 
 
 def start_uas(scenario: str, tmp_path: Path, *, calls: int = 1, tcp: bool = False,
-              timeout_s: int = 90) -> SippUas:
+              timeout_s: int = 90, host: str = "127.0.0.1") -> SippUas:
     """Start SIPp with `scenarios/<scenario>` on free ports; skipped/failed if SIPp is absent."""
     need("sipp", SIPP is not None, "install the Debian package sip-tester")
     assert SIPP is not None
@@ -102,7 +104,7 @@ def start_uas(scenario: str, tmp_path: Path, *, calls: int = 1, tcp: bool = Fals
     message_file = tmp_path / f"sipp-{name}-{port}.msg"
     log_file = tmp_path / f"sipp-{name}-{port}.log"
     command = [
-        SIPP, "-sf", str(SCENARIOS / scenario), "-i", "127.0.0.1", "-p", str(port),
+        SIPP, "-sf", str(SCENARIOS / scenario), "-i", host, "-p", str(port),
         "-cp", str(control), "-mp", str(media), "-m", str(calls), "-t", "t1" if tcp else "u1",
         "-max_socket", "100", "-nostdin", "-timeout", f"{timeout_s}s", "-timeout_error",
         "-trace_msg", "-message_file", str(message_file),
@@ -111,13 +113,13 @@ def start_uas(scenario: str, tmp_path: Path, *, calls: int = 1, tcp: bool = Fals
     with log_file.open("wb") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                    cwd=tmp_path)
-    uas = SippUas(process, port, "tcp" if tcp else "udp", message_file, log_file)
+    uas = SippUas(process, port, "tcp" if tcp else "udp", message_file, log_file, host)
     ready = _tcp_listening if tcp else _udp_in_use
 
     def up() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"SIPp exited at start ({process.returncode}):\n{uas.log()}")
-        return ready(port)
+        return ready(host, port)
 
     wait_until(up, 30, f"SIPp listening on {port}")
     return uas

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from robot.errors import DialError
+from robot.sip.route import local_address_for
+from tests.hostile.sockets import BoundSocket, bound_sockets, process_tree
 from tests.sip.sipp_peer import SippUas
+from tests.support.peers import need
 
 pytestmark = pytest.mark.sipp
 Sipp = Callable[..., SippUas]
@@ -134,12 +138,8 @@ def test_ctrl_c_cancels_the_call(sipp: Sipp, project_tmp: Path) -> None:
     assert uas.finish() == 0, uas.log()  # SIPp got our CANCEL: no call left up
 
 
-def test_dial_binds_sip_and_rtp_to_loopback_only(sipp: Sipp, project_tmp: Path) -> None:
-    """Issue 17, item 1: `dial` once bound RTP to 0.0.0.0:4000/4001. Every socket of the
-    command and its SIP worker, sampled while the call rings, is on 127.0.0.1."""
-    from tests.hostile.sockets import BoundSocket, bound_sockets, process_tree
-
-    uas = sipp("ring_cancel.xml")
+def _dial_sampling_sockets(uas: SippUas, project_tmp: Path) -> set[BoundSocket]:
+    """`ringcheck dial` to `uas` while every socket of it and its SIP worker is sampled."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("RINGCHECK_PROJECT", None)
     process = subprocess.Popen(
@@ -161,4 +161,26 @@ def test_dial_binds_sip_and_rtp_to_loopback_only(sipp: Sipp, project_tmp: Path) 
     assert wildcard == [], f"bound to every interface: {wildcard}"
     rtp = {s for s in seen if s.proto == "udp" and 4000 <= s.port <= 4999}
     assert rtp, f"no RTP socket was observed: {sorted(seen, key=lambda s: s.port)}"
+    return seen
+
+
+def test_dial_binds_sip_and_rtp_to_loopback_only(sipp: Sipp, project_tmp: Path) -> None:
+    """Issue 17, item 1: `dial` once bound RTP to 0.0.0.0:4000/4001. Every socket of the
+    command and its SIP worker, sampled while the call rings, is on 127.0.0.1."""
+    seen = _dial_sampling_sockets(sipp("ring_cancel.xml"), project_tmp)
     assert {s.address for s in seen} == {"127.0.0.1"}
+
+
+def test_dial_to_a_peer_on_the_network_binds_the_interface_that_reaches_it(
+    sipp: Sipp, project_tmp: Path
+) -> None:
+    """A peer on this machine's network address (not loopback): SIP and RTP bind that one
+    address, the one the kernel routes through, neither loopback nor every interface."""
+    try:
+        lan = local_address_for("198.51.100.7", 5060)  # the interface of the default route
+    except DialError as exc:
+        lan = None
+        need("a network interface besides loopback", False, str(exc))
+    assert lan is not None and lan != "127.0.0.1"
+    seen = _dial_sampling_sockets(sipp("ring_cancel.xml", host=lan), project_tmp)
+    assert {s.address for s in seen} == {lan}
