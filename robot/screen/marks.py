@@ -119,13 +119,17 @@ def avatar_candidates(
     if region.size == 0:
         return []
     gray = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2GRAY)
-    rows = np.median(gray[:, ::4], axis=1).astype(np.uint8)
+    # a picture differs from the background in brightness or in colour: a dark red logo on a
+    # dark screen is as bright as the screen, but not the same colour
+    planes = np.dstack([gray, region])
+    rows = np.median(planes[:, ::4], axis=1).astype(np.uint8)
     # rows of big text, discs and avatars are no background: take it over a taller window
     window = min(61, len(rows) - 1 + len(rows) % 2)  # odd, as a median filter needs
     if window >= 3:
-        rows = cv2.medianBlur(rows[:, None], window)[:, 0]
-    background = rows.astype(np.int16)[:, None]
-    mask: np.ndarray = (np.abs(gray.astype(np.int16) - background) > 18).astype(np.uint8) * 255
+        rows = cv2.medianBlur(np.ascontiguousarray(rows[:, None, :]), window)[:, 0]
+    diff = np.abs(planes.astype(np.int16) - rows.astype(np.int16)[:, None, :])
+    apart = (diff[:, :, 0] > 18) | (diff[:, :, 1:].max(axis=2) > 40)
+    mask: np.ndarray = apart.astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     count, labels, stats = components(mask)
     found: list[Box] = []
@@ -137,6 +141,8 @@ def avatar_candidates(
         if filled < 0.5 * w * h:
             continue
         sx, sy, sw, sh = (int(v) for v in stats[i][:4])
+        if sx == 0 or sy == 0 or sx + sw >= mask.shape[1] or sy + sh >= mask.shape[0]:
+            continue  # cut by the edge: wallpaper or the app behind, never a drawn avatar
         if not _crisp(gray, labels[sy : sy + sh, sx : sx + sw] == i, sx, sy):
             continue  # a blurred patch of a wallpaper, not a drawn avatar
         candidate = Box(x + 2 * x0, y + 2 * y0, w, h)
@@ -177,9 +183,15 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
     if slot is None:
         return False, 0.6
     x, y, w, h = slot.x, slot.y, slot.w, slot.h
-    inner = np.ascontiguousarray(rgb[y + h // 6 : y + h - h // 6, x + w // 6 : x + w - w // 6])
-    if inner.size == 0:
+    square = np.ascontiguousarray(rgb[y : y + h, x : x + w])
+    if square.size == 0:
         return False, 0.5
+    # the disc within its rim: a logo's shapes often leave the middle to one colour, and the
+    # rim blends with the background
+    yy, xx = np.ogrid[: square.shape[0], : square.shape[1]]
+    cy, cx = (square.shape[0] - 1) / 2, (square.shape[1] - 1) / 2
+    radius = 0.82 * min(cx, cy)
+    inner = square[(yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2][None, :, :]
     hsv = cv2.cvtColor(inner, cv2.COLOR_RGB2HSV).reshape(-1, 3)
     vivid = hsv[(hsv[:, 1] > 80) & (hsv[:, 2] > 60)]
     hues = np.bincount(vivid[:, 0] // 10, minlength=18) / max(1, len(hsv))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from devices.sim.canvas import Canvas
 from devices.sim.render import render_call
@@ -18,6 +18,9 @@ from robot.domain.model import DialerKind
 from robot.errors import ScreenReadError
 from robot.ports import ReadRequest
 from robot.screen import TesseractReader
+from robot.screen.image import load_screen
+from robot.screen.lines import Box
+from robot.screen.marks import avatar_candidates, is_logo
 
 ANDROID = [
     (Style.GOOGLE_DARK, DialerKind.GOOGLE, "pixel"),
@@ -102,3 +105,21 @@ def test_unreadable_logo_file_is_our_error(reader: TesseractReader) -> None:
     image = screen(Style.GOOGLE_DARK, "pixel", "acme")
     with pytest.raises(ScreenReadError, match="expected logo"):
         reader.read(ReadRequest(image, dialer=DialerKind.GOOGLE, expected_logo=b"not a picture"))
+
+
+def test_a_logo_as_dark_as_the_screen_is_found_and_wallpaper_cut_by_the_edge_is_not() -> None:
+    """A picture differs from the background in brightness or in colour; a patch of colour
+    that the edge of the screen cuts is wallpaper, never the caller's avatar."""
+    image = Image.new("RGB", (1080, 2400), (30, 30, 30))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((420, 500, 660, 740), fill=(90, 20, 35))  # as bright as the screen
+    draw.rectangle((540, 500, 660, 620), fill=(70, 30, 120))  # a second shape: a logo
+    draw.ellipse((-120, 1200, 160, 1480), fill=(120, 20, 90))  # wallpaper at the left edge
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    screen = load_screen(out.getvalue())
+    found = avatar_candidates(screen.small, Box(0, 0, screen.width, screen.height), [])
+    assert len(found) == 1
+    slot = found[0]
+    assert abs(slot.x + slot.w / 2 - 540) < 20 and abs(slot.y + slot.h / 2 - 620) < 20
+    assert is_logo(screen.rgb, slot)[0]
