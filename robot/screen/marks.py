@@ -118,18 +118,21 @@ def avatar_candidates(
     region = small[y0 : area.bottom // SMALL, x0 : area.right // SMALL]  # half resolution: plenty
     if region.size == 0:
         return []
-    gray = cv2.cvtColor(np.ascontiguousarray(region), cv2.COLOR_RGB2GRAY)
+    region = np.ascontiguousarray(region)
+    gray = cv2.cvtColor(region, cv2.COLOR_RGB2GRAY)
     # a picture differs from the background in brightness or in colour: a dark red logo on a
     # dark screen is as bright as the screen, but not the same colour
-    planes = np.dstack([gray, region])
-    rows = np.median(planes[:, ::4], axis=1).astype(np.uint8)
+    planes = cv2.merge([gray, *cv2.split(region)])
+    rows = np.ascontiguousarray(np.median(planes[:, ::4], axis=1).astype(np.uint8)[:, None, :])
     # rows of big text, discs and avatars are no background: take it over a taller window
     window = min(61, len(rows) - 1 + len(rows) % 2)  # odd, as a median filter needs
     if window >= 3:
-        rows = cv2.medianBlur(np.ascontiguousarray(rows[:, None, :]), window)[:, 0]
-    diff = np.abs(planes.astype(np.int16) - rows.astype(np.int16)[:, None, :])
-    apart = (diff[:, :, 0] > 18) | (diff[:, :, 1:].max(axis=2) > 40)
-    mask: np.ndarray = apart.astype(np.uint8) * 255
+        rows = cv2.medianBlur(rows, window)
+    background = cv2.resize(rows, (planes.shape[1], planes.shape[0]),
+                            interpolation=cv2.INTER_NEAREST)  # fmt: skip
+    diff = cv2.split(cv2.absdiff(planes, background))
+    colour = cv2.max(cv2.max(diff[1], diff[2]), diff[3])
+    mask: np.ndarray = ((diff[0] > 18) | (colour > 40)).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     count, labels, stats = components(mask)
     found: list[Box] = []
