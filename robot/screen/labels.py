@@ -212,16 +212,24 @@ def match_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
     if not line:
         return None
     joined = "".join(line)
-    for phrase in phrases:
-        target = [w for w, _, _ in _words(phrase)]
-        if not target:
-            continue
-        goal = "".join(target)
+    for phrase, target, goal in _targets(phrases):
+        if joined == goal:
+            return phrase
         if len(line) == len(target) and all(
             Levenshtein.distance(a, b) <= _budget(b, False)
             for a, b in zip(line, target, strict=True)
         ):
             return phrase
-        if joined == goal:
-            return phrase
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _targets(phrases: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Each phrase with its canonical words, worked out once per vocabulary list (every line
+    of every screen is matched against the same few lists)."""
+    found = []
+    for phrase in phrases:
+        target = tuple(w for w, _, _ in _words(phrase))
+        if target:
+            found.append((phrase, target, "".join(target)))
+    return tuple(found)
