@@ -22,14 +22,15 @@ from robot.clock import SystemClock
 from robot.config.project import Project
 from robot.domain.alerts import AlertChannel
 from robot.domain.model import Handset as HandsetSpec
-from robot.domain.model import Number, Reading, Run, RunStatus, Trunk
+from robot.domain.model import Number, Run, RunStatus, Trunk
 from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import RunSummary, execute_run
 from robot.errors import ConfigError, UsageError
-from robot.ports import Clock, Handset, ReadRequest, ScreenReader
+from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
+from robot.reader_pool import ReaderPool
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
@@ -141,33 +142,6 @@ def open_project_store(
     )
 
 
-class ThreadLocalReader:
-    """One screen reader per thread: OCR engines are not safe to share between threads."""
-
-    def __init__(self, factory: Callable[[], ScreenReader]) -> None:
-        self._factory = factory
-        self._local = threading.local()
-        self._all: list[ScreenReader] = []
-        self._lock = threading.Lock()
-
-    def read(self, request: ReadRequest) -> Reading:
-        reader = getattr(self._local, "reader", None)
-        if reader is None:
-            reader = self._factory()
-            self._local.reader = reader
-            with self._lock:
-                self._all.append(reader)
-        return reader.read(request)
-
-    def close(self) -> None:
-        with self._lock:
-            for reader in self._all:
-                close = getattr(reader, "close", None)
-                if close is not None:
-                    close()
-            self._all.clear()
-
-
 def default_reader() -> ScreenReader:
     from robot.screen.reader import TesseractReader
 
@@ -267,7 +241,7 @@ def build_environment(
             closer()
         raise
     closers.append(dialer.close)
-    shared_reader: Any = reader or ThreadLocalReader(default_reader)
+    shared_reader: Any = reader or ReaderPool(default_reader)
     if reader is None:
         closers.append(shared_reader.close)
     sessions: dict[str, Handset] = {}
