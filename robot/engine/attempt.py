@@ -1,8 +1,10 @@
 """One test call from dial to verdict: race the SIP outcome against the handset ringing.
 
 The attempt is written `in_progress` before the INVITE leaves and completed as soon as the call
-is over, so a killed robot leaves a trace. Whatever goes wrong, the call is ended from our side
-before this function returns: no call is ever left up on a trunk.
+is over and its screens are read, so a killed robot leaves a trace. Whatever goes wrong, the
+call is ended from our side before `end_call` returns: no call is ever left up on a trunk.
+The handset is free once the call is over (`EndedCall`): reading its screens, judging and
+recording can run elsewhere while the handset takes its next call.
 """
 
 from __future__ import annotations
@@ -58,8 +60,40 @@ class _Observed:
     foreign_call: bool = False  # somebody else's call rang while ours was in flight
 
 
-def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOptions) -> Attempt:
-    """Place one test call, observe the handset, record and return the judged attempt."""
+@dataclasses.dataclass(frozen=True)
+class EndedCall:
+    """A call over on the network and the handset; its screens are still to be read, and the
+    attempt judged and recorded (`finish`), which needs neither the handset nor the trunk."""
+
+    env: Environment
+    attempt: Attempt
+    call: PlannedCall
+    observed: _Observed
+    ended_at: datetime
+    trace: str | None = None
+    dialed_at: datetime | None = None
+    turn: HandsetTurn | None = None
+
+    @property
+    def device_error(self) -> bool:
+        return self._delivery() is Delivery.DEVICE_ERROR
+
+    @property
+    def reads_screen(self) -> bool:
+        """Whether finishing reads screenshots (the slow part worth running elsewhere)."""
+        return self._delivery() is Delivery.DELIVERED and bool(self.observed.captures)
+
+    def _delivery(self) -> Delivery | None:
+        obs = self.observed
+        return None if obs.interrupted and obs.ring is None else _delivery(obs)
+
+    def finish(self) -> Attempt:
+        """Read, judge, write the evidence and record the completed attempt."""
+        return _finish(self)
+
+
+def end_call(env: Environment, run: Run, call: PlannedCall, options: CallOptions) -> EndedCall:
+    """Place one test call and observe the handset until the call is over on both sides."""
     assert run.id is not None, "start the run in the store first"
     started = Attempt(
         run_id=run.id,
@@ -77,10 +111,19 @@ def run_attempt(env: Environment, run: Run, call: PlannedCall, options: CallOpti
     # starting the call's clock), and hold it until the call is over on the network.
     with env.trunk_slots.slot(trunk, env.stop) as waited:
         if waited is None:  # the run stopped while this call waited: never dialled
-            return _finish(env, attempt, call, _Observed(interrupted=True), None, None)
+            return EndedCall(env, attempt, call, _Observed(interrupted=True), env.clock.now())
         attempt = dataclasses.replace(attempt, slot_wait_ms=round(waited * 1000.0, 1))
         done = _arm_and_dial(env, run, attempt, call, options, trunk)
-    return _finish(env, done.attempt, call, done.observed, done.trace, done.dialed_at, done.turn)
+    return EndedCall(
+        env,
+        done.attempt,
+        call,
+        done.observed,
+        env.clock.now(),
+        done.trace,
+        done.dialed_at,
+        done.turn,
+    )
 
 
 @dataclasses.dataclass
@@ -269,17 +312,9 @@ def _delivery(obs: _Observed) -> Delivery:
     )
 
 
-def _finish(
-    env: Environment,
-    attempt: Attempt,
-    call: PlannedCall,
-    obs: _Observed,
-    trace: str | None,
-    dialed_at: datetime | None,
-    turn: HandsetTurn | None = None,
-) -> Attempt:
-    interrupted_early = obs.interrupted and obs.ring is None
-    delivery = None if interrupted_early else _delivery(obs)
+def _finish(ended: EndedCall) -> Attempt:
+    env, attempt, call, obs, turn = ended.env, ended.attempt, ended.call, ended.observed, ended.turn
+    delivery = ended._delivery()
     reading = None
     error = obs.device_error or (obs.outcome.error if obs.outcome else None)
     if delivery is Delivery.DELIVERED and not obs.captures:
@@ -304,16 +339,16 @@ def _finish(
         reading=reading,
         verdict=verdict,
         error=error,
-        times=_times(env, attempt.times, obs, dialed_at),
+        times=_times(attempt.times, obs, ended.dialed_at, ended.ended_at),
     )
-    done = dataclasses.replace(done, artifacts=_write_evidence(env, done, obs, trace))
+    done = dataclasses.replace(done, artifacts=_write_evidence(env, done, obs, ended.trace))
     recorded = env.store.record_attempt(done)
     env.notify(recorded)
     return recorded
 
 
 def _times(
-    env: Environment, times: AttemptTimes, obs: _Observed, dialed_at: datetime | None
+    times: AttemptTimes, obs: _Observed, dialed_at: datetime | None, ended_at: datetime
 ) -> AttemptTimes:
     events = obs.outcome.events if obs.outcome else ()
     base = dialed_at or times.dialed_at
@@ -330,7 +365,7 @@ def _times(
         sip_ringing_at=at((180, 183)),
         handset_ringing_at=obs.ring.at if obs.ring else None,
         captured_at=obs.captures[0].at if obs.captures else None,
-        ended_at=env.clock.now(),
+        ended_at=ended_at,
     )
 
 

@@ -4,6 +4,11 @@ Each handset has its own worker thread holding that handset's lease for the run,
 (even in two processes) never ring the same phone at once. A `device_error` is retried on
 another handset of the same carrier. Setting `env.stop` (Ctrl-C, SIGTERM) ends live calls,
 keeps finished attempts and marks the run interrupted.
+
+A handset does not wait for its screens to be read: once a delivered call is over, reading,
+judging and recording it run on a finishing thread while the handset takes its next call. Each
+handset has at most one attempt finishing elsewhere (it waits for that one before handing over
+the next), so screenshots waiting to be read never pile up when reading is the slower side.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from robot.domain.model import Delivery, Run, RunStatus
+from robot.domain.model import Attempt, Run, RunStatus
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.scenario import PlannedCall, Scenario
-from robot.engine.attempt import run_attempt
+from robot.engine.attempt import EndedCall, end_call
 from robot.engine.environment import Environment
 from robot.engine.summary import RunSummary
 from robot.errors import RingcheckError
@@ -161,6 +167,18 @@ def execute_run(
     lock = threading.Lock()
     handsets = work.handsets()
     unleased: list[str] = []
+    finishing = ThreadPoolExecutor(max(1, len(handsets)), thread_name_prefix="finish")
+
+    def recorded(attempt: Attempt) -> None:
+        with lock:
+            summary.attempts.append(attempt)
+
+    def record_when_done(done: Future[Attempt]) -> None:
+        failure = done.exception()
+        if failure is None:
+            recorded(done.result())
+        else:
+            log.error("run %s: an attempt could not be finished: %s", run.id, failure)
 
     def worker(handset: HandsetSpec) -> None:
         try:
@@ -185,25 +203,41 @@ def execute_run(
                     for c in work.drain(handset)
                 ]
             return
+        pending: Future[Attempt] | None = None  # this handset's attempt finishing elsewhere
+        unfinished: EndedCall | None = None
         try:
             while not env.stop.is_set():
                 call = work.next_for(handset)
                 if call is None:
-                    return
-                attempt = None
+                    break
+                ended: EndedCall | None = None
                 try:
                     if pacer.wait_turn(call.number.e164) and not env.stop.is_set():
-                        attempt = run_attempt(env, run, call, scenario.call)
+                        ended = end_call(env, run, call, scenario.call)
+                    if ended is not None:
+                        unfinished = ended
+                        if pending is not None:
+                            previous, pending = pending, None
+                            recorded(previous.result())
+                        unfinished = None
+                        if ended.reads_screen:
+                            pending = finishing.submit(ended.finish)
+                        else:  # recorded before a retry elsewhere can be
+                            recorded(ended.finish())
                 finally:
-                    failed = attempt is not None and attempt.delivery is Delivery.DEVICE_ERROR
-                    work.done(call, failed)
-                if attempt is None:
-                    return
-                with lock:
-                    summary.attempts.append(attempt)
+                    work.done(call, ended is not None and ended.device_error)
+                if ended is None:
+                    break
                 if env.leases is not None:
                     env.leases.renew(handset.id, env.lease_holder, LEASE_TTL_S)
-        finally:
+            if pending is not None:
+                last, pending = pending, None
+                recorded(last.result())
+        finally:  # stopped by an error: still record what was observed
+            if unfinished is not None:
+                pending = finishing.submit(unfinished.finish)
+            if pending is not None:
+                pending.add_done_callback(record_when_done)
             if env.leases is not None:
                 env.leases.release(handset.id, env.lease_holder)
 
@@ -216,6 +250,7 @@ def execute_run(
     for thread in threads:
         while thread.is_alive():
             thread.join(timeout=0.5)
+    finishing.shutdown(wait=True)
     if unleased and not summary.attempts and not env.stop.is_set():
         summary.errors.append(
             f"no handset could be used: {', '.join(sorted(unleased))} held by another run "
