@@ -19,6 +19,7 @@ capture wait, so a robot with no overhead at all would make
   ring, capturing, ending the call, reading and recording when that holds the handset);
 - dial to stored, p50: from dialling to the attempt stored with its evidence (when the
   listeners that alerts use are told), less the configured delays;
+- p50 of the cycle's parts (see `_phases`): between calls, ring, capture, end;
 - peak RSS of the robot: this process and every process it started (SIP workers, screen
   readers), the virtual farm excluded, sampled every 50 ms;
 - the 1-minute load average before and after (the machine is shared: compare medians).
@@ -149,6 +150,39 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _phases(attempts: list[Attempt], ring_s: float, capture_s: float) -> dict[str, float]:
+    """Where a handset's cycle goes, p50 each, configured delays taken out: `between`
+    (call ended to the next dial: idle check, arming, a read still holding the handset),
+    `ring` (dial to the ring seen), `capture` (ring to the screenshot), `end` (screenshot to
+    the call over on both sides)."""
+    between: list[float] = []
+    ring: list[float] = []
+    capture: list[float] = []
+    end: list[float] = []
+    by_handset: dict[str, list[Attempt]] = {}
+    for a in sorted(attempts, key=lambda a: a.times.dialed_at):
+        by_handset.setdefault(a.handset_id or "", []).append(a)
+        t = a.times
+        if t.handset_ringing_at:
+            ring.append((t.handset_ringing_at - t.dialed_at).total_seconds() - ring_s)
+        if t.captured_at and t.handset_ringing_at:
+            capture.append((t.captured_at - t.handset_ringing_at).total_seconds() - capture_s)
+        if t.ended_at and t.captured_at:
+            end.append((t.ended_at - t.captured_at).total_seconds())
+    for calls in by_handset.values():
+        between += [
+            (b.times.dialed_at - a.times.ended_at).total_seconds()
+            for a, b in itertools.pairwise(calls)
+            if a.times.ended_at
+        ]
+    return {
+        "between_s": _pct(between, 0.5),
+        "ring_s": _pct(ring, 0.5),
+        "capture_s": _pct(capture, 0.5),
+        "end_s": _pct(end, 0.5),
+    }
+
+
 def measure(
     handsets: int, calls: int, ring_delay_ms: int, capture_after_s: float
 ) -> dict[str, Any]:
@@ -186,6 +220,7 @@ def measure(
     load_after = os.getloadavg()[0]
     delivered = [a for a in attempts if a.delivery is Delivery.DELIVERED]
     cycles = []
+    phases = _phases(attempts, ring_delay_ms / 1000, capture_after_s)
     by_handset: dict[str, list[datetime]] = {}
     for a in sorted(attempts, key=lambda a: a.times.dialed_at):
         by_handset.setdefault(a.handset_id or "", []).append(a.times.dialed_at)
@@ -211,6 +246,7 @@ def measure(
         "overhead_p50_s": _pct(cycles, 0.5),
         "overhead_p90_s": _pct(cycles, 0.9),
         "to_stored_p50_s": _pct(to_stored, 0.5),
+        **phases,
         "peak_rss_mb": rss.peak / 1e6,
         "load": f"{load_before:.1f}->{load_after:.1f}",
     }
@@ -230,7 +266,8 @@ def main() -> None:
     )
     print(
         f"{'handsets':>8} {'attempts':>8} {'per min':>8} {'ceiling':>8} {'share':>6} "
-        f"{'steady':>6} {'ovh p50':>8} {'ovh p90':>8} {'stored':>7} {'RSS MB':>7}  load"
+        f"{'steady':>6} {'ovh p50':>8} {'ovh p90':>8} {'stored':>7} {'RSS MB':>7} "
+        f"{'between':>7} {'ring':>5} {'capt':>5} {'end':>5}  load"
     )
     for count in args.handsets:
         rows = [
@@ -245,8 +282,9 @@ def main() -> None:
             f"{count:>8} {med('attempts'):>8.0f} {med('per_minute'):>8.1f} "
             f"{med('ceiling'):>8.0f} {med('share'):>6.2f} {med('steady_share'):>6.2f} "
             f"{med('overhead_p50_s'):>7.2f}s {med('overhead_p90_s'):>7.2f}s "
-            f"{med('to_stored_p50_s'):>6.2f}s {med('peak_rss_mb'):>7.0f}  "
-            + " ".join(r["load"] for r in rows),
+            f"{med('to_stored_p50_s'):>6.2f}s {med('peak_rss_mb'):>7.0f} "
+            f"{med('between_s'):>7.2f} {med('ring_s'):>5.2f} {med('capture_s'):>5.2f} "
+            f"{med('end_s'):>5.2f}  " + " ".join(r["load"] for r in rows),
             flush=True,
         )
 
