@@ -26,10 +26,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from robot.config.project import Project
 from robot.domain.scenario import Scenario, Schedule
+from robot.errors import StoreError
 from robot.scenario.load import load_scenario
 from robot.schedule.cron import cron_trigger
 from robot.schedule.jobs import fire_scenario, write_weekly_report
 from robot.schedule.listing import same_trigger
+from robot.store.engine import write_tx
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore
 
@@ -52,8 +54,14 @@ def trigger_for(schedule: Schedule) -> BaseTrigger:
 
 
 def make_scheduler(engine: sa.Engine) -> BackgroundScheduler:
+    jobstore = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)
+    # The job table is made here in a write transaction (`BEGIN IMMEDIATE` on SQLite, which
+    # waits its turn): APScheduler's own check-then-create in a plain transaction fails with
+    # "database is locked" when the console writes the same SQLite file at that moment.
+    with write_tx(engine) as conn:
+        jobstore.jobs_t.create(conn, checkfirst=True)
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        jobstores={"default": jobstore},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
@@ -144,7 +152,7 @@ class SchedulerService:
             while not self.stop.is_set():
                 if self._scheduler is None:
                     if self.store.leases.acquire(LEADER_KEY, self.holder, self.lease_ttl_s):
-                        self._lead()
+                        self._try_to_lead()
                 elif not self.store.leases.renew(LEADER_KEY, self.holder, self.lease_ttl_s):
                     log.warning("lost the scheduler lease; standing by")
                     self._stand_down()
@@ -155,6 +163,15 @@ class SchedulerService:
         finally:
             self._stand_down()
             self.store.leases.release(LEADER_KEY, self.holder)
+
+    def _try_to_lead(self) -> None:
+        """Lead, or stand by and try again at the next turn when the store would not let the
+        scheduler start (serve goes on serving its console and health either way)."""
+        try:
+            self._lead()
+        except (sa.exc.OperationalError, StoreError) as exc:
+            log.warning("the scheduler could not start (%s); trying again", str(exc)[:200])
+            self._stand_down()
 
     def _lead(self) -> None:
         self._scheduler = make_scheduler(self.store.engine)
@@ -184,7 +201,8 @@ class SchedulerService:
 
     def _stand_down(self) -> None:
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+            if self._scheduler.running:  # one that failed to start has nothing to shut down
+                self._scheduler.shutdown(wait=True)
             self._scheduler = None
         self.status.leader = False
 
