@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from reports import assemble
-from reports.evidence import Thumbnailer, resolve_artifact
+from reports.evidence import EvidenceSource, Thumbnailer, as_source
 from reports.model import (
     AttestationCell,
     AttestationMatrix,
@@ -75,7 +75,7 @@ def build_report(
     period: Period,
     *,
     inventory: Inventory | None = None,
-    artifacts_dir: Path | None = None,
+    artifacts_dir: Path | EvidenceSource | None = None,
     title: str = "ringcheck weekly report",
     now: datetime | None = None,
     trend_periods: int = TREND_PERIODS,
@@ -89,7 +89,8 @@ def build_report(
     split = sorted(inventory.scenario_names)
     previous = period.previous()
     trailing = period.trailing(trend_periods)
-    exists = _exists(artifacts_dir)
+    source = as_source(artifacts_dir)
+    exists = _exists(source)
     with read_tx(_engine(store)) as conn, ThreadPoolExecutor(max_workers=1) as side:
         q.tune_for_reading(conn)
         totals = q.period_totals(conn, period.start, period.end, only)
@@ -106,7 +107,7 @@ def build_report(
         changes = assemble.changes(now_cells, before_cells)
         gallery = Report.gallery_of(matrix)
         # Screenshots decode while the database answers the rest (both release the GIL).
-        thumbs_job = side.submit(_thumbnails, artifacts_dir, changes, gallery, gallery_inline_max)
+        thumbs_job = side.submit(_thumbnails, source, changes, gallery, gallery_inline_max)
         trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end], only)
         attestation_rows = q.attestation(conn, period.start, period.end, only)
         dno_numbers = [n.e164 for n in inventory.numbers if n.do_not_originate]
@@ -150,16 +151,15 @@ def _cells(rows: Sequence[dict[str, Any]], exists: assemble.Exists | None) -> di
     }
 
 
-def _exists(artifacts_dir: Path | None) -> assemble.Exists | None:
-    """Evidence links only for files that are really there (and inside the folder)."""
-    if artifacts_dir is None:
+def _exists(source: EvidenceSource | None) -> assemble.Exists | None:
+    """Evidence links only for files that are really there (and inside the store)."""
+    if source is None:
         return None
-    folder = artifacts_dir
-    return lambda relative: resolve_artifact(folder, relative) is not None
+    return source.exists
 
 
 def _thumbnails(
-    artifacts_dir: Path | None,
+    source: EvidenceSource | None,
     changes: Sequence[Change],
     cells: Sequence[Any],
     gallery_max: int,
@@ -169,14 +169,14 @@ def _thumbnails(
     Both a count and a byte budget apply, so the page stays under 5 MB whatever the
     screenshots look like; cells past the budget keep their link to the full screenshot.
     """
-    if artifacts_dir is None:
+    if source is None:
         return {}
     wanted: list[Observation] = []
     for change in changes[:CHANGES_INLINE_MAX]:
         wanted.extend(o for o in (change.before, change.after) if o is not None)
     wanted.extend(c.latest for c in cells[:gallery_max] if c.latest is not None)
     with_shots = [o for o in wanted if o.evidence is not None and o.evidence.screenshot]
-    uris = Thumbnailer(artifacts_dir).many(
+    uris = Thumbnailer(source).many(
         o.evidence.screenshot for o in with_shots if o.evidence and o.evidence.screenshot
     )
     out: dict[int, str] = {}

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from PIL import Image, UnidentifiedImageError
 
@@ -68,13 +69,56 @@ def resolve_artifact(artifacts_dir: Path, relative: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-class Thumbnailer:
-    """Small JPEG data: URIs for inline thumbnails, cached per source file."""
+class EvidenceSource(Protocol):
+    """Where the report reads evidence from (`robot.store.evidence.EvidenceStore` satisfies
+    it: a local folder or an S3 bucket, so a report built on any host has its screenshots)."""
 
-    def __init__(self, artifacts_dir: Path, quality: int = 55) -> None:
-        self._dir = artifacts_dir
+    def exists(self, name: str) -> bool: ...
+
+    def open(self, name: str) -> bytes: ...
+
+
+class FolderSource:
+    """Evidence in a local folder; names that leave it are never read."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def exists(self, name: str) -> bool:
+        return resolve_artifact(self._folder, name) is not None
+
+    def open(self, name: str) -> bytes:
+        path = resolve_artifact(self._folder, name)
+        if path is None:
+            raise FileNotFoundError(name)
+        return path.read_bytes()
+
+
+def as_source(value: Path | EvidenceSource | None) -> EvidenceSource | None:
+    """A folder path becomes a `FolderSource`; a store is used as it is."""
+    if isinstance(value, str | os.PathLike):
+        return FolderSource(Path(value))
+    return value
+
+
+def read_evidence(source: EvidenceSource, name: str) -> bytes | None:
+    """The bytes of one evidence name, or None (missing, refused, unreadable: logged)."""
+    try:
+        return source.open(name)
+    except Exception as exc:  # a missing or refused file leaves the report without it
+        log.warning("evidence %r not read: %s", name, exc)
+        return None
+
+
+class Thumbnailer:
+    """Small JPEG data: URIs for inline thumbnails, cached per evidence name."""
+
+    def __init__(self, source: Path | EvidenceSource, quality: int = 55) -> None:
+        found = as_source(source)
+        assert found is not None
+        self._source = found
         self._quality = quality
-        self._cache: dict[Path, str | None] = {}
+        self._cache: dict[str, str | None] = {}
 
     def many(self, relatives: Iterable[str]) -> dict[str, str]:
         """Thumbnails of several files at once; decoding runs in threads (Pillow drops the GIL)."""
@@ -85,16 +129,14 @@ class Thumbnailer:
         return {rel: uri for rel, uri in zip(todo, uris, strict=True) if uri}
 
     def data_uri(self, relative: str) -> str | None:
-        path = resolve_artifact(self._dir, relative)
-        if path is None:
-            return None
-        if path not in self._cache:
-            self._cache[path] = self._make(path)
-        return self._cache[path]
+        if relative not in self._cache:
+            data = read_evidence(self._source, relative)
+            self._cache[relative] = None if data is None else self._make(relative, data)
+        return self._cache[relative]
 
-    def _make(self, path: Path) -> str | None:
+    def _make(self, name: str, data: bytes) -> str | None:
         try:
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 # JPEG decodes at reduced size (draft); shrink before converting, so the
                 # full-size screen is never copied (PNG decoding is most of the cost).
                 image.draft("RGB", (THUMB_WIDTH_PX * 2, THUMB_HEIGHT_PX * 2))
@@ -104,7 +146,7 @@ class Thumbnailer:
                 buffer = io.BytesIO()
                 thumb.save(buffer, "JPEG", quality=self._quality, optimize=True)
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
-            log.warning("no thumbnail for %s: %s", path.name, exc)
+            log.warning("no thumbnail for %s: %s", PurePosixPath(name).name, exc)
             return None
         return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

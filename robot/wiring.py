@@ -31,6 +31,7 @@ from robot.errors import ConfigError, UsageError
 from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.reader_pool import ReaderPool
+from robot.store.evidence import EvidenceStore, S3Settings
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
@@ -87,6 +88,25 @@ FOLDER_ARTIFACTS = Path(".ringcheck") / "artifacts"
 class StoreLocation:
     url: str  # may hold a password: for connecting only, never for printing
     artifacts_dir: Path
+    evidence_url: str | None = None  # s3://bucket/prefix when evidence is in object storage
+    evidence_s3: S3Settings = field(default_factory=S3Settings)
+
+    def evidence(self) -> EvidenceStore:
+        """The evidence store these results link to (a folder, or a bucket)."""
+        if self.evidence_url is not None:
+            from robot.store.evidence import open_s3_evidence
+
+            return open_s3_evidence(self.evidence_url, self.evidence_s3)
+        from robot.store.artifacts import ArtifactStore
+
+        return ArtifactStore(self.artifacts_dir)
+
+
+def evidence_of(project: Project) -> EvidenceStore:
+    """The project's evidence store: `evidence: s3://...` or the local folder."""
+    return StoreLocation(
+        "", Path(project.artifacts_dir), project.evidence_url, project.evidence_s3
+    ).evidence()
 
 
 def store_url(project: Project) -> str:
@@ -104,7 +124,12 @@ def store_location(folder: Path) -> StoreLocation:
 
     if (folder / PROJECT_FILE).is_file():
         project = load_project(folder)
-        return StoreLocation(store_url(project), Path(project.artifacts_dir))
+        return StoreLocation(
+            store_url(project),
+            Path(project.artifacts_dir),
+            project.evidence_url,
+            project.evidence_s3,
+        )
     root = folder.resolve()
     url = os.environ.get(STORE_URL_ENV) or f"sqlite:///{root / FOLDER_STORE}"
     return StoreLocation(url, root / FOLDER_ARTIFACTS)
@@ -117,7 +142,7 @@ def open_store_in(folder: Path, *, create: bool = True) -> SqlResultStore:
     where = store_location(folder)
     if not create:
         check_store_exists(folder, where.url)
-    return open_store(where.url, artifacts_dir=where.artifacts_dir, create=create)
+    return open_store(where.url, evidence=where.evidence(), create=create)
 
 
 def check_store_exists(folder: Path, url: str) -> None:
@@ -137,9 +162,7 @@ def open_project_store(
     project: Project, *, clock: Clock | None = None, create: bool = True
 ) -> SqlResultStore:
     """The project's results store, migrated, with dead writers' attempts marked interrupted."""
-    return open_store(
-        store_url(project), artifacts_dir=project.artifacts_dir, clock=clock, create=create
-    )
+    return open_store(store_url(project), evidence=evidence_of(project), clock=clock, create=create)
 
 
 def default_reader() -> ScreenReader:
@@ -420,14 +443,16 @@ def alert_pipeline(
     from robot.store.alert_state import SqlSignals
 
     artifacts = store.artifacts
-    resolve = (lambda relative: str(artifacts.resolve(relative))) if artifacts else None
+    resolve = artifacts.locate if artifacts else None
     return AlertPipeline(
         scenario=scenario.name,
         route=route(
             project_channels(project), scenario.alerts, project_confirm=project.alert_confirm
         ),
         signals=SqlSignals(store.engine, store.clock),
-        evidence=EvidenceLocator(project.public_url, resolve),
+        evidence=EvidenceLocator(
+            project.public_url, resolve, link=artifacts.url_for if artifacts else None
+        ),
         clock=store.clock,
         sender=outbox_sender(store).start() if send else None,
     )

@@ -84,10 +84,12 @@ class EvidenceLocator:
         public_url: str | None,
         resolve: Callable[[str], str] | None,
         host: str | None = None,
+        link: Callable[[str], str | None] | None = None,
     ) -> None:
         self._public_url = public_url.rstrip("/") if public_url else None
         self._resolve = resolve
         self._host = host or socket.gethostname()
+        self._link = link
 
     def __call__(self, attempt: Attempt) -> Evidence:
         if self._public_url and attempt.id is not None:
@@ -96,6 +98,9 @@ class EvidenceLocator:
         relative = files.screenshot or files.sip_trace
         if relative is None or self._resolve is None:
             return Evidence()
+        url = self._link(relative) if self._link is not None else None
+        if url is not None:  # evidence in object storage: a presigned link, no host path
+            return Evidence(url=url)
         return Evidence(host=self._host, path=self._resolve(relative))
 
 

@@ -236,7 +236,7 @@ def show(
             (a.artifacts.screenshot for a in attempts if a.artifacts.screenshot), None
         )
         screenshot_path = (
-            str(store.artifacts.resolve(screenshot))
+            store.artifacts.locate(screenshot)
             if screenshot and store.artifacts
             else screenshot
         )

@@ -2,7 +2,7 @@
 
 The zip holds a one-page summary (HTML and Markdown), every stored field of each attempt
 (attempts.json) and the screenshots, page sources and SIP traces under `files/`, copied from
-inside the artifacts folder only and named from attempt ids.
+inside the evidence store only (a folder or a bucket) and named from attempt ids.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from reports.bundle import Bundle, build_bundle
-from reports.evidence import resolve_artifact
+from reports.evidence import EvidenceSource, read_evidence
 from robot.cli import dates
 from robot.cli.context import CliState
 from robot.cli.filters import carriers_for
@@ -51,9 +51,9 @@ def evidence(
         raise UsageError("give either --from/--to or --since/--until, not both")
     since, until = since or first, until or last
     location = store_location(state.project_dir)
-    artifacts = location.artifacts_dir
     check_store_exists(state.project_dir, location.url)
-    store = open_store(location.url, artifacts_dir=artifacts, create=False)
+    artifacts = location.evidence()
+    store = open_store(location.url, evidence=artifacts, create=False)
     try:
         start, end = dates.span(since, until, store.clock.now())
         range_text = _range_text(since, until)
@@ -93,7 +93,7 @@ def _range_text(since: str | None, until: str | None) -> str:
     return f"all stored calls (newest {MAX_ATTEMPTS} at most)"
 
 
-def _write_zip(out: Path, bundle: Bundle, artifacts: Path) -> int:
+def _write_zip(out: Path, bundle: Bundle, artifacts: EvidenceSource) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     copied = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -101,9 +101,9 @@ def _write_zip(out: Path, bundle: Bundle, artifacts: Path) -> int:
         archive.writestr("summary.md", bundle.summary_md)
         archive.writestr("attempts.json", bundle.attempts_json)
         for item in bundle.files:
-            source = resolve_artifact(artifacts, item.source)
-            if source is not None:
-                archive.write(source, f"files/{item.name}")
+            data = read_evidence(artifacts, item.source)
+            if data is not None:
+                archive.writestr(f"files/{item.name}", data)
                 copied += 1
     return copied
 

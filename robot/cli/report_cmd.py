@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Annotated
 import typer
 
 from reports.build import Inventory, build_report
-from reports.evidence import resolve_artifact, unique_files
+from reports.evidence import EvidenceSource, as_source, read_evidence, unique_files
 from reports.export import matrix_csv, matrix_json
 from reports.model import Report
 from reports.period import Period
@@ -129,19 +128,21 @@ def _scenario_names(project: Project) -> dict[str, str]:
     return names
 
 
-def copy_evidence(report: Report, artifacts_dir: Path, folder: Path) -> int:
-    """Copy every file the report links to; returns how many were copied."""
+def copy_evidence(report: Report, evidence: Path | EvidenceSource, folder: Path) -> int:
+    """Copy every file the report links to (from a folder or a bucket); count the copies."""
+    source = as_source(evidence)
+    assert source is not None
     observations = [c.latest for c in report.matrix.cells()]
     for change in report.changes:
         observations += [change.before, change.after]
     files = unique_files(o.evidence for o in observations if o is not None)
     copied = 0
     for item in files:
-        source = resolve_artifact(artifacts_dir, item.source)
-        if source is None:
+        data = read_evidence(source, item.source)
+        if data is None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, folder / item.name)
+        (folder / item.name).write_bytes(data)
         copied += 1
     return copied
 
@@ -157,10 +158,10 @@ def write_report(
     evidence) into `out_dir`; refuses a period without attempts."""
     _check_folder(out_dir)
     location = store_location(state.project_dir)
-    artifacts = location.artifacts_dir
     check_store_exists(state.project_dir, location.url)
     project = _project_or_none(state)
-    store = open_store(location.url, artifacts_dir=artifacts, create=False)
+    artifacts = location.evidence()
+    store = open_store(location.url, evidence=artifacts, create=False)
     try:
         _check_scenarios(store, scenarios)
         report = build_report(

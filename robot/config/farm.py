@@ -1,11 +1,14 @@
-"""The farm file: which carriers exist and which handsets sit on them.
+"""The farm file: which carriers exist, which handsets sit on them, and where (sites).
 
 A handset's carrier must be one of the listed carriers (when the list is given), because a
-misspelt carrier silently splits one carrier's results into two in every report.
+misspelt carrier silently splits one carrier's results into two in every report. With
+`sites:`, every handset belongs to exactly one site (the place a worker drives it from), and a
+site names the trunks it dials from: a handset in no site would never be called.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,14 +40,25 @@ class Carrier:
         return self.display_name or self.name
 
 
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A farm site: the handsets next to one worker host and the trunks it dials from."""
+
+    name: str
+    handsets: tuple[str, ...]
+    trunks: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Farm:
     carriers: tuple[Carrier, ...]
     handsets: tuple[Handset, ...]
     lines: dict[str, int]  # handset id -> line in the farm file
+    sites: tuple[Site, ...] = ()
 
 
-def load_farm(path: Path) -> Farm:
+def load_farm(path: Path, trunk_names: Sequence[str] | None = None) -> Farm:
+    """Read and check the farm file; `trunk_names` (from ringcheck.yaml) checks `sites:`."""
     doc = load_yaml(path)
     if doc.data is None:
         return Farm((), (), {})
@@ -85,7 +99,61 @@ def load_farm(path: Path) -> Farm:
             )
         msisdns[msisdn] = doc.line((*loc, "msisdn"))
         handsets.append(_handset(spec, msisdn, doc, loc))
-    return Farm(tuple(carriers), tuple(handsets), ids)
+    sites = _sites(model, doc, [h.id for h in handsets], trunk_names)
+    return Farm(tuple(carriers), tuple(handsets), ids, sites)
+
+
+def _sites(
+    model: FarmModel, doc: YamlDoc, handset_ids: list[str], trunk_names: Sequence[str] | None
+) -> tuple[Site, ...]:
+    """Each handset in exactly one site; site names unique; trunks defined in ringcheck.yaml."""
+    if not model.sites:
+        return ()
+    sites: list[Site] = []
+    names: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for index, spec in enumerate(model.sites):
+        loc = ("sites", index)
+        if spec.name in names:
+            raise doc.error(
+                (*loc, "name"),
+                f"site `{spec.name}` is listed twice (first at line {names[spec.name]})",
+                "give each site its own name",
+            )
+        names[spec.name] = doc.line((*loc, "name"))
+        for position, handset_id in enumerate(spec.handsets):
+            where = (*loc, "handsets", position)
+            if handset_id not in handset_ids:
+                raise doc.error(
+                    where,
+                    f"site `{spec.name}` names handset `{handset_id}`, which is not in"
+                    " `handsets:`",
+                    choice_hint(handset_id, handset_ids, "handsets"),
+                )
+            if handset_id in owner:
+                raise doc.error(
+                    where,
+                    f"handset `{handset_id}` is in two sites (`{owner[handset_id]}` and"
+                    f" `{spec.name}`)",
+                    "a handset sits in one place: keep it in one site",
+                )
+            owner[handset_id] = spec.name
+        for position, trunk in enumerate(spec.trunks):
+            if trunk_names is not None and trunk not in trunk_names:
+                raise doc.error(
+                    (*loc, "trunks", position),
+                    f"site `{spec.name}` names trunk `{trunk}`, which is not in ringcheck.yaml",
+                    choice_hint(trunk, trunk_names, "trunks"),
+                )
+        sites.append(Site(spec.name, tuple(spec.handsets), tuple(spec.trunks)))
+    for index, handset_id in enumerate(handset_ids):
+        if handset_id not in owner:
+            raise doc.error(
+                ("handsets", index, "id"),
+                f"handset `{handset_id}` is in no site, so no worker would ever call it",
+                "add it to the `handsets:` of one of the sites: " + ", ".join(names),
+            )
+    return tuple(sites)
 
 
 def _check_carrier_given(doc: YamlDoc) -> None:

@@ -167,11 +167,23 @@ class AlertsModel(_Strict):
     confirm: int = Field(default=2, ge=1, le=20)
 
 
+class EvidenceS3Model(_Strict):
+    """How to reach an S3-compatible evidence bucket; credentials come from the environment."""
+
+    endpoint_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
+    region: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
+    link_expiry_s: int = Field(default=7 * 24 * 3600, ge=60, le=7 * 24 * 3600)
+
+
 class ProjectModel(_Strict):
     """`ringcheck.yaml`. Paths are relative to the project folder."""
 
     store: str | None = None
-    artifacts: str = ".ringcheck/artifacts"
+    artifacts: str | None = None
+    # screenshots, page sources, SIP traces: a folder (default .ringcheck/artifacts) or
+    # `s3://bucket/prefix` (any S3-compatible service; `evidence_s3:` says how to reach it)
+    evidence: str | None = Field(default=None, min_length=1)
+    evidence_s3: EvidenceS3Model | None = None
     timezone: str = "UTC"
     trunks: Annotated[list[TrunkModel], BeforeValidator(_none_is_empty)] = []
     numbers: StrList | None = None
@@ -206,8 +218,17 @@ class HandsetModel(_Strict):
     enabled: bool = True
 
 
+class SiteModel(_Strict):
+    """A place the farm is split into: its handsets (by id) and the trunks it dials from."""
+
+    name: PlainName
+    handsets: StrList = []
+    trunks: StrList = []
+
+
 class FarmModel(_Strict):
-    """The farm file: the carriers handsets may name, and the handsets."""
+    """The farm file: the carriers handsets may name, the handsets, and the sites."""
 
     carriers: list[CarrierModel] | None = None
     handsets: Annotated[list[HandsetModel], BeforeValidator(_none_is_empty)] = []
+    sites: Annotated[list[SiteModel], BeforeValidator(_none_is_empty)] = []

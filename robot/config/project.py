@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from robot.config.farm import Carrier, load_farm
+from robot.config.farm import Carrier, Site, load_farm
 from robot.config.hints import choice_hint, did_you_mean
 from robot.config.models import ProjectModel, TrunkModel
 from robot.config.numbers import NumberEntry, NumbersResult, duplicate_error, read_numbers
@@ -26,6 +26,7 @@ from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
 from robot.domain.alerts import DEFAULT_CONFIRM, AlertChannel
 from robot.domain.model import Handset, Number, Signing, Transport, Trunk
 from robot.errors import ConfigError
+from robot.store.evidence import S3_SCHEME, S3Location, S3Settings
 
 PROJECT_FILE = "ringcheck.yaml"
 DEFAULT_NUMBERS = "numbers.csv"
@@ -70,7 +71,7 @@ class Project:
     project_dir: Path
     file: Path
     store_url: str
-    artifacts_dir: Path
+    artifacts_dir: Path  # the local evidence folder (unused when evidence_url is S3)
     timezone: str
     trunks: tuple[Trunk, ...] = ()
     numbers: tuple[Number, ...] = ()
@@ -79,11 +80,14 @@ class Project:
     farm_file: Path | None = None
     carriers: tuple[Carrier, ...] = ()
     handsets: tuple[Handset, ...] = ()
+    sites: tuple[Site, ...] = ()
     alerts: tuple[Webhook, ...] = ()
     alert_confirm: int = DEFAULT_CONFIRM
     public_url: str | None = None
     sim: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    evidence_url: str | None = None  # s3://bucket/prefix, or None for the local folder
+    evidence_s3: S3Settings = field(default_factory=S3Settings)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -110,6 +114,26 @@ class Project:
         if trunk.password_env is None:
             return None
         return secret_from_env(trunk.password_env, f"password of trunk {trunk.name}")
+
+    def site(self, name: str) -> Site:
+        """A site of the farm file by name; a usage error names the sites there are."""
+        for site in self.sites:
+            if site.name == name:
+                return site
+        where = display_path(self.farm_file) if self.farm_file else "the farm file"
+        raise ConfigError(
+            f"no site `{name}` in {where}",
+            hint=choice_hint(name, [s.name for s in self.sites], "sites")
+            if self.sites
+            else "add a `sites:` list to the farm file (see docs/deploy.md)",
+        )
+
+    def site_of(self, handset_id: str) -> Site | None:
+        """The site a handset sits in (None without `sites:`)."""
+        for site in self.sites:
+            if handset_id in site.handsets:
+                return site
+        return None
 
     def carrier_names(self) -> tuple[str, ...]:
         """Listed carriers, else the carriers the handsets name."""
@@ -149,14 +173,14 @@ def load_project(project_dir: Path) -> Project:
                 f"farm file {display_path(farm_path)} not found",
                 "check the path; it is relative to the project folder",
             )
-        farm = load_farm(farm_path)
+        farm = load_farm(farm_path, [t.name for t in trunks])
     else:
         notes.append(f"no farm file ({DEFAULT_FARM}): no handsets")
     return Project(
         project_dir=root,
         file=path,
         store_url=_store_url(model.store, root),
-        artifacts_dir=_resolve(root, model.artifacts),
+        artifacts_dir=_resolve(root, _evidence_folder(model, doc)),
         timezone=model.timezone,
         trunks=tuple(trunks),
         numbers=tuple(n for r in results for n in r.numbers),
@@ -165,11 +189,57 @@ def load_project(project_dir: Path) -> Project:
         farm_file=farm_path if farm else None,
         carriers=farm.carriers if farm else (),
         handsets=farm.handsets if farm else (),
+        sites=farm.sites if farm else (),
         alerts=_webhooks(model, doc),
         alert_confirm=model.alerts.confirm,
         public_url=model.public_url.rstrip("/") if model.public_url else None,
         sim=dict(model.sim or {}),
         notes=tuple(notes),
+        evidence_url=_evidence_url(model, doc),
+        evidence_s3=_s3_settings(model),
+    )
+
+
+DEFAULT_EVIDENCE = ".ringcheck/artifacts"
+
+
+def _evidence_folder(model: ProjectModel, doc: YamlDoc) -> str:
+    if model.artifacts is not None and model.evidence is not None:
+        raise doc.error(
+            ("artifacts",),
+            "both `artifacts:` and `evidence:` say where evidence goes",
+            "keep `evidence:` (a folder or s3://bucket/prefix) and remove `artifacts:`",
+        )
+    value = model.evidence or model.artifacts or DEFAULT_EVIDENCE
+    return DEFAULT_EVIDENCE if value.startswith(S3_SCHEME) else value
+
+
+def _evidence_url(model: ProjectModel, doc: YamlDoc) -> str | None:
+    value = model.evidence
+    if value is None or "://" not in value:
+        if model.evidence_s3 is not None:
+            raise doc.error(
+                ("evidence_s3",),
+                "`evidence_s3:` is set but evidence goes to a folder",
+                "set `evidence: s3://bucket/prefix`, or remove `evidence_s3:`",
+            )
+        return None
+    try:
+        return str(S3Location.parse(value))
+    except ValueError as exc:
+        raise doc.error(
+            ("evidence",),
+            f'"{value}" is not an evidence location: {exc}',
+            "use a folder (relative to the project) or s3://bucket/prefix",
+        ) from None
+
+
+def _s3_settings(model: ProjectModel) -> S3Settings:
+    s3 = model.evidence_s3
+    if s3 is None:
+        return S3Settings()
+    return S3Settings(
+        endpoint_url=s3.endpoint_url, region=s3.region, link_expiry_s=s3.link_expiry_s
     )
 
 

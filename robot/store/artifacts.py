@@ -1,4 +1,5 @@
-"""Evidence files (screenshots, page sources, SIP traces) under the artifacts folder.
+"""Evidence files (screenshots, page sources, SIP traces) under a local folder: the default
+`EvidenceStore` (see `robot.store.evidence` for the interface and the S3 one).
 
 The store chooses every file name from the attempt's date, run id and attempt id; nothing read
 off a screen or passed by a caller becomes part of a path, so hostile caller names cannot write
@@ -13,12 +14,12 @@ import enum
 import errno
 import os
 import tempfile
-from datetime import UTC
 from pathlib import Path
 from typing import BinaryIO
 
 from robot.domain.model import Attempt
 from robot.errors import StoreError
+from robot.store.evidence import EvidenceMissing, evidence_name
 
 
 class ArtifactKind(enum.StrEnum):
@@ -27,10 +28,15 @@ class ArtifactKind(enum.StrEnum):
     SIP_TRACE = "sip_trace"
 
 
-_SUFFIX = {
+SUFFIX = {
     ArtifactKind.SCREENSHOT: ".png",
     ArtifactKind.PAGE_SOURCE: ".xml",
     ArtifactKind.SIP_TRACE: ".txt",
+}
+CONTENT_TYPE = {
+    ArtifactKind.SCREENSHOT: "image/png",
+    ArtifactKind.PAGE_SOURCE: "application/xml",
+    ArtifactKind.SIP_TRACE: "text/plain; charset=utf-8",
 }
 
 
@@ -40,16 +46,37 @@ class ArtifactStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
 
+    @property
+    def where(self) -> str:
+        return str(self.root)
+
     def relative_name(self, attempt: Attempt, kind: ArtifactKind, frame: int = 0) -> str:
         """`YYYY/MM/DD/run<run>/attempt<id>-<kind>[-<frame>].<ext>`, from ids and UTC date only."""
-        if attempt.id is None:
-            raise StoreError("record the attempt before writing its evidence (it has no id yet)")
-        day = attempt.times.dialed_at.astimezone(UTC)
-        frame_part = f"-{int(frame)}" if frame else ""
-        return (
-            f"{day:%Y/%m/%d}/run{int(attempt.run_id)}/"
-            f"attempt{int(attempt.id)}-{ArtifactKind(kind).value}{frame_part}{_SUFFIX[kind]}"
-        )
+        return evidence_name(attempt, kind, frame)
+
+    def open(self, name: str) -> bytes:
+        """The bytes of a stored name; `EvidenceMissing` when the file is not there."""
+        path = self.resolve(name)
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise EvidenceMissing(f"evidence {name} is not in {self.root}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read evidence {name}: {exc.strerror or exc}") from exc
+
+    def exists(self, name: str) -> bool:
+        try:
+            return self.resolve(name).is_file()
+        except StoreError:
+            return False
+
+    def url_for(self, name: str) -> str | None:
+        """A local folder has no link of its own (a console serves `open(name)`)."""
+        self.resolve(name)
+        return None
+
+    def locate(self, name: str) -> str:
+        return str(self.resolve(name))
 
     def write(
         self, attempt: Attempt, kind: ArtifactKind, data: bytes | str, *, frame: int = 0

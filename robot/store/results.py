@@ -35,6 +35,7 @@ from robot.store.engine import (
     store_error,
     write_tx,
 )
+from robot.store.evidence import EvidenceStore
 from robot.store.leases import SqlHandsetState, SqlLeases
 from robot.store.mapping import attempt_to_row, row_to_attempt, row_to_run, run_to_row
 from robot.store.migrate import upgrade_to_head
@@ -71,6 +72,7 @@ class SqlResultStore:
         url: str,
         *,
         artifacts_dir: str | os.PathLike[str] | None = None,
+        evidence: EvidenceStore | None = None,
         clock: Clock | None = None,
         migrate: bool = True,
         echo: bool = False,
@@ -78,7 +80,9 @@ class SqlResultStore:
         self.engine = create_store_engine(url, echo=echo)
         self.url = safe_url(self.engine.url)
         self.clock: Clock = clock or SystemClock()
-        self.artifacts = ArtifactStore(artifacts_dir) if artifacts_dir is not None else None
+        if evidence is None and artifacts_dir is not None:
+            evidence = ArtifactStore(artifacts_dir)
+        self.artifacts: EvidenceStore | None = evidence
         self._leases = SqlLeases(self.engine, clock=self.clock)
         self._handset_state = SqlHandsetState(self.engine, clock=self.clock)
         self._owner = this_process()
@@ -387,6 +391,7 @@ def open_store(
     url: str,
     *,
     artifacts_dir: str | os.PathLike[str] | None = None,
+    evidence: EvidenceStore | None = None,
     clock: Clock | None = None,
     create: bool = True,
 ) -> SqlResultStore:
@@ -396,7 +401,7 @@ def open_store(
     instead (nothing recorded yet)."""
     path = sqlite_path(url) if _parses(url) else None
     if path is not None and not create and not path.exists():
-        return _EmptyStandIn(artifacts_dir=artifacts_dir, clock=clock)
+        return _EmptyStandIn(artifacts_dir=artifacts_dir, evidence=evidence, clock=clock)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -404,7 +409,7 @@ def open_store(
             raise StoreError(
                 f"cannot create the store folder {path.parent}: {exc.strerror}"
             ) from exc
-    store = SqlResultStore(url, artifacts_dir=artifacts_dir, clock=clock)
+    store = SqlResultStore(url, artifacts_dir=artifacts_dir, evidence=evidence, clock=clock)
     store.mark_interrupted()
     store.leases.reclaim_dead()
     return store
@@ -414,11 +419,18 @@ class _EmptyStandIn(SqlResultStore):
     """An empty store in a temporary folder, for reading where nothing was recorded yet."""
 
     def __init__(
-        self, *, artifacts_dir: str | os.PathLike[str] | None, clock: Clock | None
+        self,
+        *,
+        artifacts_dir: str | os.PathLike[str] | None,
+        evidence: EvidenceStore | None,
+        clock: Clock | None,
     ) -> None:
         self._folder = tempfile.mkdtemp(prefix="ringcheck-empty-")
         super().__init__(
-            f"sqlite:///{self._folder}/results.db", artifacts_dir=artifacts_dir, clock=clock
+            f"sqlite:///{self._folder}/results.db",
+            artifacts_dir=artifacts_dir,
+            evidence=evidence,
+            clock=clock,
         )
 
     def close(self) -> None:
