@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from PIL import Image, UnidentifiedImageError
 
@@ -75,7 +75,7 @@ class EvidenceSource(Protocol):
 
     def exists(self, name: str) -> bool: ...
 
-    def open(self, name: str) -> bytes: ...
+    def open(self, name: str) -> BinaryIO: ...
 
 
 class FolderSource:
@@ -87,11 +87,11 @@ class FolderSource:
     def exists(self, name: str) -> bool:
         return resolve_artifact(self._folder, name) is not None
 
-    def open(self, name: str) -> bytes:
+    def open(self, name: str) -> BinaryIO:
         path = resolve_artifact(self._folder, name)
         if path is None:
             raise FileNotFoundError(name)
-        return path.read_bytes()
+        return path.open("rb")
 
 
 def as_source(value: Path | EvidenceSource | None) -> EvidenceSource | None:
@@ -104,7 +104,8 @@ def as_source(value: Path | EvidenceSource | None) -> EvidenceSource | None:
 def read_evidence(source: EvidenceSource, name: str) -> bytes | None:
     """The bytes of one evidence name, or None (missing, refused, unreadable: logged)."""
     try:
-        return source.open(name)
+        with source.open(name) as handle:
+            return handle.read()
     except Exception as exc:  # a missing or refused file leaves the report without it
         log.warning("evidence %r not read: %s", name, exc)
         return None

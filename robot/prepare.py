@@ -111,11 +111,13 @@ def prepare_run(
     calls = plan(scenario, project.numbers, usable, seed=only.seed)
     if only.numbers:
         calls = [c for c in calls if c.number.e164 in only.numbers]
+    calls, elsewhere = _at_their_sites(calls, project)
     calls = _signed(calls, scenario, choose)
     counts = counter.calls_since(_day_start(now, project.timezone))
     kept, over_budget = within_budget(scenario, calls, _made_today(counts))
     notes = trunk_notes(kept, choose)
-    prepared = PreparedRun(scenario, tuple(kept), tuple(over_budget), tuple(out), notes=notes)
+    left_out = (*elsewhere, *over_budget)
+    prepared = PreparedRun(scenario, tuple(kept), left_out, tuple(out), notes=notes)
     refusal = _refusal(project, scenario, prepared, now, ignore_quiet_hours, dry_run)
     if dry_run:
         return dataclasses.replace(prepared, refusal=refusal)
@@ -163,6 +165,27 @@ def _in_service(
             )
     skipped = {s.handset_id for s in out}
     return [s for s in enabled if s.id not in skipped], out
+
+
+def _at_their_sites(
+    calls: list[PlannedCall], project: Project
+) -> tuple[list[PlannedCall], list[str]]:
+    """With sites, a call is made from its handset's site: a number whose trunk that site
+    does not dial from is left out, and said so."""
+    if not project.sites:
+        return calls, []
+    kept, out = [], []
+    for call in calls:
+        site = project.site_of(call.handset.id)
+        trunk = call.number.trunk
+        if site is not None and trunk is not None and site.trunks and trunk not in site.trunks:
+            out.append(
+                f"{call.number.e164} -> {call.handset.id}: site {site.name} does not dial from"
+                f" trunk `{trunk}` (its trunks: {', '.join(site.trunks)})"
+            )
+            continue
+        kept.append(call)
+    return kept, out
 
 
 def _trunk_of(number: Number, project: Project) -> Trunk | None:

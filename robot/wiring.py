@@ -190,9 +190,11 @@ def trunk_chooser(
     by_name = {t.name: t for t in project.trunks}
 
     def real(number: Number, handset: HandsetSpec) -> Trunk | None:
-        del handset
         if number.trunk is not None:
             return by_name[number.trunk]
+        site = project.site_of(handset.id)
+        if site is not None and site.trunks:  # a site dials from its own trunks
+            return by_name[site.trunks[0]]
         return project.trunks[0] if project.trunks else None
 
     if farm is None:
@@ -250,7 +252,9 @@ def build_environment(
 ) -> Wired:
     """Real adapters for a run on `project` (and on the virtual farm when `farm` is given)."""
     from devices.appium import AppiumHandset  # composition root: the only robot->devices edge
+    from robot.sip.gated import GatedDialer
     from robot.sip.pool import Pjsua2Dialer
+    from robot.store.limits import SqlDailyCalls, SqlNumberPacing, SqlTrunkGate, StoreBudgets
 
     own_store = store is None
     store = store or open_project_store(project)
@@ -264,6 +268,8 @@ def build_environment(
             closer()
         raise
     closers.append(dialer.close)
+    stop = stop or threading.Event()
+    gated = GatedDialer(dialer, SqlTrunkGate(store.engine), holder=lease_holder, stop=stop)
     shared_reader: Any = reader or ReaderPool(default_reader)
     if reader is None:
         closers.append(shared_reader.close)
@@ -288,7 +294,7 @@ def build_environment(
 
     closers.append(close_sessions)
     env = Environment(
-        dialer=dialer,
+        dialer=gated,
         handset_for=handset_for,
         reader=shared_reader,
         store=store,
@@ -297,7 +303,10 @@ def build_environment(
         trunk_for=trunk_chooser(project, farm),
         leases=store.leases,
         lease_holder=lease_holder,
-        stop=stop or threading.Event(),
+        stop=stop,
+        worker=lease_holder,
+        pacing=SqlNumberPacing(store.engine, clock=store.clock),
+        budgets=StoreBudgets(SqlDailyCalls(store.engine), store, store.clock, project.timezone),
     )
     return Wired(env=env, store=store, closers=closers)
 
@@ -364,13 +373,20 @@ def run_planned(
     stop: threading.Event | None = None,
     lease_wait_s: float = 0.0,
     run: Run | None = None,
+    local: bool = False,
 ) -> RunSummary:
     """Run prepared calls with real adapters (one lease holder per process), then close them.
 
     Device errors feed the farm's quarantine; webhooks get their alerts. `run` is a run the
     caller already started in the store (the console does, to answer with its id). While the
     run goes on, a request to cancel it through the store (`SqlRunControl.request_cancel`,
-    from any process) sets its stop event: live calls end and the run is interrupted."""
+    from any process) sets its stop event: live calls end and the run is interrupted.
+
+    With a PostgreSQL store and `sites:` in the farm file the calls go to the sites' queues
+    instead (workers make them; this process follows the run), unless `local` asks for this
+    process."""
+    if not local and uses_site_queues(project):
+        return _run_on_queues(project, prepared, trigger, listeners, stop, run)
     holder = this_process()
     calls = prepared.calls
     concurrency = len({c.handset.id for c in calls}) or 1
@@ -412,6 +428,56 @@ def run_planned(
             wired.store.finish_run(summary.run)
     finally:
         wired.close()
+    summary.skipped[:0] = prepared.skipped_lines()
+    return summary
+
+
+def uses_site_queues(project: Project) -> bool:
+    """Whether runs of this project go to farm-site workers: sites, and a PostgreSQL store."""
+    if not project.sites:
+        return False
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(store_url(project)).get_backend_name() == "postgresql"
+    except Exception:
+        return False
+
+
+def _run_on_queues(
+    project: Project,
+    prepared: PreparedRun,
+    trigger: str,
+    listeners: Sequence[AttemptListener],
+    stop: threading.Event | None,
+    run: Run | None,
+) -> RunSummary:
+    """The queued executor with what every run has: quarantine, alerts, cancel requests."""
+    from robot.workers.planner import run_queued
+
+    store = open_project_store(project)
+    stop = stop or threading.Event()
+    alerts = None
+    try:
+        alerts = alert_pipeline(project, prepared.scenario, store)
+        quarantine = QuarantineListener(farm_of(project, store, None, this_process()))
+        summary = run_queued(
+            project,
+            prepared,
+            store,
+            store_url(project),
+            trigger=trigger,
+            listeners=[quarantine, *listeners, alerts],
+            stop=stop,
+            run=run,
+            watch=lambda run_id: CancelWatch(
+                SqlRunControl(store.engine, store.clock), run_id, stop
+            ),
+        )
+    finally:
+        if alerts is not None:
+            alerts.close()
+        store.close()
     summary.skipped[:0] = prepared.skipped_lines()
     return summary
 

@@ -180,6 +180,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "read-screen": ("read_screen_cmd",),
     "demo": ("demo_cmd",),
     "tokens": ("tokens_cmd",),
+    "worker": ("worker_cmd",),
+    "workers": ("worker_cmd",),
 }
 # The one-line help `ringcheck --help` shows for each command, so that listing imports none
 # of them (a test checks each line against the command's own help).

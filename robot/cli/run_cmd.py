@@ -109,6 +109,7 @@ def run_scenario(
     trigger: str,
     show_progress: bool,
     lease_wait_s: float = 0.0,
+    local: bool = False,
 ) -> RunSummary:
     """Run with real adapters, a progress display, and Ctrl-C/SIGTERM ending calls cleanly."""
     stop = threading.Event()
@@ -121,6 +122,7 @@ def run_scenario(
             listeners=[advance],
             stop=stop,
             lease_wait_s=lease_wait_s,
+            local=local,
         )
 
 
@@ -285,6 +287,9 @@ def run_command(
         0.0, "--wait", min=0, help="Seconds to wait for handsets another run holds."
     ),
     ignore_quiet_hours: bool = typer.Option(False, "--ignore-quiet-hours"),
+    local: bool = typer.Option(
+        False, "--local", help="Make every call in this process, not on the sites' workers."
+    ),
 ) -> None:
     """Run a scenario now: dial, watch the handsets, judge, record.
 
@@ -321,6 +326,7 @@ def run_command(
         trigger="manual",
         show_progress=not as_json,
         lease_wait_s=wait_s,
+        local=local,
     )
     if junit is not None:
         junit.write_text(junit_xml(summary), encoding="utf-8")

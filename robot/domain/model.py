@@ -439,6 +439,8 @@ class Attempt:
     # How long the call waited for a free slot on its trunk (`max_concurrent_calls`) before
     # the handset was armed; apart from the call's own times, which start when it is dialled.
     slot_wait_ms: float = 0.0
+    # Which robot process ran it ("host:pid:start" of a `ringcheck worker` or of a run).
+    worker: str | None = None
     # Stored fields that could not be read back (a damaged row): listings show the rest.
     damaged: tuple[str, ...] = ()
 

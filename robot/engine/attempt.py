@@ -104,6 +104,7 @@ def end_call(env: Environment, run: Run, call: PlannedCall, options: CallOptions
         display_state=call.display_state,
         times=AttemptTimes(dialed_at=env.clock.now()),
         planned_call=call.index,
+        worker=env.worker,
     )
     attempt = env.store.record_attempt(started)
     trunk = trunk_for_call(env.trunk_for(call.number, call.handset), call.attestation)
@@ -187,6 +188,8 @@ def _dial(
     try:
         live = env.dialer.place(request)
     except RingcheckError as exc:
+        if env.stop.is_set():  # stopped while waiting for the trunk: nothing was dialled
+            return attempt, _Observed(interrupted=True), None, None
         return attempt, _Observed(outcome=SipOutcome(call_id="", error=str(exc))), None, None
     observed = _observe(env, live, turn, options, dialed_at)
     return attempt, observed, _safe_trace(live), dialed_at

@@ -33,6 +33,21 @@ class Leases(Protocol):
     def release(self, handset_id: str, holder: str | None = None) -> bool: ...
 
 
+class NumberPacing(Protocol):
+    """Keeps calls from one number apart (`robot.store.limits.SqlNumberPacing`, shared by
+    every process; the run's own `Pacer` without a store)."""
+
+    def wait_turn(self, number: str, interval_s: float, stop: threading.Event) -> bool: ...
+
+
+class CallBudgets(Protocol):
+    """Counts a call against the scenario's daily budgets before it is dialled; returns why
+    it must not be made, or None (`robot.engine.call.StoreBudgets`)."""
+
+    def claim(self, number: str, handset_id: str, per_number: int | None,
+              per_handset: int | None) -> str | None: ...  # fmt: skip
+
+
 AttemptListener = Callable[[Attempt], None]
 
 
@@ -54,6 +69,9 @@ class Environment:
     listeners: list[AttemptListener] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     trunk_slots: TrunkSlots = field(default_factory=TrunkSlots)
+    worker: str | None = None  # the process running the attempts, recorded with each
+    pacing: NumberPacing | None = None  # None: the run paces its numbers in memory
+    budgets: CallBudgets | None = None  # None: budgets are checked at planning only
 
     def notify(self, attempt: Attempt) -> None:
         """Tell listeners an attempt ended; a failing listener is logged, never stops the run."""

@@ -148,6 +148,7 @@ class HandsetTurn:
             reading=reading,
             settings=self.settings,
             display_state=self.call.display_state,
+            worker=self.env.worker,
             error=f"a foreign call from {caller} rang instead of ours ({ring.how}); "
             "dismissed, not judged",
             times=AttemptTimes(

@@ -23,7 +23,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from robot.domain.model import Attempt, Run, RunStatus
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.scenario import PlannedCall, Scenario
-from robot.engine.attempt import EndedCall, end_call
+from robot.engine.attempt import EndedCall
+from robot.engine.call import CallRules, start_call
 from robot.engine.environment import Environment
 from robot.engine.summary import RunSummary
 from robot.errors import RingcheckError
@@ -69,6 +70,17 @@ class Pacer:
                     return True
             if self._sleep(min(due - now, 1.0)):
                 return False
+
+
+class _RunPacing:
+    """The run's own pacing of its numbers, when the store does not pace across processes."""
+
+    def __init__(self, pacer: Pacer) -> None:
+        self._pacer = pacer
+
+    def wait_turn(self, number: str, interval_s: float, stop: threading.Event) -> bool:
+        del interval_s, stop  # the pacer knows both
+        return self._pacer.wait_turn(number)
 
 
 class _Work:
@@ -163,7 +175,10 @@ def execute_run(
         )
     summary = RunSummary(run=run)
     work = _Work(calls, scenario.device_error_retries, env.stop)
-    pacer = Pacer(env.clock, scenario.min_interval_per_number_s, env.stop.wait)
+    rules = CallRules.of(scenario)
+    if env.pacing is None:
+        pacer = Pacer(env.clock, scenario.min_interval_per_number_s, env.stop.wait)
+        env = dataclasses.replace(env, pacing=_RunPacing(pacer))
     lock = threading.Lock()
     handsets = work.handsets()
     unleased: list[str] = []
@@ -212,8 +227,11 @@ def execute_run(
                     break
                 ended: EndedCall | None = None
                 try:
-                    if pacer.wait_turn(call.number.e164) and not env.stop.is_set():
-                        ended = end_call(env, run, call, scenario.call)
+                    started = start_call(env, run, call, rules)
+                    ended = started.ended
+                    if started.skipped is not None:
+                        with lock:
+                            summary.skipped.append(started.skipped)
                     if ended is not None:
                         unfinished = ended
                         if pending is not None:
@@ -226,6 +244,8 @@ def execute_run(
                             recorded(ended.finish())
                 finally:
                     work.done(call, ended is not None and ended.device_error)
+                if started.skipped is not None:
+                    continue
                 if ended is None:
                     break
                 if env.leases is not None:

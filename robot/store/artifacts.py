@@ -54,16 +54,6 @@ class ArtifactStore:
         """`YYYY/MM/DD/run<run>/attempt<id>-<kind>[-<frame>].<ext>`, from ids and UTC date only."""
         return evidence_name(attempt, kind, frame)
 
-    def open(self, name: str) -> bytes:
-        """The bytes of a stored name; `EvidenceMissing` when the file is not there."""
-        path = self.resolve(name)
-        try:
-            return path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise EvidenceMissing(f"evidence {name} is not in {self.root}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read evidence {name}: {exc.strerror or exc}") from exc
-
     def exists(self, name: str) -> bool:
         try:
             return self.resolve(name).is_file()
@@ -99,10 +89,11 @@ class ArtifactStore:
 
     def open(self, relative: str) -> BinaryIO:
         """Read a stored evidence file; refuses names that would leave the folder
-        (`StoreError`), and raises FileNotFoundError for one that is gone (pruned)."""
+        (`StoreError`), and raises `EvidenceMissing` (a FileNotFoundError) for one that is
+        gone (pruned)."""
         path = self.resolve(relative)
         if not path.is_file():
-            raise FileNotFoundError(relative)
+            raise EvidenceMissing(f"evidence {relative} is not in {self.root}")
         return path.open("rb")
 
     def delete_attempt_files(self, attempt_id: int, known: list[str]) -> int:

@@ -9,18 +9,19 @@ whichever backend holds it.
     evidence: .ringcheck/artifacts         # a folder (the default), relative to the project
     evidence: s3://ringcheck-evidence/prod # a bucket and a key prefix (any S3-compatible service)
 
-Links for people: a local folder has none (`url_for` is None: a console serves the bytes from
-`open`); S3 gives presigned URLs that expire. boto3 is imported only when S3 is configured.
+Links for people: a local folder has none (`url_for` is None: a console streams `open(name)`);
+S3 gives presigned URLs that expire. boto3 is imported only when S3 is configured.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from robot.domain.model import Attempt
 from robot.errors import StoreError
@@ -35,7 +36,7 @@ DEFAULT_LINK_EXPIRY_S = 7 * 24 * 3600
 """SigV4 presigned URLs last at most seven days."""
 
 
-class EvidenceMissing(StoreError):
+class EvidenceMissing(FileNotFoundError):
     """The named evidence is not (or no longer) in the store: pruned, or never written."""
 
 
@@ -53,8 +54,9 @@ class EvidenceStore(Protocol):
         """Store `data` for the attempt; returns its name."""
         ...
 
-    def open(self, name: str) -> bytes:
-        """The bytes of a stored name; `EvidenceMissing` when it is not there."""
+    def open(self, name: str) -> BinaryIO:
+        """The stored bytes as a stream (close it; `with` does); `EvidenceMissing` when the
+        name is not there, `StoreError` for a name that would leave the store."""
         ...
 
     def exists(self, name: str) -> bool: ...
@@ -170,18 +172,14 @@ class S3EvidenceStore:
         )
         return name
 
-    def open(self, name: str) -> bytes:
+    def open(self, name: str) -> BinaryIO:
         key = self._key(name)
         response = self._call(
             f"cannot read evidence {name}",
             lambda: self._client.get_object(Bucket=self._location.bucket, Key=key),
             missing=name,
         )
-        body = response["Body"]
-        try:
-            return bytes(body.read())
-        finally:
-            body.close()
+        return io.BufferedReader(_Body(response["Body"]))
 
     def exists(self, name: str) -> bool:
         try:
@@ -253,6 +251,26 @@ class S3EvidenceStore:
             raise StoreError(f"{what} in {self.where}: {code} {message}".strip()) from None
         except BotoCoreError as exc:
             raise StoreError(f"{what} in {self.where}: {exc}") from None
+
+
+class _Body(io.RawIOBase):
+    """An S3 object's body as a raw stream, so readers get an ordinary binary file."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._body.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
 
 
 def open_s3_evidence(url: str, settings: S3Settings) -> S3EvidenceStore:

@@ -91,6 +91,7 @@ def attempt_to_row(attempt: Attempt) -> dict[str, Any]:
         "display_state": attempt.display_state.value if attempt.display_state else None,
         "planned_call": attempt.planned_call,
         "slot_wait_ms": attempt.slot_wait_ms,
+        "worker": attempt.worker,
         "error": attempt.error,
         "screenshot": attempt.artifacts.screenshot,
         "page_source": attempt.artifacts.page_source,
@@ -233,6 +234,7 @@ def row_to_attempt(row: Row) -> Attempt:
         error=row["error"],
         planned_call=row["planned_call"],
         slot_wait_ms=float(row["slot_wait_ms"] or 0.0),
+        worker=row["worker"],
     )
 
 

@@ -108,8 +108,10 @@ class SqlResultStore:
 
     # --- writes (ResultStore port) --------------------------------------------------------
 
-    def start_run(self, run: Run) -> Run:
-        values = {**run_to_row(run), "owner": self._owner}
+    def start_run(self, run: Run, *, owner: str | None = None) -> Run:
+        """Record a new run, written by this process (or by `owner`: a queued run is written
+        by the workers of its sites)."""
+        values = {**run_to_row(run), "owner": owner or self._owner}
 
         def action() -> Run:
             with write_tx(self.engine) as conn:

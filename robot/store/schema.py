@@ -114,6 +114,7 @@ attempts = sa.Table(
     sa.Column("display_state", sa.String(12), nullable=True),
     sa.Column("planned_call", sa.Integer, nullable=True),  # retries share their planned call
     sa.Column("slot_wait_ms", sa.Float, nullable=True),  # waited for a free trunk slot
+    sa.Column("worker", sa.String(200), nullable=True),  # the process that ran it
     sa.Column("error", sa.Text, nullable=True),
     # evidence, relative to the artifacts folder
     sa.Column("screenshot", sa.String(500), nullable=True),
@@ -267,4 +268,85 @@ audit_log = sa.Table(
     sa.Column("detail", sa.JSON, nullable=True),
     sa.Column("source", sa.String(100), nullable=True),  # client address, or "cli"
     sa.Index(None, "at"),
+)
+
+# --- work across hosts (farm-site workers, shared limits) ------------------------------------
+
+# Live and stopped `ringcheck worker` processes: their site, handsets and last heartbeat.
+workers = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),  # host:pid:start, as attempts say
+    sa.Column("site", sa.String(100), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("handsets", sa.JSON, nullable=False),
+    sa.Column("concurrency", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(12), nullable=False),  # running / stopped / lost
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("heartbeat_at", UtcDateTime, nullable=False),
+    sa.Column("stopped_at", UtcDateTime, nullable=True),
+    sa.Column("jobs_done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("note", sa.Text, nullable=True),  # why it stopped
+    sa.Index(None, "site"),
+)
+
+# The plan of a run whose calls went to site queues: one row per planned call, so whoever
+# follows the run (the `run` command, `runs show`) knows what is still to come, and the last
+# job to end closes the run.
+run_calls = sa.Table(
+    "run_calls",
+    metadata,
+    sa.Column(
+        "run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("planned_call", sa.Integer, primary_key=True),
+    sa.Column("handset_id", sa.String(100), nullable=False),
+    sa.Column("site", sa.String(100), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False),  # queued / running / done / skipped
+    sa.Column("tries", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("job_id", sa.BigInteger, nullable=True),
+    sa.Column("worker", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "state"),
+)
+
+# A trunk's recent call starts (seconds since the epoch on the database's clock, newest last):
+# the calls-per-second window every process and host checks under this row's lock.
+trunk_gates = sa.Table(
+    "trunk_gates",
+    metadata,
+    sa.Column("trunk", sa.String(100), primary_key=True),
+    sa.Column("recent_starts", sa.JSON, nullable=False),
+)
+
+# Calls up on a trunk now (concurrent-call slots); a slot expires after the call's longest
+# possible duration, so a killed process frees its slots without anyone's help.
+trunk_calls = sa.Table(
+    "trunk_calls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("trunk", sa.String(100), nullable=False),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index(None, "trunk"),
+)
+
+# When each number last called (per-number pacing across every process and host).
+number_pacing = sa.Table(
+    "number_pacing",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("last_at", UtcDateTime, nullable=False),
+)
+
+# Calls counted against daily budgets: (local day, "number"|"handset", key) -> calls claimed.
+daily_calls = sa.Table(
+    "daily_calls",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("used", sa.Integer, nullable=False),
 )

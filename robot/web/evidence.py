@@ -151,7 +151,7 @@ class ReportCache:
             console.store,
             period,
             inventory=inventory_of(console.project()),
-            artifacts_dir=artifacts.root if artifacts is not None else None,
+            artifacts_dir=artifacts,  # a folder or a bucket: one interface
             now=datetime.now(UTC),
         )
         html = render_html(

@@ -46,7 +46,8 @@ def test_round_trip_links_and_pruning(s3: S3Server, s3_env: dict[str, str], tmp_
     second = evidence.write(attempt, ArtifactKind.SCREENSHOT, _png("red"), frame=1)
     trace = evidence.write(attempt, ArtifactKind.SIP_TRACE, "INVITE sip:+1 SIP/2.0\r\n")
     assert name.endswith(f"attempt{attempt.id}-screenshot.png")
-    assert evidence.open(name) == png
+    with evidence.open(name) as handle:
+        assert handle.read() == png
     assert evidence.exists(second) and not evidence.exists(name + ".nope")
     assert evidence.locate(name) == f"s3://rc-round-trip/prod/{name}"
     # a presigned link works for anyone holding it, over plain HTTP, without credentials
