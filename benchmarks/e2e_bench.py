@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/e2e_bench.py [--handsets 3 6 12 24] [--calls-per-handset 10]
         [--ring-delay-ms 850] [--capture-after-s 0.5] [--repeat 1]
+    .venv/bin/python benchmarks/e2e_bench.py --handsets 8 --workers 0 1 2 4   # + PostgreSQL
 
 For each farm size: a generated project (3 simulated carriers, Android and iOS handsets), the
 virtual farm as its own process with a fixed ring delay, then one run through the real robot
@@ -23,22 +24,34 @@ capture wait, so a robot with no overhead at all would make
 - peak RSS of the robot: this process and every process it started (SIP workers, screen
   readers), the virtual farm excluded, sampled every 50 ms;
 - the 1-minute load average before and after (the machine is shared: compare medians).
+
+With `--workers N...` the largest farm is also run through farm-site workers: one site holding
+every handset, N `ringcheck worker` processes sharing it (each taking handsets/N calls at once),
+the run planned onto the site's queue and followed to its end by this process, on the
+PostgreSQL store named by RINGCHECK_BENCH_PG_URL (or RINGCHECK_TEST_PG_URL) in a schema of its
+own. Workers are started and registered before the clock starts, as they are in production
+(long-lived). `0` is the same run made in this process (`run --local`) on the same PostgreSQL
+store: the single-process figure the workers compare with.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -53,7 +66,7 @@ NUMBERS = [f"+1202555{n:04d}" for n in range(101, 141)]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def write_project(root: Path, handsets: int, ring_delay_ms: int) -> None:
+def write_project(root: Path, handsets: int, ring_delay_ms: int, site: str | None = None) -> None:
     (root / "numbers.csv").write_text(
         "number,name,direction,trunk\n"
         + "".join(f"{n},Northwind Bank,outbound,sim\n" for n in NUMBERS),
@@ -70,6 +83,9 @@ def write_project(root: Path, handsets: int, ring_delay_ms: int) -> None:
             f'    msisdn: "+1312555{1100 + i:04d}"',
             "    appium_url: http://127.0.0.1:4723",
         ]
+    if site is not None:  # every handset at one site, dialling from the one trunk
+        ids = ", ".join(f"h{i:02d}" for i in range(handsets))
+        farm += ["sites:", f"  - name: {site}", f"    handsets: [{ids}]", "    trunks: [sim]"]
     (root / "farm.yaml").write_text("\n".join(farm) + "\n", encoding="utf-8")
     cnam = "".join(f'        "{n}": NORTHWIND BANK\n' for n in NUMBERS)
     delay = f"{{min: {ring_delay_ms}, max: {ring_delay_ms}}}"
@@ -252,6 +268,117 @@ def measure(
     }
 
 
+def _pg_base() -> str:
+    url = os.environ.get("RINGCHECK_BENCH_PG_URL") or os.environ.get("RINGCHECK_TEST_PG_URL")
+    if not url:
+        sys.exit(
+            "--workers needs PostgreSQL: set RINGCHECK_BENCH_PG_URL (or RINGCHECK_TEST_PG_URL)"
+        )
+    return url
+
+
+def _wait_workers(project: object, count: int, timeout_s: float = 180.0) -> None:
+    from datetime import timedelta
+
+    from robot.store.work import SqlWork
+
+    store = open_project_store(project)  # type: ignore[arg-type]
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                rows = SqlWork(store.engine, store.clock).workers(stale_after=timedelta(hours=1))
+            except Exception:
+                rows = []
+            if sum(1 for r in rows if r.state == "running") >= count:
+                time.sleep(1.0)  # their queue listeners connect right after registering
+                return
+            time.sleep(0.5)
+        raise SystemExit(f"{count} workers did not start within {timeout_s:.0f} s")
+    finally:
+        store.close()
+
+
+def measure_workers(
+    handsets: int, calls: int, ring_delay_ms: int, capture_after_s: float, workers: int
+) -> dict[str, Any]:
+    """Attempts per minute of a run made by `workers` worker processes on one site; 0 is
+    the same run made in this process (`run --local`) on the same PostgreSQL store, the
+    single-process figure the workers compare with."""
+    import sqlalchemy as sa
+
+    base = _pg_base()
+    schema = f"rc_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    url = f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    previous = os.environ.get("RINGCHECK_STORE_URL")
+    os.environ["RINGCHECK_STORE_URL"] = url
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="ringcheck-bench-") as folder:
+            root = Path(folder)
+            write_project(root, handsets, ring_delay_ms, site="lab")
+            project = load_project(root)
+            scenario = Scenario(
+                name="bench",
+                numbers=NumberSelector(numbers=tuple(NUMBERS[:calls])),
+                call=CallOptions(capture_after_s=capture_after_s, ring_timeout_s=15.0, frames=1),
+            )
+            paths = DemoPaths(root)
+            load_before = os.getloadavg()[0]
+            with FarmProcess(paths):
+                farm = FarmEndpoints.read(paths.ready_file)
+                each = max(1, math.ceil(handsets / max(1, workers)))
+                for n in range(workers):
+                    command = [
+                        sys.executable, "-m", "robot.cli", "--project", str(root), "worker",
+                        "--site", "lab", "--concurrency", str(each), "--heartbeat", "5",
+                        "--farm", str(paths.ready_file),
+                    ]  # fmt: skip
+                    log = (root / f"worker-{n}.log").open("wb")
+                    processes.append(subprocess.Popen(command, stdout=log, stderr=log))
+                if workers:
+                    _wait_workers(project, workers)
+                prepared = prepare(project, scenario, farm=farm)
+                started = time.monotonic()
+                summary = run_planned(
+                    project, prepared, farm=farm, trigger="bench", local=workers == 0
+                )
+                elapsed = time.monotonic() - started
+                for process in processes:
+                    process.terminate()
+                for process in processes:
+                    process.wait(timeout=120)
+            store = open_project_store(project)
+            attempts = store.attempts(run_id=summary.run.id)
+            store.close()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        if previous is None:
+            os.environ.pop("RINGCHECK_STORE_URL", None)
+        else:
+            os.environ["RINGCHECK_STORE_URL"] = previous
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    delivered = sum(1 for a in attempts if a.delivery is Delivery.DELIVERED)
+    ceiling = handsets * 60 / (ring_delay_ms / 1000 + capture_after_s)
+    per_minute = len(attempts) / elapsed * 60
+    return {
+        "workers": workers,
+        "attempts": len(attempts),
+        "delivered": delivered,
+        "per_minute": per_minute,
+        "share": per_minute / ceiling,
+        "load": f"{load_before:.1f}->{os.getloadavg()[0]:.1f}",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--handsets", type=int, nargs="+", default=[3, 6, 12, 24])
@@ -259,6 +386,13 @@ def main() -> None:
     parser.add_argument("--ring-delay-ms", type=int, default=850)
     parser.add_argument("--capture-after-s", type=float, default=0.5)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (medians shown)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also run the largest farm through N site workers (0: in this process, same store)",
+    )
     args = parser.parse_args()
     print(
         f"ring delay {args.ring_delay_ms} ms + capture wait {args.capture_after_s} s; "
@@ -287,6 +421,36 @@ def main() -> None:
             f"{med('end_s'):>5.2f}  " + " ".join(r["load"] for r in rows),
             flush=True,
         )
+
+    if args.workers:
+        handsets = args.handsets[-1]
+        ceiling = handsets * 60 / (args.ring_delay_ms / 1000 + args.capture_after_s)
+        print(
+            f"\nfarm-site workers, {handsets} handsets on one site, PostgreSQL store "
+            f"(ceiling {ceiling:.0f}/min)"
+        )
+        print(f"{'workers':>8} {'attempts':>8} {'delivered':>9} {'per min':>8} {'share':>6}  load")
+        for count in args.workers:
+            rows = [
+                measure_workers(
+                    handsets,
+                    args.calls_per_handset,
+                    args.ring_delay_ms,
+                    args.capture_after_s,
+                    count,
+                )
+                for _ in range(args.repeat)
+            ]
+
+            def wmed(key: str, rows: list[dict[str, Any]] = rows) -> float:
+                return float(statistics.median(r[key] for r in rows))
+
+            print(
+                f"{'in-proc' if count == 0 else count:>8} {wmed('attempts'):>8.0f} "
+                f"{wmed('delivered'):>9.0f} {wmed('per_minute'):>8.1f} {wmed('share'):>6.2f}  "
+                + " ".join(r["load"] for r in rows),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
