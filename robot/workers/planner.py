@@ -126,9 +126,7 @@ def _hand_over(store: SqlResultStore, run_id: int) -> None:
         conn.execute(sa.update(runs).where(runs.c.id == run_id).values(owner=QUEUE_OWNER))
 
 
-def _cancel(
-    app: object, work: SqlWork, store: SqlResultStore, run_id: int, by: str | None
-) -> None:
+def _cancel(app: object, work: SqlWork, store: SqlResultStore, run_id: int, by: str | None) -> None:
     """Ctrl-C or a cancel request: the calls still queued are cancelled (calls already on a
     handset finish); the run ends interrupted."""
     for job_id in work.cancel_queued(run_id, "not made: the run was stopped"):

@@ -37,6 +37,9 @@ from robot.workers.queue import CALL_TASK, defer_call, ensure_schema, make_app, 
 
 log = logging.getLogger(__name__)
 
+LOST_DATABASE_GRACE_S = 5.0
+"""How long a worker that lost its database waits for the job queue to wind down by itself."""
+
 LEASE_WAIT_S = 600.0
 """How long a job waits for its handset while another run (a local one) holds it."""
 
@@ -126,13 +129,31 @@ class SiteWorker:
             if watch in done:  # the database is gone: no new job; live calls end now
                 self.stop.set()
                 self._worker_task.cancel()
+                # Procrastinate's graceful stop waits for a connection to unregister the
+                # worker; there is none to be had: past the grace, closing the pool (on
+                # leaving this block) ends that wait.
+                await asyncio.wait({self._worker_task}, timeout=LOST_DATABASE_GRACE_S)
+            elif not self.stop.is_set():  # the queue stopped by itself: say why
+                self.stop.set()
+                self.reason = await self._why_the_queue_stopped()
             watch.cancel()
-            for task in (self._worker_task, watch):
-                try:
-                    await task
-                except (asyncio.CancelledError, Exception) as exc:
-                    if not isinstance(exc, asyncio.CancelledError) and self.reason is None:
-                        self.reason = f"the job queue failed: {exc}"
+        for task in (self._worker_task, watch):
+            try:
+                await task
+            except (asyncio.CancelledError, Exception) as exc:
+                if not isinstance(exc, asyncio.CancelledError) and self.reason is None:
+                    self.reason = f"the job queue failed: {exc}"
+
+    async def _why_the_queue_stopped(self) -> str:
+        try:
+            await asyncio.to_thread(self.work.heartbeat, self.name)
+        except Exception as exc:
+            return f"lost the database ({safe_url(self._url)}): {exc}; stopped taking jobs"
+        try:
+            self._worker_task.result()
+        except BaseException as exc:
+            return f"the job queue stopped: {exc}"
+        return "the job queue stopped on its own (see the log above)"
 
     async def _watch(self) -> None:
         """Heartbeat, take over dead workers' jobs; return when the database is lost."""
