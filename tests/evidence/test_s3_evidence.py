@@ -138,3 +138,24 @@ def test_report_and_bundle_on_a_third_host_read_the_bucket(
         assert [archive.read(n) for n in pngs] == [png]
     assert not (third / ".ringcheck" / "artifacts").exists()
     assert not (worker_host / ".ringcheck" / "artifacts").exists()
+
+    # the web console on that third host streams the same screenshot from the bucket
+    from robot.domain.access import Role
+    from robot.web.server import parse_address
+    from robot.web.serving import served_console
+
+    project = load_project(third)
+    console_store = open_project_store(project)
+    try:
+        with served_console(project, console_store, parse_address("127.0.0.1:0")) as served:
+            _, token = served.console.tokens.create("vera", Role.VIEWER, created_by="test")
+            shown = httpx.get(
+                f"{served.url}/api/attempts/{attempt.id}/evidence/screenshot",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+    finally:
+        console_store.close()
+    assert shown.status_code == 200, shown.text
+    assert shown.content == png and shown.headers["content-type"] == "image/png"
+    assert not (third / ".ringcheck" / "artifacts").exists()
