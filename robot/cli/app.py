@@ -206,7 +206,10 @@ COMMAND_HELP: dict[str, str] = {
     "read-screen": "Read surface, name, number, spam label, verified badge, logo and call "
     "reason off call screens; fields two readings disagree on are listed as uncertain.",
     "demo": "Write a demo project, start the virtual farm, run it, write the report, stop the "
-    "farm.",    "tokens": "API tokens for the web console and REST API.",
+    "farm.",
+    "tokens": "API tokens for the web console and REST API.",
+    "worker": "Make the calls of one farm site until SIGTERM/Ctrl-C.",
+    "workers": "Farm-site workers.",
 }
 
 

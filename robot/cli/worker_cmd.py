@@ -30,8 +30,10 @@ def worker(
         None, "--farm", help=f"Virtual farm ready file (or ${FARM_ENV})."
     ),
 ) -> None:
-    """Make the calls of one farm site until SIGTERM/Ctrl-C: dial from the site's trunks,
-    drive its handsets (Appium sessions kept between calls), read, record.
+    """Make the calls of one farm site until SIGTERM/Ctrl-C.
+
+    Dial from the site's trunks, drive its handsets (Appium sessions kept between calls),
+    read, record.
 
     Exit 0 when asked to stop, 1 when it stopped on its own (the database was lost)."""
     from robot.workers.worker import SiteWorker, WorkerOptions

@@ -36,6 +36,7 @@ from tests.workers.sites import cli_env, ringcheck, start_worker, write_project
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
 CPS = 2
+FARM_STAMP_JITTER_S = 0.1
 
 
 def _attempts(engine: sa.Engine) -> list[dict[str, Any]]:
@@ -157,7 +158,10 @@ def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
         starts = sorted(_at(c, "decided") or 0.0 for c in calls)
         assert len(starts) >= 40
         tightest = min(b - a for a, b in zip(starts, starts[CPS:], strict=False))
-        assert tightest >= 1.0, f"{CPS + 1} INVITEs within {tightest:.3f} s"
+        # the farms stamp "decided" after the carrier's own work and a pipe hop to the farm's
+        # pump thread, tens of ms after the INVITE arrived (two farms, two pumps); per-worker
+        # limits would put 3 starts within a few ms of each other, far below this margin
+        assert tightest >= 1.0 - FARM_STAMP_JITTER_S, f"{CPS + 1} INVITEs within {tightest:.3f} s"
 
         # a report and a dispute bundle on another host read the screenshots from the bucket
         analyst = write_project(tmp_path / "analyst", **files)
