@@ -87,20 +87,6 @@ def line(text: str, y: int, h: int = 40, *, warning: bool = False) -> Line:
     return Line(Box(100, y, 20 * len(text), h), text, 0.95, warning=warning)
 
 
-def test_bracket_prefix_splits_label_from_name() -> None:
-    fields = assign([line("[SPAM?] ACME BANK", 100, 80), line("+1 415-555-0134", 200)])
-    assert fields.label == "[SPAM?]" and fields.label_class is LabelClass.SPAM
-    assert fields.name_text == "ACME BANK"
-
-
-def test_label_in_the_name_slot_leaves_no_name() -> None:
-    fields = assign(
-        [line("Incoming call", 50, 30), line("Spam Risk", 100, 80), line("555-0100", 200)]
-    )
-    assert fields.label == "Spam Risk" and fields.name is None
-    assert fields.number_text == "555-0100"
-
-
 def test_a_wrapped_warning_is_one_label_and_a_name_over_a_red_label_is_a_name() -> None:
     wrapped = [
         Line(Box(0, 600, 1000, 70), "未知 , 已被37908个用户标记为诈", 0.9, warning=True),
