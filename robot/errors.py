@@ -73,6 +73,11 @@ class StoreError(RingcheckError):
     pass
 
 
+class AttemptClosedError(StoreError):
+    """An attempt already closed by someone else (its worker taken for dead, its run closed)
+    was about to be overwritten: the call's result belongs to whoever holds it now."""
+
+
 class DialError(RingcheckError):
     pass
 

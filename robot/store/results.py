@@ -15,14 +15,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from robot.clock import SystemClock
 from robot.domain.model import Attempt, AttemptStatus, Run, RunStatus
-from robot.errors import StoreError
+from robot.errors import AttemptClosedError, StoreError
 from robot.ports import Clock, ResultStore
 from robot.store import queries
 from robot.store.artifacts import ArtifactStore
@@ -129,9 +129,13 @@ class SqlResultStore:
                 if attempt.id is None:
                     stmt = sa.insert(attempts).values(values).returning(attempts.c.id)
                     return dataclasses.replace(attempt, id=int(conn.execute(stmt).scalar_one()))
-                stmt2 = sa.update(attempts).where(attempts.c.id == attempt.id).values(values)
+                stmt2 = (
+                    sa.update(attempts)
+                    .where(attempts.c.id == attempt.id, _not_closed_by_others(attempt))
+                    .values(values)
+                )
                 if conn.execute(stmt2).rowcount == 0:
-                    raise StoreError(f"attempt {attempt.id} is not in the store {self.url}")
+                    _why_not_updated(conn, attempt, self.url)
                 return attempt
 
         return self._guard(
@@ -462,3 +466,22 @@ def _parses(url: str) -> bool:
 
 
 __all__ = ["Interrupted", "Pruned", "SqlResultStore", "open_store"]
+
+
+def _not_closed_by_others(attempt: Attempt) -> sa.ColumnElement[bool]:
+    """An attempt marked `interrupted` by someone else (its run closed, or its worker taken
+    for dead and its call given to another) stays so: completing it now would count the call
+    twice."""
+    if attempt.status is AttemptStatus.INTERRUPTED:
+        return sa.true()
+    return attempts.c.status != AttemptStatus.INTERRUPTED.value
+
+
+def _why_not_updated(conn: sa.Connection, attempt: Attempt, url: str) -> NoReturn:
+    status = conn.execute(sa.select(attempts.c.status).where(attempts.c.id == attempt.id)).scalar()
+    if status is None:
+        raise StoreError(f"attempt {attempt.id} is not in the store {url}")
+    raise AttemptClosedError(
+        f"attempt {attempt.id} of {attempt.number} on {attempt.carrier} was already marked"
+        f" {status} (its call was handed to another worker or its run closed); not overwritten"
+    )

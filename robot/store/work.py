@@ -41,6 +41,15 @@ class PlannedRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TakeOver:
+    """A stalled job taken over: its call, and whether its attempt was already recorded."""
+
+    run_id: int
+    call: PlannedRow
+    made: bool
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerRow:
     name: str
     site: str
@@ -98,26 +107,44 @@ class SqlWork:
             ),
         )
 
-    def requeue(self, run_id: int, planned_call: int, handset: str, site: str) -> None:
-        """The call goes back on a queue (set before its new job is deferred)."""
-        self._update(run_id, planned_call, state=QUEUED, job_id=None, handset_id=handset,
-                     site=site)  # fmt: skip
+    def requeue(
+        self, run_id: int, planned_call: int, handset: str, site: str, *, by: str | None = None
+    ) -> bool:
+        """The call goes back on a queue (set before its new job is deferred); with `by`, only
+        while the call is still that worker's. False when it was not requeued."""
+        return self._update(run_id, planned_call, by=by, state=QUEUED, job_id=None,
+                            handset_id=handset, site=site)  # fmt: skip
 
-    def started(self, run_id: int, planned_call: int, job_id: int, worker: str) -> None:
+    def started(self, run_id: int, planned_call: int, job_id: int, worker: str) -> bool:
+        """The call is now `worker`'s; False when it is not queued (already made, skipped or
+        running elsewhere): a job the queue handed out twice, which must not make the call."""
         values = {"state": RUNNING, "job_id": job_id, "worker": worker,
                   "tries": run_calls.c.tries + 1, "updated_at": self._clock.now()}  # fmt: skip
-        self._guard(
+        return self._guard(
             "cannot mark a call running",
-            lambda c: c.execute(
-                sa.update(run_calls)
-                .where(run_calls.c.run_id == run_id, run_calls.c.planned_call == planned_call)
-                .values(values)
+            lambda c: (
+                c.execute(
+                    sa.update(run_calls)
+                    .where(
+                        run_calls.c.run_id == run_id,
+                        run_calls.c.planned_call == planned_call,
+                        run_calls.c.state == QUEUED,
+                    )
+                    .values(values)
+                ).rowcount
+                == 1
             ),
         )
 
-    def ended(self, run_id: int, planned_call: int, *, skipped: str | None = None) -> bool:
-        """The call is over (made, or left out with a reason); True when this closed the run."""
-        self._update(run_id, planned_call, state=SKIPPED if skipped else DONE, note=skipped)
+    def ended(
+        self, run_id: int, planned_call: int, *, skipped: str | None = None, by: str | None = None
+    ) -> bool:
+        """The call is over (made, or left out with a reason); True when this closed the run.
+        With `by`, only while the call is still that worker's (not taken over meanwhile)."""
+        if not self._update(
+            run_id, planned_call, by=by, state=SKIPPED if skipped else DONE, note=skipped
+        ):
+            return False
         return self.close_if_done(run_id)
 
     def close_if_done(self, run_id: int) -> bool:
@@ -166,48 +193,71 @@ class SqlWork:
             write=False,
         )
 
-    def take_over(self, job_id: int) -> PlannedRow | None:
-        """A dead worker's job: its call goes back to `queued`, its half-done attempt becomes
-        `interrupted`, and the handsets it leased are freed. Only one caller gets the row."""
+    def take_over(self, job_id: int) -> TakeOver | None:
+        """A dead worker's job. If it recorded its attempt and died before saying the call was
+        over, the call is `done` (making it again would call the customer's number twice);
+        otherwise the call goes back to `queued` and its half-done attempt becomes
+        `interrupted`. Either way the handsets and trunk slots it held are freed. Only one
+        caller gets the row; None when the call is not running under this job."""
 
-        def action(conn: sa.Connection) -> PlannedRow | None:
+        def action(conn: sa.Connection) -> TakeOver | None:
             row = conn.execute(
-                sa.update(run_calls)
+                sa.select(run_calls)
                 .where(run_calls.c.job_id == job_id, run_calls.c.state == RUNNING)
-                .values(state=QUEUED, updated_at=self._clock.now())
-                .returning(*run_calls.c)
+                .with_for_update()
             ).first()
             if row is None:
                 return None
             found = _planned(row._mapping)
+            made = found.worker is not None and _made_by(conn, row.run_id, found)
             conn.execute(
-                sa.update(attempts)
+                sa.update(run_calls)
                 .where(
-                    attempts.c.run_id == row.run_id,
-                    attempts.c.planned_call == row.planned_call,
-                    attempts.c.status == AttemptStatus.IN_PROGRESS.value,
+                    run_calls.c.run_id == row.run_id, run_calls.c.planned_call == row.planned_call
                 )
-                .values(
-                    status=AttemptStatus.INTERRUPTED.value,
-                    error=f"worker {found.worker} stopped during the call; retried",
-                )
+                .values(state=DONE if made else QUEUED, updated_at=self._clock.now())
             )
+            if not made:
+                conn.execute(
+                    sa.update(attempts)
+                    .where(
+                        attempts.c.run_id == row.run_id,
+                        attempts.c.planned_call == row.planned_call,
+                        attempts.c.status == AttemptStatus.IN_PROGRESS.value,
+                    )
+                    .values(
+                        status=AttemptStatus.INTERRUPTED.value,
+                        error=f"worker {found.worker} stopped during the call; retried",
+                    )
+                )
             if found.worker:  # its handset leases and trunk slots die with it
                 conn.execute(sa.delete(leases).where(leases.c.holder == found.worker))
                 conn.execute(sa.delete(trunk_calls).where(trunk_calls.c.holder == found.worker))
-            return found
+            return TakeOver(run_id=int(row.run_id), call=found, made=made)
 
-        return self._guard(f"cannot take over job {job_id}", action)
+        taken = self._guard(f"cannot take over job {job_id}", action)
+        if taken is not None and taken.made:
+            self.close_if_done(taken.run_id)
+        return taken
 
-    def _update(self, run_id: int, planned_call: int, **values: object) -> None:
-        values["updated_at"] = self._clock.now()
-        self._guard(
-            "cannot update a planned call",
+    def state_of_job(self, job_id: int) -> str | None:
+        """The state of the planned call a job was for (None when no call has that job)."""
+        return self._guard(
+            f"cannot read job {job_id}",
             lambda c: c.execute(
-                sa.update(run_calls)
-                .where(run_calls.c.run_id == run_id, run_calls.c.planned_call == planned_call)
-                .values(values)
-            ),
+                sa.select(run_calls.c.state).where(run_calls.c.job_id == job_id)
+            ).scalar(),
+            write=False,
+        )
+
+    def _update(self, run_id: int, planned_call: int, *, by: str | None, **values: object) -> bool:
+        values["updated_at"] = self._clock.now()
+        where = [run_calls.c.run_id == run_id, run_calls.c.planned_call == planned_call]
+        if by is not None:
+            where += [run_calls.c.state == RUNNING, run_calls.c.worker == by]
+        return self._guard(
+            "cannot update a planned call",
+            lambda c: c.execute(sa.update(run_calls).where(*where).values(values)).rowcount == 1,
         )
 
     # --- workers ------------------------------------------------------------------------
@@ -301,3 +351,21 @@ def _planned(m: sa.RowMapping) -> PlannedRow:
         state=m["state"], tries=m["tries"], job_id=m["job_id"], worker=m["worker"],
         note=m["note"],
     )  # fmt: skip
+
+
+def _made_by(conn: sa.Connection, run_id: int, call: PlannedRow) -> bool:
+    """Whether the call's worker recorded its attempt on the call's handset as finished: its
+    latest attempt there (foreign calls aside) is no longer `in_progress`."""
+    status = conn.execute(
+        sa.select(attempts.c.status)
+        .where(
+            attempts.c.run_id == run_id,
+            attempts.c.planned_call == call.planned_call,
+            attempts.c.worker == call.worker,
+            attempts.c.handset_id == call.handset_id,
+            sa.or_(attempts.c.delivery.is_(None), attempts.c.delivery != "foreign_call"),
+        )
+        .order_by(attempts.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return status == AttemptStatus.COMPLETED.value

@@ -27,10 +27,10 @@ from robot.domain.model import AttemptStatus, Delivery
 from robot.domain.model import Handset as HandsetSpec
 from robot.engine.call import make_call
 from robot.engine.run import LEASE_POLL_S, LEASE_TTL_S
-from robot.errors import RingcheckError
+from robot.errors import AttemptClosedError, RingcheckError
 from robot.store.engine import safe_url
 from robot.store.owner import this_process
-from robot.store.work import SqlWork
+from robot.store.work import FINAL, QUEUED, SqlWork
 from robot.wiring import FarmEndpoints, Wired, build_environment, open_project_store, store_url
 from robot.workers.payload import CallJob, decode, encode
 from robot.workers.queue import CALL_TASK, defer_call, ensure_schema, make_app, queue_name
@@ -177,6 +177,8 @@ class SiteWorker:
                     return
 
     async def _take_over_stalled(self) -> None:
+        from procrastinate.jobs import Status
+
         manager = self.app.job_manager
         stalled = await manager.get_stalled_jobs(
             queue=queue_name(self.site.name),
@@ -185,14 +187,20 @@ class SiteWorker:
         )
         for job in stalled:
             assert job.id is not None
-            row = await asyncio.to_thread(self.work.take_over, job.id)
+            taken = await asyncio.to_thread(self.work.take_over, job.id)
+            state = None if taken else await asyncio.to_thread(self.work.state_of_job, job.id)
             try:
-                await manager.retry_job(job)
+                if (taken is not None and not taken.made) or state == QUEUED:
+                    # cut off mid-call, or before it began: the call is made again
+                    await manager.retry_job(job)
+                    who = taken.call.worker if taken else "a stopped worker"
+                    log.warning("job %s of %s (stalled) is back on the queue", job.id, who)
+                elif taken is not None or state in FINAL:
+                    # its call was made before its worker died: close the job, never redial
+                    await manager.finish_job(job, Status.SUCCEEDED, True)
+                    log.warning("job %s (stalled) had made its call; closed", job.id)
             except Exception as exc:  # another worker was faster
-                log.info("job %s not retried here: %s", job.id, exc)
-                continue
-            who = row.worker if row else "a stopped worker"
-            log.warning("job %s of %s (stalled) is back on the queue", job.id, who)
+                log.info("job %s not taken over here: %s", job.id, exc)
 
     # --- one job ---------------------------------------------------------------------------
     def _handle(self, context: Any, **payload: Any) -> None:
@@ -204,12 +212,19 @@ class SiteWorker:
         except RingcheckError as exc:
             self.work.ended(run_id, index, skipped=str(exc))
             return
-        self.work.started(run_id, index, job_id, self.name)
+        if not self.work.started(run_id, index, job_id, self.name):
+            log.warning(
+                "job %s: run %s call %s is not queued; not made again", job_id, run_id, index
+            )
+            return
         try:
             self._make(job, payload)
+        except AttemptClosedError as exc:  # taken for dead meanwhile: the call is another's
+            log.warning("job %s: %s", job_id, exc)
         except Exception as exc:  # a bug or the store: the call is over, say why
             log.exception("job %s (run %s call %s) failed", job_id, run_id, index)
-            self.work.ended(run_id, index, skipped=f"robot error on {self.name}: {exc}")
+            why = f"robot error on {self.name}: {exc}"
+            self.work.ended(run_id, index, skipped=why, by=self.name)
         self.work.job_done(self.name)
 
     def _make(self, job: CallJob, payload: dict[str, Any]) -> None:
@@ -220,7 +235,7 @@ class SiteWorker:
                 self._requeue(job, handset)
                 return
             why = f"{job.call.number.e164} -> {handset.id}: handset held by another run"
-            self.work.ended(job.run_id, job.call.index, skipped=why)
+            self.work.ended(job.run_id, job.call.index, skipped=why, by=self.name)
             return
         try:
             result = make_call(env, job.run_id, job.call, job.rules)
@@ -228,7 +243,7 @@ class SiteWorker:
             self.store.leases.release(handset.id, self.name)
         attempt = result.attempt
         if result.skipped is not None:
-            self.work.ended(job.run_id, job.call.index, skipped=result.skipped)
+            self.work.ended(job.run_id, job.call.index, skipped=result.skipped, by=self.name)
             return
         if attempt is None or attempt.status is AttemptStatus.INTERRUPTED:
             self._requeue(job, handset)  # this worker is stopping: another one makes it
@@ -245,13 +260,14 @@ class SiteWorker:
                 )
                 self._requeue(retry, other)
                 return
-        self.work.ended(job.run_id, job.call.index)
+        self.work.ended(job.run_id, job.call.index, by=self.name)
 
     def _requeue(self, job: CallJob, handset: HandsetSpec) -> None:
         site = self.project.site_of(handset.id)
         assert site is not None
         moved = dataclasses.replace(job, call=dataclasses.replace(job.call, handset=handset))
-        self.work.requeue(job.run_id, job.call.index, handset.id, site.name)
+        if not self.work.requeue(job.run_id, job.call.index, handset.id, site.name, by=self.name):
+            return  # taken over meanwhile: the call is another worker's now
         job_id = defer_call(self.app, site.name, handset.id, encode(moved))
         self.work.set_job(job.run_id, job.call.index, job_id)
 

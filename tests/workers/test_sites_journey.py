@@ -59,6 +59,13 @@ def _at(call: dict[str, Any], event: str) -> float | None:
 
 def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
     engine = sa.create_engine(pg_url)
+    try:
+        _journey(pg_url, engine, tmp_path)
+    finally:
+        engine.dispose()
+
+
+def _journey(pg_url: str, engine: sa.Engine, tmp_path: Path) -> None:
     with s3_server() as s3:
         s3.make_bucket("rc-sites")
         files = {"cps": CPS, "evidence": "s3://rc-sites/ev", "s3_endpoint": s3.endpoint_url}
@@ -86,14 +93,18 @@ def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
             )
             victim = workers[("east", 0)]
             mark = f":{victim.pid}:"
+            cut: list[int] = []  # the attempt the victim had in flight when it was killed
 
             def victim_mid_call() -> bool:
                 rows = _attempts(engine)
                 done = sum(1 for r in rows if r["status"] == "completed")
-                busy = any(
-                    r["status"] == "in_progress" and mark in (r["worker"] or "") for r in rows
-                )
-                return done >= 4 and busy
+                busy = [
+                    r["id"]
+                    for r in rows
+                    if r["status"] == "in_progress" and mark in (r["worker"] or "")
+                ]
+                cut[:] = busy
+                return done >= 4 and bool(busy)
 
             wait_until(victim_mid_call, 240, "the east worker to be in a call")
             os.kill(victim.pid, signal.SIGKILL)
@@ -120,7 +131,9 @@ def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
         assert all(code == 0 for code in codes.values()), codes
         assert live == [{"live": 0}, {"live": 0}]
 
-        # every planned call made exactly once; the killed worker's call interrupted, made again
+        # every planned call made exactly once: the killed worker's call, cut off mid-call, was
+        # interrupted and made again by another worker (or, when the kill landed just after its
+        # attempt was recorded, counted as made and not dialled twice)
         rows = [r for r in _attempts(engine) if r["delivery"] != "foreign_call"]
         by_call: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
@@ -129,11 +142,14 @@ def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
         for tries in by_call.values():
             assert [t["status"] for t in tries].count("completed") == 1, tries
             assert all(t["status"] in ("completed", "interrupted") for t in tries)
+        in_flight = [r for r in rows if r["id"] in cut]
+        assert in_flight and all(r["status"] in ("interrupted", "completed") for r in in_flight)
         interrupted = [r for r in rows if r["status"] == "interrupted"]
-        assert interrupted and all(mark in r["worker"] for r in interrupted)
         for row in interrupted:
             retried = [t for t in by_call[row["planned_call"]] if t["status"] == "completed"]
-            assert retried[0]["id"] > row["id"] and mark not in retried[0]["worker"]
+            assert retried[0]["id"] > row["id"]
+            if mark in row["worker"]:
+                assert mark not in retried[0]["worker"]
 
         # attempts carry the worker that ran them; both sites worked, each on its handsets
         names = {w["name"]: w for w in json.loads(listed.stdout)}
@@ -183,4 +199,3 @@ def test_two_sites_four_workers_one_killed(pg_url: str, tmp_path: Path) -> None:
             assert shots and archive.read(shots[0]).startswith(b"\x89PNG")
         for folder in (central, analyst, *folders.values()):
             assert not (folder / ".ringcheck" / "artifacts").exists()
-    engine.dispose()
