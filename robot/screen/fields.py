@@ -83,7 +83,7 @@ def _strip_type(text: str, vocab: Vocabulary) -> str:
     if plus and plus.start() > 0 and sum(ch.isdigit() for ch in text[plus.start() :]) >= 5:
         return text[plus.start() :]  # what stands before an international number is its type
     words = text.split()
-    types = {fold(t) for t in vocab.number_types}
+    types = vocab.folded_number_types
     while words and fold(words[0]).strip(":·•,") in types:
         words = words[1:]
     if len(words) >= 2 and words[0].isalpha() and len(words[0]) <= 6:
@@ -207,7 +207,8 @@ def assign(
             line.role = "label"
             _take_label(out, line, hit)
             if hit.rest:
-                rest.append(Line(line.box, hit.rest, line.confidence))
+                # the name after "[SPAM?]", read with the same pack as the label before it
+                rest.append(Line(line.box, hit.rest, line.confidence, read_with=line.read_with))
             continue
         number = as_number(text, vocab)
         if number is not None:

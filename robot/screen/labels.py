@@ -85,7 +85,7 @@ def _phrases(vocab: Vocabulary) -> tuple[tuple[_Phrase, ...], tuple[_Phrase, ...
 def is_not_label(text: str, vocab: Vocabulary | None = None) -> bool:
     vocab = vocab or vocabulary()
     folded = fold(text)
-    return any(folded.startswith(fold(word)) for word in vocab.not_labels)
+    return any(folded.startswith(word) for word in vocab.folded_not_labels)
 
 
 def match_label(

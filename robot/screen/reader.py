@@ -25,6 +25,7 @@ from robot.domain.names import fold, split_bracket_prefix
 from robot.ports import ReadRequest
 from robot.screen import langs
 from robot.screen.controls import Control, find_controls
+from robot.screen.diacritics import marks_unexplained
 from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
 from robot.screen.image import Screen, load_screen
 from robot.screen.ink import ink_of
@@ -47,6 +48,7 @@ from robot.screen.vocab import all_badge_colours, has_cjk, profile, vocabulary
 
 _MAX_LINES = 9  # the caller's block rarely has more; the tallest lines are read first
 _RETRY_BELOW = 0.75
+_TITLE_SURE = 0.9  # a title the fast pack reads less surely is read with the name pack
 _CJK_BELOW = 0.75
 _ESCALATE_BELOW = 0.7
 
@@ -151,18 +153,29 @@ class TesseractReader:
         return dataclasses.replace(reading, logo_matches=matches, confidence=confidence)
 
     def _read_line(self, screen: Screen, box: Box, ladder: langs.Ladder, title: bool) -> Line:
-        """One OCR pass per line with the right pack, and another only where it is needed.
+        """One OCR pass per line with the fast pack, and another only where it is needed.
 
-        The title line (most often the caller's name) is read with the Latin script model
-        straight away; a Latin-script line read with low confidence is read again with it;
-        a line that may be Chinese or Japanese is read with those packs, and their reading
-        is kept only when it is mostly in that script and surer.
+        The title line (most often the caller's name) is read again with the Latin script
+        model when the fast pack was unsure of it or the picture shows accents the fast pack
+        dropped; another Latin-script line read with low confidence is read again with it; a
+        line that may be Chinese or Japanese is read with those packs, and their reading is
+        kept only when it is mostly in that script and surer.
         """
         crop = line_crop(screen.rgb, box)
         readings: dict[str, tuple[str, float]] = {}
-        first = ladder.name if title and ladder.name else ladder.latin
-        best = self._ocr.read_line(crop, first)
-        used = first
+        best = self._ocr.read_line(crop, ladder.latin)
+        used = ladder.latin
+        if (
+            title
+            and ladder.name
+            and as_number(best.text) is None
+            and (best.confidence < _TITLE_SURE or marks_unexplained(crop, best.text))
+        ):
+            # a name the fast pack was unsure of, or with accents it drops: the Latin
+            # script model reads names best
+            got = self._ocr.read_line(crop, ladder.name)
+            if got.text:
+                best, used = got, ladder.name
         if ladder.cjk and best.confidence < _CJK_BELOW and not _latin_words(best):
             latin = best.confidence
             for pack in ladder.cjk:
@@ -181,16 +194,12 @@ class TesseractReader:
                     bar = latin - 0.1
                 if got.confidence > bar:
                     best, used = got, pack
-        elif used == ladder.name and as_number(best.text) is not None:
-            # a number drawn as the title: the language pack reads digits more surely
-            got = self._ocr.read_line(crop, ladder.latin)
-            if as_number(got.text) is not None and got.confidence >= best.confidence - 0.05:
-                best, used = got, ladder.latin
-        elif best.confidence < _RETRY_BELOW and box.h >= 20 and ladder.name:
-            other = ladder.latin if used == ladder.name else ladder.name
-            got = self._ocr.read_line(crop, other)
+        elif (
+            ladder.name and used == ladder.latin and best.confidence < _RETRY_BELOW and box.h >= 20
+        ):
+            got = self._ocr.read_line(crop, ladder.name)
             if got.text and got.confidence > best.confidence:
-                best, used = got, other
+                best, used = got, ladder.name
         red_text, red_band = ink_of(screen.small, box)
         return Line(
             box,
@@ -203,12 +212,15 @@ class TesseractReader:
         )
 
     def _reread_name(self, screen: Screen, fields: Fields, ladder: langs.Ladder) -> None:
-        """A name that was not the tallest line is read again with the Latin script model,
-        which keeps the accents the language packs drop."""
+        """A name that was not the tallest line, with marks the fast pack cannot explain, is
+        read again with the Latin script model, which keeps the accents the fast packs drop."""
         name = fields.name
         if name is None or ladder.name is None or has_cjk(name.text):
             return
-        got = self._ocr.read_line(line_crop(screen.rgb, name.box), ladder.name)
+        crop = line_crop(screen.rgb, name.box)
+        if not marks_unexplained(crop, name.text):
+            return  # no accent the fast pack could have dropped
+        got = self._ocr.read_line(crop, ladder.name)
         if not got.text or (fold(got.text) != fold(name.text) and got.confidence < name.confidence):
             return
         _, rest = split_bracket_prefix(got.text)

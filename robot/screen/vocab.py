@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from robot.domain.model import DialerKind, LabelClass
+from robot.domain.names import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,15 @@ class Vocabulary:
     @functools.cached_property
     def number_types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(w for lang in self.languages for w in lang.number_types))
+
+    @functools.cached_property
+    def folded_number_types(self) -> frozenset[str]:
+        """`number_types` folded once (every line of every screen is checked against them)."""
+        return frozenset(fold(t) for t in self.number_types)
+
+    @functools.cached_property
+    def folded_not_labels(self) -> tuple[str, ...]:
+        return tuple(fold(w) for w in self.not_labels)
 
     @functools.cached_property
     def verified_texts(self) -> tuple[str, ...]:
