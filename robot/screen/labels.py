@@ -188,9 +188,24 @@ def _cjk(
     for phrase in phrases:
         if phrase.text in compact:
             return LabelHit(" ".join(text.split()), phrase.label_class, 0.9)
+    for phrase in phrases:
+        if _one_slip_in(phrase.text, compact):
+            # one character misread in a phrase of four or more: the vocabulary's spelling
+            return LabelHit(phrase.text, phrase.label_class, 0.8)
     if red_text:
         return _keyword(text, vocab)
     return None
+
+
+def _one_slip_in(phrase: str, line: str) -> bool:
+    """`phrase` (four characters or more) stands in `line` with one character misread."""
+    n = len(phrase)
+    if n < 4 or len(line) < n:
+        return False
+    return any(
+        sum(a != b for a, b in zip(phrase, line[i : i + n], strict=True)) <= 1
+        for i in range(len(line) - n + 1)
+    )
 
 
 def _keyword(text: str, vocab: Vocabulary) -> LabelHit | None:

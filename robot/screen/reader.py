@@ -27,6 +27,7 @@ from robot.screen import langs
 from robot.screen.controls import Control, find_controls
 from robot.screen.diacritics import marks_unexplained
 from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
+from robot.screen.hanzi import closer_script
 from robot.screen.image import Screen, load_screen
 from robot.screen.ink import ink_of
 from robot.screen.labels import match_label, match_phrase
@@ -123,6 +124,7 @@ class TesseractReader:
         ordered = sorted(chosen, key=lambda b: b.y)
         lines = list(self._pool.map(read, ordered)) if self._pool else [read(b) for b in ordered]
         _one_script(lines)
+        _hanzi_by_strokes(screen, lines)
         fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
         if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
             self._reread_name(screen, fields, ladder)
@@ -344,6 +346,21 @@ def _one_script(lines: list[Line]) -> None:
         text, confidence = line.readings.get(pack, ("", 0.0))
         if line.read_with in line.readings and text and confidence >= 0.5:
             line.text, line.confidence, line.read_with = text, confidence, pack
+
+
+def _hanzi_by_strokes(screen: Screen, lines: list[Line]) -> None:
+    """Where both Chinese packs read a line, the reading whose glyphs the picture shows wins
+    (`closer_script`), line by line: a screen may mix the scripts (a carrier app's label in
+    Simplified on a Traditional phone)."""
+    for line in lines:
+        simplified, traditional = line.readings.get("chi_sim"), line.readings.get("chi_tra")
+        if not simplified or not traditional or line.read_with not in ("chi_sim", "chi_tra"):
+            continue  # one script read, or the line is Latin or Japanese
+        which = closer_script(line_crop(screen.rgb, line.box), simplified[0], traditional[0])
+        pack = {"simplified": "chi_sim", "traditional": "chi_tra"}.get(which or "")
+        if pack is not None and line.readings[pack][1] >= 0.5:
+            line.text, line.confidence = line.readings[pack]
+            line.read_with = pack
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")

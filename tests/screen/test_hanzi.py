@@ -1,0 +1,62 @@
+"""Simplified or Traditional: the picture's strokes decide between the two packs' readings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from robot.domain.model import LabelClass
+from robot.screen.hanzi import closer_script
+from robot.screen.labels import match_label
+from robot.screen.lines import Box, line_crop
+from tests.support.peers import need
+
+# drawn in the bold cut, while the reader compares with the regular one: the decision must
+# not need the screen's own font
+_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+
+def crop_of(text: str, index: int) -> np.ndarray:
+    need("fonts-noto-cjk", _BOLD.is_file(), f"{_BOLD} missing (apt install fonts-noto-cjk)")
+    font = ImageFont.truetype(str(_BOLD), 52, index=index)
+    image = Image.new("RGB", (700, 140), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    draw.text((30, 30), text, font=font, fill=(200, 30, 30))
+    left, top, right, bottom = draw.textbbox((30, 30), text, font=font)
+    return line_crop(np.asarray(image), Box(left - 4, top - 4, right - left + 8, bottom - top + 8))
+
+
+_SC, _TC = 2, 3  # faces of the collection
+
+
+@pytest.mark.parametrize(
+    ("shown", "face", "simplified", "traditional", "want"),
+    [
+        ("推銷電話", _TC, "推销电话", "推銷電話", "traditional"),
+        ("推销电话", _SC, "推销电话", "推銷電話", "simplified"),
+        ("骚扰电话", _SC, "双扰电话", "騷擾電話", "simplified"),  # one misread, same script
+        ("黃美玲", _TC, "其美玲", "黃美玲", "traditional"),
+        ("王伟", _SC, "王伟", "王偉", "simplified"),
+    ],
+)
+def test_the_script_the_glyphs_show_wins(
+    shown: str, face: int, simplified: str, traditional: str, want: str
+) -> None:
+    assert closer_script(crop_of(shown, face), simplified, traditional) == want
+
+
+def test_readings_that_cannot_be_compared_decide_nothing() -> None:
+    crop = crop_of("推銷電話", _TC)
+    assert closer_script(crop, "推销电话", "推銷電話 45") is None  # not the same characters
+    assert closer_script(crop, "推銷電話", "推銷電話") is None  # nothing to decide
+
+
+def test_a_chinese_label_with_one_character_misread_is_the_vocabulary_phrase() -> None:
+    hit = match_label("双扰电话")
+    assert hit is not None
+    assert (hit.text, hit.label_class) == ("骚扰电话", LabelClass.NUISANCE)
+    assert match_label("王扰电家") is None  # two slips: not that phrase
+    assert match_label("王伟") is None
