@@ -26,7 +26,15 @@ from robot.ports import ReadRequest
 from robot.screen import langs
 from robot.screen.controls import Control, find_controls
 from robot.screen.diacritics import marks_unexplained
-from robot.screen.fields import Fields, Line, as_number, assign, clean_name, plausible_name
+from robot.screen.fields import (
+    Fields,
+    Line,
+    as_number,
+    assign,
+    clean_name,
+    is_screen_word,
+    plausible_name,
+)
 from robot.screen.hanzi import closer_script
 from robot.screen.image import Screen, load_screen
 from robot.screen.ink import ink_of
@@ -125,6 +133,7 @@ class TesseractReader:
         lines = list(self._pool.map(read, ordered)) if self._pool else [read(b) for b in ordered]
         _one_script(lines)
         _hanzi_by_strokes(screen, lines)
+        _screen_words_read_by_any_pack(lines)
         fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
         if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
             self._reread_name(screen, fields, ladder)
@@ -361,6 +370,20 @@ def _hanzi_by_strokes(screen: Screen, lines: list[Line]) -> None:
         if pack is not None and line.readings[pack][1] >= 0.5:
             line.text, line.confidence = line.readings[pack]
             line.read_with = pack
+
+
+def _screen_words_read_by_any_pack(lines: list[Line]) -> None:
+    """A line one of the Chinese or Japanese packs reads as a screen word ("着信", "來電") is
+    that word, whichever pack the screen's script chose: screen words are a closed list, and
+    the packs differ in the glyphs they share (着/著) more than in anything a caller is named."""
+    vocab = vocabulary()
+    for line in lines:
+        if not line.readings or is_screen_word(line.text, vocab):
+            continue
+        for pack, (text, confidence) in line.readings.items():
+            if confidence >= 0.6 and is_screen_word(text, vocab):
+                line.text, line.confidence, line.read_with = text, confidence, pack
+                break
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")

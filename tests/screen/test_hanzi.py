@@ -9,9 +9,11 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from robot.domain.model import LabelClass
+from robot.screen.fields import Line, assign
 from robot.screen.hanzi import closer_script
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, line_crop
+from robot.screen.reader import _screen_words_read_by_any_pack
 from tests.support.peers import need
 
 # drawn in the bold cut, while the reader compares with the regular one: the decision must
@@ -60,3 +62,26 @@ def test_a_chinese_label_with_one_character_misread_is_the_vocabulary_phrase() -
     assert (hit.text, hit.label_class) == ("骚扰电话", LabelClass.NUISANCE)
     assert match_label("王扰电家") is None  # two slips: not that phrase
     assert match_label("王伟") is None
+
+
+def test_a_line_one_pack_reads_as_a_screen_word_is_that_word() -> None:
+    # the Traditional pack reads Japanese 着信 ("incoming call") as 著信, a name to the eye
+    status = Line(
+        Box(100, 300, 200, 60),
+        "著信",
+        0.75,
+        read_with="chi_tra",
+        readings={"chi_sim": ("着信", 0.92), "chi_tra": ("著信", 0.75), "jpn": ("着信", 0.88)},
+    )
+    name = Line(
+        Box(100, 400, 300, 80),
+        "黃美玲",
+        0.92,
+        read_with="chi_tra",
+        readings={"chi_sim": ("其美玲", 0.89), "chi_tra": ("黃美玲", 0.92)},
+    )
+    _screen_words_read_by_any_pack([status, name])
+    assert status.text == "着信"
+    assert name.text == "黃美玲"
+    fields = assign([status, name])
+    assert fields.name_text == "黃美玲"
