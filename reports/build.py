@@ -38,6 +38,7 @@ from reports.period import Period
 from robot.domain.model import Handset, Number
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
+from robot.store.period_facts import period_facts
 
 TREND_PERIODS = 12
 # Inline thumbnails (≈3 KB each as data: URIs): the changed cells' before/after screens,
@@ -93,29 +94,26 @@ def build_report(
     exists = _exists(source)
     with read_tx(_engine(store)) as conn, ThreadPoolExecutor(max_workers=1) as side:
         q.tune_for_reading(conn)
-        totals = q.period_totals(conn, period.start, period.end, only)
-        previous_totals = q.period_totals(conn, previous.start, previous.end, only)
+        # One pass over each period; every table of the report is a sum over its groups.
+        now_facts = period_facts(conn, period.start, period.end, only, split)
+        before_facts = period_facts(conn, previous.start, previous.end, only, split)
+        totals, previous_totals = now_facts.totals(), before_facts.totals()
         # Columns per display state only when this period tested phones in more than one.
-        by_display = len(q.display_states(conn, period.start, period.end, only)) > 1
-        now_cells = _cells(
-            q.cells(conn, period.start, period.end, only, split, by_display), exists
-        )
-        before_cells = _cells(
-            q.cells(conn, previous.start, previous.end, only, split, by_display), exists
-        )
+        by_display = len(now_facts.display_states()) > 1
+        now_cells = _cells(now_facts.cells(conn, by_display), exists)
+        before_cells = _cells(before_facts.cells(conn, by_display), exists)
         matrix = assemble.matrix(now_cells, before_cells, inventory, inventory.scenario_names)
         changes = assemble.changes(now_cells, before_cells)
         gallery = Report.gallery_of(matrix)
         # Screenshots decode while the database answers the rest (both release the GIL).
         thumbs_job = side.submit(_thumbnails, source, changes, gallery, gallery_inline_max)
         trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end], only)
-        attestation_rows = q.attestation(conn, period.start, period.end, only)
-        dno_numbers = [n.e164 for n in inventory.numbers if n.do_not_originate]
-        dno_rows = q.dno(conn, period.start, period.end, dno_numbers, only)
+        attestation_rows = now_facts.attestation()
+        dno_rows = now_facts.dno([n.e164 for n in inventory.numbers if n.do_not_originate])
         blocked = q.blocked(conn, period.start, period.end, scenarios=only)
-        handset_rows = q.handsets(conn, period.start, period.end, only)
+        handset_rows = now_facts.handsets()
         scenario_rows = q.scenarios(conn, period.start, period.end, only)
-        unjudged_rows = q.unjudged(conn, period.start, period.end, only)
+        unjudged_rows = now_facts.unjudged()
         thumbs = thumbs_job.result()
     return Report(
         title=title,

@@ -1,5 +1,9 @@
 """SQL aggregation behind the weekly report: every count is a GROUP BY or a window function.
 
+The period's own tables (matrix, totals, attestation, Do-Not-Originate, handsets, unjudged
+calls) come from one pass in `robot.store.period_facts`; the trend, the blocked calls and the
+scenarios are here.
+
 The report reads one period (83 000 attempts in a busy week) plus the trailing trend window,
 so nothing here loops over attempt rows in Python: each function runs one statement and
 returns a few rows per number × carrier cell, carrier or group. The same statements run on
@@ -20,7 +24,6 @@ import sqlalchemy as sa
 
 from robot.store.damaged import DECODE_ERRORS, decode_row, raw_select, utc_or_none
 from robot.store.schema import attempts, runs
-from robot.store.states import SEVERITY
 from robot.store.types import UtcDateTime
 
 # Values of `attempts.state` (robot/store/states.py) that say something about the network;
@@ -63,35 +66,10 @@ def variant_of(split: Sequence[str]) -> sa.ColumnElement[str]:
     )
 
 
-def display_of(by_display: bool) -> sa.ColumnElement[str]:
-    """The matrix column variant of an attempt: the phone's display state (`locked`,
-    `in_use`, "" when not recorded) when the period tested more than one, else ""."""
-    if not by_display:
-        return sa.literal("", sa.String)
-    return sa.func.coalesce(a.display_state, "")
-
-
-def display_states(
-    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
-) -> list[str]:
-    """The display states the period's conclusive calls were made in (NULL → "")."""
-    state = sa.func.coalesce(a.display_state, "")
-    stmt = (
-        sa.select(state)
-        .where(_in_period(start, end, scenarios), conclusive())
-        .group_by(state)
-        .order_by(state)
-    )
-    return [str(value) for value in conn.execute(stmt).scalars()]
-
-
 def conclusive() -> sa.ColumnElement[bool]:
     return a.state.in_(CONCLUSIVE_STATES)
 
 
-DELIVERED = a.delivery == "delivered"
-LABELLED = a.state == "labelled"
-VERIFIED = sa.and_(DELIVERED, a.verified == "yes")
 BLOCKED = a.delivery == "blocked"
 
 
@@ -105,118 +83,6 @@ def tune_for_reading(conn: sa.Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA mmap_size = 1073741824")
         conn.exec_driver_sql("PRAGMA cache_size = -65536")
-
-
-def period_totals(
-    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
-) -> dict[str, Any]:
-    """Headline counts of one period (one aggregate over the period's attempts)."""
-    ok = conclusive()
-    stmt = sa.select(
-        sa.func.count().label("attempts"),
-        sa.func.coalesce(sa.func.sum(_flag(ok)), 0).label("conclusive"),
-        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, DELIVERED))), 0).label("delivered"),
-        sa.func.coalesce(
-            sa.func.sum(_flag(sa.and_(ok, DELIVERED, a.state.in_(CLEAN_STATES)))), 0
-        ).label("clean"),
-        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, VERIFIED))), 0).label("verified"),
-        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, LABELLED))), 0).label("labelled"),
-        sa.func.coalesce(sa.func.sum(_flag(sa.and_(ok, BLOCKED))), 0).label("blocked"),
-        sa.func.count(sa.distinct(sa.case((ok, a.number)))).label("numbers"),
-        sa.func.count(sa.distinct(sa.case((ok, a.carrier)))).label("carriers"),
-        sa.func.min(a.dialed_at).label("first_at"),
-        sa.func.max(a.dialed_at).label("last_at"),
-    ).where(_in_period(start, end, scenarios))
-    return _row(conn.execute(stmt).one())
-
-
-_LATEST_COLUMNS = (
-    a.id,
-    a.dialed_at,
-    a.state,
-    a.delivery,
-    a.handset_id,
-    a.name,
-    a.number_shown,
-    a.spam_label,
-    a.spam_class,
-    a.verified,
-    a.final_code,
-    a.final_phrase,
-    a.screenshot,
-    a.page_source,
-    a.sip_trace,
-    a.verdict_checks,
-)
-
-
-def _severity(state: Any) -> sa.ColumnElement[int]:
-    """The store's worst-first order of states as SQL (ties in a period go to the worse)."""
-    return sa.case({k.value: v for k, v in SEVERITY.items()}, value=state, else_=0)
-
-
-def cells(
-    conn: sa.Connection,
-    start: datetime,
-    end: datetime,
-    scenarios: Sequence[str] = (),
-    split: Sequence[str] = (),
-    by_display: bool = False,
-) -> list[dict[str, Any]]:
-    """Per number × carrier (× variant, see `variant_of`; × display state with `by_display`):
-    the dominant state of the period, its share, and its evidence.
-
-    The dominant state is the one most of the cell's conclusive calls ended in (ties go to
-    the worse state); the evidence is the latest call in that state. Windows only, no joins:
-    the inner query counts per (cell, state) and per cell and numbers each (cell, state)'s
-    calls newest first; the middle keeps the newest per (cell, state) and ranks the states;
-    the outer keeps the top state of each cell.
-    """
-    variant = variant_of(split).label("variant")
-    display = display_of(by_display).label("display")
-    cell = (a.number, a.carrier, variant, display)
-    cell_state = (a.number, a.carrier, variant, display, a.state)
-    inner = (
-        sa.select(
-            *_LATEST_COLUMNS,
-            a.number,
-            a.carrier,
-            variant,
-            display,
-            sa.func.count().over(partition_by=cell_state).label("same_state"),
-            sa.func.row_number()
-            .over(partition_by=cell_state, order_by=(a.dialed_at.desc(), a.id.desc()))
-            .label("rn"),
-            sa.func.count().over(partition_by=cell).label("attempts"),
-            sa.func.sum(_flag(DELIVERED)).over(partition_by=cell).label("n_delivered"),
-            sa.func.sum(_flag(LABELLED)).over(partition_by=cell).label("n_labelled"),
-            sa.func.sum(_flag(VERIFIED)).over(partition_by=cell).label("n_verified"),
-            sa.func.sum(_flag(BLOCKED)).over(partition_by=cell).label("n_blocked"),
-        )
-        .where(_in_period(start, end, scenarios), conclusive())
-        .subquery("per_call")
-    )
-    i = inner.c
-    middle = (
-        sa.select(
-            *[c for c in i if c.key != "rn"],
-            sa.func.row_number()
-            .over(
-                partition_by=(i.number, i.carrier, i.variant, i.display),
-                order_by=(i.same_state.desc(), _severity(i.state).desc()),
-            )
-            .label("rk"),
-        )
-        .where(i.rn == 1)
-        .subquery("per_state")
-    )
-    m = middle.c
-    stmt = (
-        sa.select(*[c for c in m if c.key != "rk"])
-        .where(m.rk == 1)
-        .order_by(m.number, m.variant, m.carrier, m.display)
-    )
-    return [_row(row) for row in conn.execute(stmt)]
 
 
 def _for_scan(conn: sa.Connection) -> sa.ColumnElement[datetime]:
@@ -257,49 +123,6 @@ def trend(
         )
         .group_by(i.carrier, i.bucket)
         .order_by(i.carrier, i.bucket)
-    )
-    return [_row(row) for row in conn.execute(stmt)]
-
-
-def attestation(
-    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """Delivered calls and verified badges per carrier and attestation level we signed with."""
-    level = sa.func.coalesce(a.attestation, "none").label("level")
-    stmt = (
-        sa.select(
-            a.carrier,
-            level,
-            sa.func.count().label("delivered"),
-            sa.func.sum(_flag(a.verified == "yes")).label("verified"),
-        )
-        .where(_in_period(start, end, scenarios), conclusive(), DELIVERED)
-        .group_by(a.carrier, level)
-    )
-    return [_row(row) for row in conn.execute(stmt)]
-
-
-def dno(
-    conn: sa.Connection,
-    start: datetime,
-    end: datetime,
-    numbers: Sequence[str],
-    scenarios: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """Calls, blocks and deliveries of Do-Not-Originate numbers per carrier."""
-    if not numbers:
-        return []
-    stmt = (
-        sa.select(
-            a.number,
-            a.carrier,
-            sa.func.count().label("attempts"),
-            sa.func.sum(_flag(BLOCKED)).label("blocked"),
-            sa.func.sum(_flag(DELIVERED)).label("delivered"),
-        )
-        .where(_in_period(start, end, scenarios), conclusive(), a.number.in_(list(numbers)))
-        .group_by(a.number, a.carrier)
-        .order_by(a.number, a.carrier)
     )
     return [_row(row) for row in conn.execute(stmt)]
 
@@ -345,18 +168,6 @@ def blocked(
     total = conn.execute(sa.select(sa.func.count()).select_from(newest.subquery())).scalar_one()
     rows = conn.execute(newest.order_by(r["count"].desc(), r.number, r.carrier).limit(limit)).all()
     return BlockedGroups([_row(row) for row in rows], int(total))
-
-
-def handsets(
-    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    stmt = (
-        sa.select(a.handset_id, a.carrier, sa.func.count().label("attempts"))
-        .where(_in_period(start, end, scenarios), a.handset_id.is_not(None))
-        .group_by(a.handset_id, a.carrier)
-        .order_by(a.carrier, a.handset_id)
-    )
-    return [_row(row) for row in conn.execute(stmt)]
 
 
 def scenarios(
@@ -465,23 +276,3 @@ def known_carriers(conn: sa.Connection) -> list[str]:
 
 
 UNJUDGED = ("device_error", "trunk_error", "signing_rejected", "foreign_call")
-
-
-def unjudged(
-    conn: sa.Connection, start: datetime, end: datetime, scenarios: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """Calls the period holds that say nothing about a number: robot, trunk or signing errors,
-    somebody else's call on the handset, interrupted calls — counted per kind."""
-    kind = sa.case(
-        (a.status != "completed", "interrupted"), else_=sa.func.coalesce(a.delivery, "interrupted")
-    ).label("kind")
-    stmt = (
-        sa.select(kind, sa.func.count().label("calls"))
-        .where(
-            _in_period(start, end, scenarios),
-            sa.or_(a.status != "completed", a.delivery.in_(UNJUDGED), a.delivery.is_(None)),
-        )
-        .group_by(kind)
-        .order_by(sa.func.count().desc())
-    )
-    return [_row(row) for row in conn.execute(stmt)]
