@@ -82,16 +82,17 @@ def build_report(
     trend_periods: int = TREND_PERIODS,
     gallery_inline_max: int = GALLERY_INLINE_MAX,
     scenarios: Sequence[str] = (),
+    thumbnail_cache: Path | None = None,
 ) -> Report:
     """Aggregate `period` (and the one before, and the trend window) into a `Report`, over
-    the runs of `scenarios` only when any are named."""
+    the runs of `scenarios` only when any are named; thumbnails made once are kept in
+    `thumbnail_cache` by their screen's content hash."""
     inventory = inventory or Inventory()
     only = tuple(scenarios)
     split = sorted(inventory.scenario_names)
     previous = period.previous()
     trailing = period.trailing(trend_periods)
     source = as_source(artifacts_dir)
-    exists = _exists(source)
     with read_tx(_engine(store)) as conn, ThreadPoolExecutor(max_workers=1) as side:
         q.tune_for_reading(conn)
         # One pass over each period; every table of the report is a sum over its groups.
@@ -100,13 +101,19 @@ def build_report(
         totals, previous_totals = now_facts.totals(), before_facts.totals()
         # Columns per display state only when this period tested phones in more than one.
         by_display = len(now_facts.display_states()) > 1
-        now_cells = _cells(now_facts.cells(conn, by_display), exists)
-        before_cells = _cells(before_facts.cells(conn, by_display), exists)
+        now_rows, before_rows = (
+            now_facts.cells(conn, by_display),
+            before_facts.cells(conn, by_display),
+        )
+        exists = _exists(source, [*now_rows, *before_rows])
+        now_cells, before_cells = _cells(now_rows, exists), _cells(before_rows, exists)
         matrix = assemble.matrix(now_cells, before_cells, inventory, inventory.scenario_names)
         changes = assemble.changes(now_cells, before_cells)
         gallery = Report.gallery_of(matrix)
         # Screenshots decode while the database answers the rest (both release the GIL).
-        thumbs_job = side.submit(_thumbnails, source, changes, gallery, gallery_inline_max)
+        thumbs_job = side.submit(
+            _thumbnails, source, changes, gallery, gallery_inline_max, thumbnail_cache
+        )
         trend_rows = q.trend(conn, [p.start for p in trailing] + [trailing[-1].end], only)
         attestation_rows = now_facts.attestation()
         dno_rows = now_facts.dno([n.e164 for n in inventory.numbers if n.do_not_originate])
@@ -149,11 +156,15 @@ def _cells(rows: Sequence[dict[str, Any]], exists: assemble.Exists | None) -> di
     }
 
 
-def _exists(source: EvidenceSource | None) -> assemble.Exists | None:
-    """Evidence links only for files that are really there (and inside the store)."""
+def _exists(
+    source: EvidenceSource | None, rows: Sequence[dict[str, Any]]
+) -> assemble.Exists | None:
+    """Evidence links only for files that are really there (and inside the store), looked
+    up together: one look per folder rather than per file."""
     if source is None:
         return None
-    return source.exists
+    names = (r[k] for r in rows for k in ("screenshot", "page_source", "sip_trace") if r[k])
+    return source.present(names).__contains__
 
 
 def _thumbnails(
@@ -161,6 +172,7 @@ def _thumbnails(
     changes: Sequence[Change],
     cells: Sequence[Any],
     gallery_max: int,
+    cache_dir: Path | None = None,
 ) -> dict[int, str]:
     """Inline thumbnails: changed cells' before/after first, then the gallery, worst first.
 
@@ -174,7 +186,7 @@ def _thumbnails(
         wanted.extend(o for o in (change.before, change.after) if o is not None)
     wanted.extend(c.latest for c in cells[:gallery_max] if c.latest is not None)
     with_shots = [o for o in wanted if o.evidence is not None and o.evidence.screenshot]
-    uris = Thumbnailer(source).many(
+    uris = Thumbnailer(source, cache_dir=cache_dir).many(
         o.evidence.screenshot for o in with_shots if o.evidence and o.evidence.screenshot
     )
     out: dict[int, str] = {}

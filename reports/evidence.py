@@ -8,9 +8,12 @@ chosen here from the attempt id (never from screen text or the stored file name)
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import io
 import logging
 import os
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from typing import BinaryIO, Protocol
 from PIL import Image, UnidentifiedImageError
 
 from reports.model import Evidence
+from robot.store.present import present_in
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,10 @@ class EvidenceSource(Protocol):
 
     def exists(self, name: str) -> bool: ...
 
+    def present(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` are there, looked up together (thousands per report)."""
+        ...
+
     def open(self, name: str) -> BinaryIO: ...
 
 
@@ -86,6 +94,9 @@ class FolderSource:
 
     def exists(self, name: str) -> bool:
         return resolve_artifact(self._folder, name) is not None
+
+    def present(self, names: Iterable[str]) -> set[str]:
+        return present_in(self._folder.resolve(), names, self.exists)
 
     def open(self, name: str) -> BinaryIO:
         path = resolve_artifact(self._folder, name)
@@ -112,14 +123,20 @@ def read_evidence(source: EvidenceSource, name: str) -> bytes | None:
 
 
 class Thumbnailer:
-    """Small JPEG data: URIs for inline thumbnails, cached per evidence name."""
+    """Small JPEG data: URIs for inline thumbnails, cached per evidence name and, with a
+    `cache_dir`, on disk by the content's hash: a screen decodes once, whichever report or
+    name shows it again (this week's "before" is last week's "after"; PNG decoding of a
+    phone-sized screen is most of a thumbnail's cost)."""
 
-    def __init__(self, source: Path | EvidenceSource, quality: int = 55) -> None:
+    def __init__(
+        self, source: Path | EvidenceSource, quality: int = 55, cache_dir: Path | None = None
+    ) -> None:
         found = as_source(source)
         assert found is not None
         self._source = found
         self._quality = quality
         self._cache: dict[str, str | None] = {}
+        self._cache_dir = cache_dir
 
     def many(self, relatives: Iterable[str]) -> dict[str, str]:
         """Thumbnails of several files at once; decoding runs in threads (Pillow drops the GIL)."""
@@ -132,8 +149,27 @@ class Thumbnailer:
     def data_uri(self, relative: str) -> str | None:
         if relative not in self._cache:
             data = read_evidence(self._source, relative)
-            self._cache[relative] = None if data is None else self._make(relative, data)
+            self._cache[relative] = None if data is None else self._cached(relative, data)
         return self._cache[relative]
+
+    def _cached(self, name: str, data: bytes) -> str | None:
+        if self._cache_dir is None:
+            return self._make(name, data)
+        digest = hashlib.sha256(data).hexdigest()
+        path = self._cache_dir / digest[:2] / f"{digest}-{self._variant}.jpg"
+        try:
+            return _JPEG_URI + base64.b64encode(path.read_bytes()).decode("ascii")
+        except OSError:
+            pass  # not made yet (or unreadable): make it
+        uri = self._make(name, data)
+        if uri is not None:
+            _write_quietly(path, base64.b64decode(uri[len(_JPEG_URI) :]))
+        return uri
+
+    @property
+    def _variant(self) -> str:
+        """What else decides the thumbnail's bytes, so a change of size or quality misses."""
+        return f"{THUMB_WIDTH_PX}x{THUMB_HEIGHT_PX}q{self._quality}"
 
     def _make(self, name: str, data: bytes) -> str | None:
         try:
@@ -149,7 +185,28 @@ class Thumbnailer:
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
             log.warning("no thumbnail for %s: %s", PurePosixPath(name).name, exc)
             return None
-        return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        return _JPEG_URI + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+_JPEG_URI = "data:image/jpeg;base64,"
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Keep a thumbnail for next time; a cache that cannot be written only costs time."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        log.debug("thumbnail cache not written (%s): %s", path.parent, exc)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def unique_files(groups: Iterable[Evidence | None]) -> list[EvidenceFile]:

@@ -12,6 +12,7 @@ import logging
 import re
 import webbrowser
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,13 @@ from typing import Annotated
 import typer
 
 from reports.build import Inventory, build_report
-from reports.evidence import EvidenceSource, as_source, read_evidence, unique_files
+from reports.evidence import (
+    EvidenceFile,
+    EvidenceSource,
+    as_source,
+    read_evidence,
+    unique_files,
+)
 from reports.export import matrix_csv, matrix_json
 from reports.model import Report
 from reports.period import Period
@@ -38,6 +45,9 @@ from robot.wiring import check_store_exists, store_location
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "csv", "json")
+COPY_THREADS = 8
+# Thumbnails by their screen's content hash, beside the store (`reports.evidence.Thumbnailer`).
+THUMBNAIL_CACHE = Path(".ringcheck") / "cache" / "thumbnails"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,15 +146,19 @@ def copy_evidence(report: Report, evidence: Path | EvidenceSource, folder: Path)
     for change in report.changes:
         observations += [change.before, change.after]
     files = unique_files(o.evidence for o in observations if o is not None)
-    copied = 0
-    for item in files:
+
+    def copy(item: EvidenceFile) -> bool:
         data = read_evidence(source, item.source)
         if data is None:
-            continue
+            return False
         folder.mkdir(parents=True, exist_ok=True)
         (folder / item.name).write_bytes(data)
-        copied += 1
-    return copied
+        return True
+
+    # Thousands of small files: opening and creating them waits on the disk (or the bucket),
+    # not on Python, so several go at once.
+    with ThreadPoolExecutor(max_workers=COPY_THREADS) as pool:
+        return sum(pool.map(copy, files))
 
 
 def write_report(
@@ -170,6 +184,7 @@ def write_report(
             inventory=inventory_of(project) if project is not None else Inventory(),
             artifacts_dir=artifacts if fmt == "html" else None,
             scenarios=scenarios,
+            thumbnail_cache=state.project_dir / THUMBNAIL_CACHE,
         )
         if report.totals.attempts == 0:
             raise _empty(store, period, scenarios)
@@ -239,9 +254,7 @@ def _empty(store: SqlResultStore, period: Period, scenarios: Sequence[str]) -> E
 
 def report(
     ctx: typer.Context,
-    since: Annotated[
-        str | None, typer.Option("--since", help=f"From: {dates.FORMS}.")
-    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help=f"From: {dates.FORMS}.")] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Until, included (same forms as --since).")
     ] = None,

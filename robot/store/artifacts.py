@@ -14,12 +14,14 @@ import enum
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from robot.domain.model import Attempt
 from robot.errors import StoreError
 from robot.store.evidence import EvidenceMissing, evidence_name
+from robot.store.present import present_in
 
 
 class ArtifactKind(enum.StrEnum):
@@ -59,6 +61,11 @@ class ArtifactStore:
             return self.resolve(name).is_file()
         except StoreError:
             return False
+
+    def present(self, names: Iterable[str]) -> set[str]:
+        """The names that are files in the folder, each folder resolved once (see
+        `robot.store.present`)."""
+        return present_in(self.root, names, self.exists)
 
     def url_for(self, name: str) -> str | None:
         """A local folder has no link of its own (a console serves `open(name)`)."""

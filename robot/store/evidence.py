@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import PurePosixPath
@@ -60,6 +60,11 @@ class EvidenceStore(Protocol):
         ...
 
     def exists(self, name: str) -> bool: ...
+
+    def present(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` are in the store: one look per folder, not one per name (a report
+        checks thousands)."""
+        ...
 
     def url_for(self, name: str) -> str | None:
         """A link a person can follow (presigned for S3), or None (a local folder)."""
@@ -195,6 +200,36 @@ class S3EvidenceStore:
         except EvidenceMissing:
             return False
         return True
+
+    def present(self, names: Iterable[str]) -> set[str]:
+        """One listing per folder holding several of the names (a request per thousand
+        objects), a HEAD for a name alone in its folder."""
+        by_folder: dict[str, list[tuple[str, str]]] = {}
+        for name in set(names):
+            try:
+                key = self._key(name)
+            except StoreError:
+                continue
+            by_folder.setdefault(key.rpartition("/")[0], []).append((name, key))
+        found: set[str] = set()
+        for folder, items in by_folder.items():
+            if len(items) < 3:
+                found.update(name for name, _ in items if self.exists(name))
+                continue
+            keys = self._keys_under(f"{folder}/" if folder else "")
+            found.update(name for name, key in items if key in keys)
+        return found
+
+    def _keys_under(self, prefix: str) -> set[str]:
+        keys: set[str] = set()
+        paginator = self._client.get_paginator("list_objects_v2")
+
+        def listing() -> None:
+            for page in paginator.paginate(Bucket=self._location.bucket, Prefix=prefix):
+                keys.update(item["Key"] for item in page.get("Contents", []))
+
+        self._call("cannot list evidence", listing)
+        return keys
 
     def url_for(self, name: str) -> str | None:
         key = self._key(name)

@@ -67,6 +67,27 @@ def test_round_trip_links_and_pruning(s3: S3Server, s3_env: dict[str, str], tmp_
     store.close()
 
 
+def test_present_lists_a_folder_once_and_names_only_what_is_there(
+    s3: S3Server, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    s3.make_bucket("rc-present")
+    evidence = open_s3_evidence(
+        "s3://rc-present/prod", S3Settings(endpoint_url=s3.endpoint_url, link_expiry_s=600)
+    )
+    store = open_store(f"sqlite:///{tmp_path / 'r.db'}", evidence=evidence)
+    run = store.start_run(factory.run())
+    attempt = store.record_attempt(factory.full_attempt(run.id or 0))
+    names = [evidence.write(attempt, ArtifactKind.SCREENSHOT, _png(), frame=i) for i in range(4)]
+    alone = store.record_attempt(
+        factory.full_attempt(run.id or 0, dialed_at=factory.T0.replace(day=1))
+    )
+    lone = evidence.write(alone, ArtifactKind.SIP_TRACE, "INVITE")
+    folder = names[0].rpartition("/")[0]
+    asked = [*names, lone, f"{folder}/attempt999-screenshot.png", "../../other/secret.png", ""]
+    assert evidence.present(asked) == {*names, lone}
+    store.close()
+
+
 def test_a_bucket_that_is_not_there_is_one_clear_error(
     s3: S3Server, s3_env: dict[str, str]
 ) -> None:
