@@ -15,6 +15,7 @@ robot-side failure (trunk or device error) nor a SIP-only outcome. Rates use onl
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,6 @@ import sqlalchemy as sa
 
 from robot.store.damaged import DECODE_ERRORS, decode_row, raw_select, utc_or_none
 from robot.store.schema import attempts, runs
-from robot.store.types import UtcDateTime
 
 # Values of `attempts.state` (robot/store/states.py) that say something about the network;
 # `error` (our robot or trunk failed) and NULL (in progress, interrupted) do not.
@@ -85,46 +85,33 @@ def tune_for_reading(conn: sa.Connection) -> None:
         conn.exec_driver_sql("PRAGMA cache_size = -65536")
 
 
-def _for_scan(conn: sa.Connection) -> sa.ColumnElement[datetime]:
-    """`dialed_at` for a filter that should scan the table rather than use its index.
-
-    The trend window (12 weeks) is most of a store pruned to 90 days, and SQLite then does
-    better reading the table in order than looking up a million rows through the index; its
-    no-op unary `+` keeps the planner off the index. PostgreSQL chooses well on its own.
-    """
-    if conn.dialect.name == "sqlite":
-        return sa.literal_column("+attempts.dialed_at", type_=UtcDateTime)
-    return a.dialed_at
-
-
 def trend(
     conn: sa.Connection, bounds: Sequence[datetime], scenarios: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
-    """Per carrier and period (index into `bounds`, whose n+1 edges make n periods)."""
-    bucket = sa.case(
-        *[(a.dialed_at < edge, i) for i, edge in enumerate(bounds[1:])], else_=None
-    ).label("bucket")
-    scanned = _for_scan(conn)
-    inner = (
-        sa.select(a.carrier, a.delivery, a.state, a.verified, bucket)
-        .where(scanned >= bounds[0], scanned < bounds[-1], conclusive(), of_scenarios(scenarios))
-        .subquery()
-    )
-    i = inner.c
-    delivered = i.delivery == "delivered"
-    stmt = (
-        sa.select(
-            i.carrier,
-            i.bucket,
-            sa.func.count().label("attempts"),
-            sa.func.sum(_flag(delivered)).label("delivered"),
-            sa.func.sum(_flag(i.state == "labelled")).label("labelled"),
-            sa.func.sum(_flag(sa.and_(delivered, i.verified == "yes"))).label("verified"),
+    """Per carrier and period (index into `bounds`, whose n+1 edges make n periods).
+
+    One statement a period, grouped by carrier only: the (carrier, dialed_at, state, delivery,
+    verified, run_id) index then hands each carrier's calls over in order with everything
+    counted here, so nothing is sorted and the table is not read (a twelve-week window is
+    most of a store; one statement bucketing every row cost 2 to 3 s on a million calls).
+    """
+    delivered = a.delivery == "delivered"
+    out: list[dict[str, Any]] = []
+    for bucket, (start, end) in enumerate(itertools.pairwise(bounds)):
+        stmt = (
+            sa.select(
+                a.carrier,
+                sa.func.count().label("attempts"),
+                sa.func.sum(_flag(delivered)).label("delivered"),
+                sa.func.sum(_flag(a.state == "labelled")).label("labelled"),
+                sa.func.sum(_flag(sa.and_(delivered, a.verified == "yes"))).label("verified"),
+            )
+            .where(_in_period(start, end, scenarios), conclusive())
+            .group_by(a.carrier)
         )
-        .group_by(i.carrier, i.bucket)
-        .order_by(i.carrier, i.bucket)
-    )
-    return [_row(row) for row in conn.execute(stmt)]
+        out += [{**_row(row), "bucket": bucket} for row in conn.execute(stmt)]
+    out.sort(key=lambda r: (r["carrier"], r["bucket"]))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,6 +125,8 @@ attempts = sa.Table(
     sa.Index(None, "run_id"),
     sa.Index(None, "status"),
     sa.Index(None, "handset_id", "dialed_at"),
+    # the report's trend, answered from the index alone (migration 0012)
+    sa.Index(None, "carrier", "dialed_at", "state", "delivery", "verified", "run_id"),
 )
 
 leases = sa.Table(
