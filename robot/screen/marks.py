@@ -40,9 +40,12 @@ def find_badges(
     zone: Box,
     colours: tuple[tuple[int, int, int], ...],
     small_hsv: np.ndarray | None = None,
+    full: np.ndarray | None = None,
 ) -> list[Badge]:
     """Candidate check-mark discs inside `zone` (not yet tied to a text line), found on the
-    downscaled screen (half resolution is plenty for a disc), or on its HSV if given."""
+    downscaled screen (half resolution is plenty for a disc), or on its HSV if given. Given
+    the full-size screen (`full`), the tick inside is looked for there: at half resolution
+    the thin white tick of a badge the size of small text blurs into the green."""
     x0, y0 = zone.x // SMALL, zone.y // SMALL
     rows, cols = slice(y0, zone.bottom // SMALL), slice(x0, zone.right // SMALL)
     region = np.ascontiguousarray(small[rows, cols])
@@ -69,7 +72,12 @@ def find_badges(
         fill = area / float(w * h)
         if not 0.4 <= fill <= 0.92:
             continue
-        inner = region[y + h // 5 : y + h - h // 5, x + w // 5 : x + w - w // 5]
+        if full is not None:
+            fx, fy = SMALL * (x + x0), SMALL * (y + y0)
+            fw, fh = SMALL * w, SMALL * h
+            inner = full[fy + fh // 5 : fy + fh - fh // 5, fx + fw // 5 : fx + fw - fw // 5]
+        else:
+            inner = region[y + h // 5 : y + h - h // 5, x + w // 5 : x + w - w // 5]
         white = np.all(inner > 200, axis=2).mean() if inner.size else 0.0
         # a tick is a thin stroke: an "o" of green text has a hollow middle instead
         if not 0.04 <= white <= 0.4 or not _solid_rim(labels[y : y + h, x : x + w] == i):

@@ -116,7 +116,7 @@ class TesseractReader:
         found = find_surface(screen, controls, request.surface_hint, request.dialer)
         prof = profile(request.dialer)
         colours = prof.badge_colours if prof and prof.badge_colours else all_badge_colours()
-        badges = find_badges(screen.small, found.region, colours, screen.small_hsv)
+        badges = find_badges(screen.small, found.region, colours, screen.small_hsv, screen.rgb)
         control_boxes = [c.box for c in controls.all() if _overlaps(c.box, found.region)]
         boxes = find_lines(screen.small, found.region, [b.box for b in badges] + control_boxes)
         places = avatar_candidates(screen.small, found.region, boxes, control_boxes)
