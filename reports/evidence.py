@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from PIL import Image, UnidentifiedImageError
 
 from reports.model import Evidence
-from robot.store.present import present_in
+from robot.store.present import files_in, present_in
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +98,22 @@ class FolderSource:
     def present(self, names: Iterable[str]) -> set[str]:
         return present_in(self._folder.resolve(), names, self.exists)
 
+    def files(self, names: Iterable[str]) -> dict[str, Path]:
+        return files_in(self._folder.resolve(), names, self.exists)
+
+
     def open(self, name: str) -> BinaryIO:
         path = resolve_artifact(self._folder, name)
         if path is None:
             raise FileNotFoundError(name)
         return path.open("rb")
+
+
+@runtime_checkable
+class LocalEvidence(Protocol):
+    """Evidence on this host's disk: files can be copied by path (a folder; not a bucket)."""
+
+    def files(self, names: Iterable[str]) -> dict[str, Path]: ...
 
 
 def as_source(value: Path | EvidenceSource | None) -> EvidenceSource | None:

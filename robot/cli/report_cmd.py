@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import webbrowser
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,7 @@ from reports.build import Inventory, build_report
 from reports.evidence import (
     EvidenceFile,
     EvidenceSource,
+    LocalEvidence,
     as_source,
     read_evidence,
     unique_files,
@@ -146,8 +148,16 @@ def copy_evidence(report: Report, evidence: Path | EvidenceSource, folder: Path)
     for change in report.changes:
         observations += [change.before, change.after]
     files = unique_files(o.evidence for o in observations if o is not None)
+    local = source.files(f.source for f in files) if isinstance(source, LocalEvidence) else None
 
     def copy(item: EvidenceFile) -> bool:
+        if local is not None:  # on this disk: copied by the kernel, no bytes through Python
+            path = local.get(item.source)
+            if path is None:
+                return False
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, folder / item.name)
+            return True
         data = read_evidence(source, item.source)
         if data is None:
             return False

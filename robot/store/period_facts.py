@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 
 from robot.store.report_queries import (
     CLEAN_STATES,
@@ -30,9 +31,11 @@ from robot.store.report_queries import (
 )
 from robot.store.schema import attempts
 from robot.store.states import SEVERITY
+from robot.store.types import UtcDateTime
 
 a = attempts.c
 _RAW = sa.types.NullType()
+_TIME = UtcDateTime()
 _SEVERITY = {state.value: rank for state, rank in SEVERITY.items()}
 _CONCLUSIVE = frozenset(CONCLUSIVE_STATES)
 _CLEAN = frozenset(CLEAN_STATES)
@@ -61,9 +64,9 @@ LATEST_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
-    """Attempts of one period that agree on every column the report counts by."""
+class Group(NamedTuple):
+    """Attempts of one period that agree on every column the report counts by (a tuple: a
+    busy week has thousands of groups)."""
 
     number: str
     carrier: str
@@ -76,9 +79,10 @@ class Group:
     attestation: str | None
     handset_id: str | None
     calls: int
-    first_at: datetime | None
-    last_at: datetime | None
-    newest: Any  # `max(dialed_at)` as the database holds it: the key to fetch that attempt
+    # `min`/`max(dialed_at)` as the database holds them: the newest is the key that fetches
+    # that attempt again, and only the period's first and last become datetimes
+    oldest: Any
+    newest: Any
 
     @property
     def conclusive(self) -> bool:
@@ -98,6 +102,7 @@ class PeriodFacts:
     """The groups of one period, and what the report reads off them."""
 
     groups: tuple[Group, ...]
+    dialect: Dialect
     start: datetime
     end: datetime
     scenarios: tuple[str, ...]
@@ -107,8 +112,7 @@ class PeriodFacts:
         """Headline counts: every attempt, and the conclusive ones by what they showed."""
         ok = [g for g in self.groups if g.conclusive]
         delivered = [g for g in ok if g.delivered]
-        firsts = [g.first_at for g in self.groups if g.first_at is not None]
-        lasts = [g.last_at for g in self.groups if g.last_at is not None]
+        as_time = _TIME.process_result_value
         return {
             "attempts": sum(g.calls for g in self.groups),
             "conclusive": sum(g.calls for g in ok),
@@ -119,8 +123,8 @@ class PeriodFacts:
             "blocked": sum(g.calls for g in ok if g.delivery == "blocked"),
             "numbers": len({g.number for g in ok}),
             "carriers": len({g.carrier for g in ok}),
-            "first_at": min(firsts, default=None),
-            "last_at": max(lasts, default=None),
+            "first_at": as_time(min((g.oldest for g in self.groups), default=None), self.dialect),
+            "last_at": as_time(max((g.newest for g in self.groups), default=None), self.dialect),
         }
 
     def display_states(self) -> list[str]:
@@ -286,30 +290,11 @@ def period_facts(
     stmt = sa.select(
         *keys,
         sa.func.count().label("calls"),
-        sa.func.min(c.dialed_at).label("first_at"),
-        sa.func.max(c.dialed_at).label("last_at"),
+        sa.type_coerce(sa.func.min(c.dialed_at), _RAW).label("oldest"),
         sa.type_coerce(sa.func.max(c.dialed_at), _RAW).label("newest"),
     ).group_by(*keys)
-    groups = tuple(
-        Group(
-            number=row.number,
-            carrier=row.carrier,
-            variant=row.variant or "",
-            display=row.display or "",
-            state=row.state,
-            status=row.status,
-            delivery=row.delivery,
-            verified=row.verified,
-            attestation=row.attestation,
-            handset_id=row.handset_id,
-            calls=int(row.calls),
-            first_at=row.first_at,
-            last_at=row.last_at,
-            newest=row.newest,
-        )
-        for row in conn.execute(stmt)
-    )
-    return PeriodFacts(groups, start, end, tuple(scenarios), tuple(split))
+    groups = tuple(Group._make(row) for row in conn.execute(stmt))
+    return PeriodFacts(groups, conn.dialect, start, end, tuple(scenarios), tuple(split))
 
 
 def _newest_attempts(

@@ -17,9 +17,15 @@ from pathlib import Path
 
 def present_in(root: Path, names: Iterable[str], single: Callable[[str], bool]) -> set[str]:
     """The `names` that are regular files inside `root` (already resolved); `single(name)` is
-    the one-name check, used for links and names that are not plain `folder/file`."""
+    the one-name check, used for names that are links."""
+    return set(files_in(root, names, single))
+
+
+def files_in(root: Path, names: Iterable[str], single: Callable[[str], bool]) -> dict[str, Path]:
+    """The path of each of `names` that is a regular file inside `root` (see `present_in`);
+    a link is given as the file it leads to."""
     folders: dict[str, Path | None] = {}
-    found: set[str] = set()
+    found: dict[str, Path] = {}
     for name in set(names):
         head, _, leaf = name.rpartition("/")
         if not name or leaf in ("", ".", "..") or "\x00" in name:
@@ -29,12 +35,15 @@ def present_in(root: Path, names: Iterable[str], single: Callable[[str], bool]) 
         folder = folders[head]
         if folder is None:
             continue
+        path = folder / leaf
         try:
-            mode = os.lstat(folder / leaf).st_mode
+            mode = os.lstat(path).st_mode
         except OSError:
             continue
-        if stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and single(name)):
-            found.add(name)
+        if stat.S_ISREG(mode):
+            found[name] = path
+        elif stat.S_ISLNK(mode) and single(name):
+            found[name] = path.resolve()
     return found
 
 

@@ -88,6 +88,8 @@ def test_present_names_files_inside_the_folder_only(tmp_path: Path) -> None:
     assert ArtifactStore(artifacts).present(asked) == expected
     assert FolderSource(artifacts).present(asked) == expected
     assert {n for n in asked if ArtifactStore(artifacts).exists(n)} == expected
+    real = (artifacts / "2026" / "11" / "23" / "a.png").resolve()
+    assert ArtifactStore(artifacts).files(asked) == dict.fromkeys(expected, real)
 
 
 def test_thumbnails_are_kept_by_content_and_found_again(tmp_path: Path) -> None:
