@@ -78,7 +78,8 @@ def _flat(hsv: np.ndarray, part: np.ndarray) -> bool:
     if len(pixels) < 20:
         return False
     pixels = pixels[:: max(1, len(pixels) // 400)]  # a few hundred samples say it as well
-    spread = np.percentile(pixels, 80, axis=0) - np.percentile(pixels, 20, axis=0)
+    low, high = np.percentile(pixels, [20, 80], axis=0)  # one sort for both
+    spread = high - low
     return float(spread[2]) < 24 and float(spread[1]) < 30
 
 

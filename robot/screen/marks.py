@@ -35,6 +35,19 @@ def _hues(colours: tuple[tuple[int, int, int], ...]) -> list[int]:
     return sorted({int(h) for h in hsv[0, :, 0]})
 
 
+def _hue_ranges(colours: tuple[tuple[int, int, int], ...]) -> list[tuple[int, int]]:
+    """The hue bands of the badge colours (each colour's hue ± 14), overlapping bands joined:
+    the dialers' greens lie a few degrees apart, and one pass over the screen covers them."""
+    bands: list[tuple[int, int]] = []
+    for hue in _hues(colours):
+        low, high = max(0, hue - 14), min(179, hue + 14)
+        if bands and low <= bands[-1][1] + 1:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], high))
+        else:
+            bands.append((low, high))
+    return bands
+
+
 def find_badges(
     small: np.ndarray,
     zone: Box,
@@ -55,9 +68,9 @@ def find_badges(
         small_hsv[rows, cols] if small_hsv is not None else cv2.cvtColor(region, cv2.COLOR_RGB2HSV)
     )
     mask: np.ndarray = np.zeros(region.shape[:2], np.uint8)
-    for hue in _hues(colours):
-        lo = np.array([max(0, hue - 14), 90, 110], np.uint8)  # badges are bright greens
-        hi = np.array([min(179, hue + 14), 255, 255], np.uint8)
+    for low, high in _hue_ranges(colours):
+        lo = np.array([low, 90, 110], np.uint8)  # badges are bright greens
+        hi = np.array([high, 255, 255], np.uint8)
         mask = cv2.bitwise_or(mask, cv2.inRange(hsv, lo, hi))
     count, labels, stats = components(mask)
     badges: list[Badge] = []
