@@ -226,6 +226,7 @@ class _Carrier:
     # --- calls ----------------------------------------------------------------------------
 
     def incoming(self, call_index: int, whole_msg: str) -> None:
+        arrived = time.time()  # what a trunk's rate limit counts: the INVITE's arrival
         msg = parse_message(whole_msg)
         call_id = msg.first("call-id") or f"unknown-{call_index}"
         caller = number_of(msg.first("p-asserted-identity")) or number_of(msg.first("from")) or ""
@@ -242,7 +243,7 @@ class _Carrier:
                                 why=("the handset is already in a call",))
             live.decision = decision
         self.calls[call_id] = live
-        self.send(("decided", call_id, self.spec.name, caller, callee, decision.as_json()))
+        self.send(("decided", call_id, self.spec.name, caller, callee, decision.as_json(), arrived))
         if decision.action == "reject":
             self._final(live, decision.code or 500, decision.phrase, decision.headers)
             return

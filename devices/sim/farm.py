@@ -372,8 +372,9 @@ class SimFarm:
             return
         kind = message[0]
         if kind == "decided":
-            _, call_id, carrier, caller, callee, decision = message
+            _, call_id, carrier, caller, callee, decision, arrived = message
             self.truth.record(call_id, "decided", carrier=carrier, worker=worker.name,
+                              invite_at=round(arrived, 3),
                               caller=caller, callee=callee,
                               handset=decision.get("handset"), action=decision["action"],
                               shown=decision.get("screen"), why=decision.get("why"),

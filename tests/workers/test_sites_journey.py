@@ -36,7 +36,7 @@ from tests.workers.sites import cli_env, ringcheck, start_worker, write_project
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
 CPS = 2
-FARM_STAMP_JITTER_S = 0.1
+ARRIVAL_JITTER_S = 0.2
 
 
 def _attempts(engine: sa.Engine) -> list[dict[str, Any]]:
@@ -171,13 +171,14 @@ def _journey(pg_url: str, engine: sa.Engine, tmp_path: Path) -> None:
             intervals.sort()
             for (_, end), (start, _) in itertools.pairwise(intervals):
                 assert start >= end, f"{handset} had two calls at once"
-        starts = sorted(_at(c, "decided") or 0.0 for c in calls)
+        starts = sorted(c["invite_at"] for c in calls)
         assert len(starts) >= 40
         tightest = min(b - a for a, b in zip(starts, starts[CPS:], strict=False))
-        # the farms stamp "decided" after the carrier's own work and a pipe hop to the farm's
-        # pump thread, tens of ms after the INVITE arrived (two farms, two pumps); per-worker
-        # limits would put 3 starts within a few ms of each other, far below this margin
-        assert tightest >= 1.0 - FARM_STAMP_JITTER_S, f"{CPS + 1} INVITEs within {tightest:.3f} s"
+        # each INVITE leaves while its start is recorded under the trunk's lock; the farms stamp
+        # its arrival in their SIP thread, which a busy host may wake late (two farms, four
+        # workers, PostgreSQL and S3 on two cores). Per-worker limits would put 3 starts within
+        # a few ms of each other, far below this margin.
+        assert tightest >= 1.0 - ARRIVAL_JITTER_S, f"{CPS + 1} INVITEs within {tightest:.3f} s"
 
         # a report and a dispute bundle on another host read the screenshots from the bucket
         analyst = write_project(tmp_path / "analyst", **files)
