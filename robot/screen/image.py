@@ -25,6 +25,8 @@ cv2.setNumThreads(1)
 WORK_WIDTH = 1080
 SMALL = 2  # the geometry (lines, controls, panels, badges) is found at 1/SMALL of WORK_WIDTH
 _MAX_PIXELS = 40_000_000
+# straight to RGB where OpenCV can (no second pass over the picture to swap its channels)
+_DECODE_FLAG: int = getattr(cv2, "IMREAD_COLOR_RGB", cv2.IMREAD_COLOR)
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,11 @@ def _decode(data: bytes) -> np.ndarray:
     """RGB pixels, upright. OpenCV decodes PNG/JPEG ~30 % faster than Pillow and applies the
     EXIF rotation itself; Pillow takes every other format and gives the error messages."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
-        # straight to RGB: no second pass over the picture to swap its channels
-        fast = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
+        fast = cv2.imdecode(np.frombuffer(data, np.uint8), _DECODE_FLAG)
         if fast is not None and fast.size <= 3 * _MAX_PIXELS:
-            return fast
+            return (
+                fast if _DECODE_FLAG != cv2.IMREAD_COLOR else cv2.cvtColor(fast, cv2.COLOR_BGR2RGB)
+            )
     try:
         with Image.open(io.BytesIO(data)) as opened:
             if opened.width * opened.height > _MAX_PIXELS:
