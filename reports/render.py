@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from reports.charts import trend_chart
 from reports.evidence import evidence_name
@@ -40,8 +40,11 @@ STATES: dict[str, tuple[str, str]] = {
 
 @functools.cache
 def template_environment() -> Environment:
+    """The report's templates; compiled once per template version and kept in Jinja's own
+    per-user cache folder (compiling them was 0.2 s of every `ringcheck report`)."""
     env = Environment(
         loader=PackageLoader("reports", "templates"),
+        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
