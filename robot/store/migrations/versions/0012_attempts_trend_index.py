@@ -1,9 +1,10 @@
 """An index that answers the report's trend from itself: per carrier, in time order, with
 every column the trend counts by (the state, delivery, badge and run of each call).
 
-Twelve weeks of a busy store are most of the table; the trend read every row of it (2 to 3 s
-on a million attempts). Through this index each week is one range per carrier, read in order
-and summed without sorting or touching the table.
+Twelve weeks of a busy store are most of the table; on SQLite the trend read every row of it
+(2 to 3 s on a million attempts). Through this index each week is one range per carrier, read
+in order and summed without sorting or touching the table (0.5 s). PostgreSQL, without a skip
+scan, keeps its one parallel pass over the window for the trend.
 
 Revision ID: 0012
 Revises: 0010
