@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -122,20 +123,24 @@ def bench_dial_command(dials: int, work: Path) -> dict[str, float]:
     """`ringcheck dial` as a process, against a UAS that is already listening."""
     uas = start_uas("final_486.xml", work, calls=dials, timeout_s=600)
     walls: list[float] = []
+    cpus: list[float] = []  # user + system of the command and its SIP worker
     failures = Failures()
     command = ROOT / ".venv" / "bin" / "ringcheck"
     for _ in range(dials):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(
             [str(command), "dial", "--from", FROM, "--to", uas.uri(), "--json"],
             capture_output=True, text=True, check=False, timeout=120,
         )  # fmt: skip
         walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0 or '"final_code":486' not in done.stdout:
             failures.add(f"exit {done.returncode}: {done.stderr.strip()[-200:]}")
     uas.stop()
     return {"p50_s": statistics.median(walls), "p90_s": _pct(walls, 0.9),
-            "failed": failures.count}  # fmt: skip
+            "cpu_p50_s": statistics.median(cpus), "failed": failures.count}  # fmt: skip
 
 
 def bench_alone(calls: int, work: Path) -> dict[str, float]:
@@ -234,7 +239,8 @@ def main() -> None:
         base = bench_sipp(args.calls, args.concurrency, work)
     print(f"dial benchmark on loopback, load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
     print(f"`ringcheck dial` whole process ({args.dials} runs): median {command['p50_s']:.2f} s, "
-          f"p90 {command['p90_s']:.2f} s, failed {command['failed']:.0f}")
+          f"p90 {command['p90_s']:.2f} s, CPU median {command['cpu_p50_s']:.2f} s "
+          f"(command + SIP worker), failed {command['failed']:.0f}")
     print(f"calls placed alone, place() -> outcome ({args.calls} calls, 486 at once): "
           f"p50 {alone['p50_ms']:.1f} ms, p95 {alone['p95_ms']:.1f} ms, "
           f"failed {alone['failed']:.0f}")

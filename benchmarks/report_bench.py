@@ -317,10 +317,24 @@ def _cli(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return wall, cpu, done.stdout
 
 
+PASSWORD_ENV = "RINGCHECK_BENCH_DB_PASSWORD"
+
+
+def project_url(url: str) -> str:
+    """The store URL as a project writes it: a password only as `${NAME}` (config check
+    refuses one written into the file); `_cli` exports it."""
+    parsed = sa.engine.make_url(url)
+    if parsed.password is None:
+        return url
+    os.environ[PASSWORD_ENV] = str(parsed.password)
+    shown = parsed.set(password="PASSWORD").render_as_string(hide_password=False)
+    return shown.replace(":PASSWORD@", f":${{{PASSWORD_ENV}}}@")
+
+
 def measure(url: str, label: str, total: int, work: Path, repeat: int) -> dict[str, Any]:
     project = work / f"project-{label}"
     project.mkdir()
-    write_project(project, url)
+    write_project(project, project_url(url))
     artifacts = project / ".ringcheck" / "artifacts"
     store = SqlResultStore(url, artifacts_dir=artifacts)
     try:
