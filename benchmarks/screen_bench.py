@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/screen_bench.py [--count 30] [--seed 7] [--families F,...]
                                                 [--no-real] [--cache] [--escalate]
-                                                [--memory 0] [--misses]
+                                                [--memory 0] [--misses] [--dump FILE]
 
 Reads every screen cold, as `ringcheck read-screen` does by default: no dialer hint,
 `--lang auto`, no line cache (pass --cache to let repeated crops hit it), one thread.
@@ -62,7 +62,13 @@ def timed(reader: TesseractReader, request: ReadRequest) -> tuple[Reading, float
     return reading, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
-def half(reader: TesseractReader, title: str, samples: list[Sample], show_misses: bool) -> None:
+def half(
+    reader: TesseractReader,
+    title: str,
+    samples: list[Sample],
+    show_misses: bool,
+    dump: list[dict[str, object]] | None = None,
+) -> None:
     right: dict[str, int] = dict.fromkeys(FIELDS, 0)
     by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # fields ok, fields, screens
     all_right = 0
@@ -77,6 +83,11 @@ def half(reader: TesseractReader, title: str, samples: list[Sample], show_misses
         walls.append(wall)
         cpus.append(cpu)
         got, want = observed(reading), expected(s.truth)
+        if dump is not None:
+            dump.append(
+                {"half": title, "family": s.truth.family, "seed": s.seed, "got": got}
+                | {"ok": [f for f in FIELDS if got[f] == want[f]], "wall_ms": wall, "cpu_ms": cpu}
+            )
         if s.image[:4] == b"\x89PNG" and _width(s.image) == 1080:
             full_hd.append(wall)
         ok = [f for f in FIELDS if got[f] == want[f]]
@@ -207,6 +218,12 @@ def main() -> None:
     parser.add_argument("--escalate", action="store_true", help="second engine (RapidOCR)")
     parser.add_argument("--memory", type=int, default=0)
     parser.add_argument("--misses", action="store_true", help="print every wrong field")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        help="write each screen's reading, fields right and ms to this JSON file "
+        "(to compare two versions screen by screen)",
+    )
     args = parser.parse_args()
     escalation = None
     if args.escalate:
@@ -223,10 +240,13 @@ def main() -> None:
     wanted = tuple(f for f in args.families.split(",") if f)
     tuned = tuple(f for f in TUNED if not wanted or f in wanted)
     held = tuple(f for f in HELD_OUT if not wanted or f in wanted)
+    dump: list[dict[str, object]] | None = [] if args.dump else None
     if tuned:
-        half(reader, "tuned", for_tuning(tuned, args.count, args.seed), args.misses)
+        half(reader, "tuned", for_tuning(tuned, args.count, args.seed), args.misses, dump)
     if held:
-        half(reader, "held-out", for_validation(held, args.count, args.seed), args.misses)
+        half(reader, "held-out", for_validation(held, args.count, args.seed), args.misses, dump)
+    if args.dump and dump is not None:
+        args.dump.write_text(json.dumps(dump, indent=1, default=str), encoding="utf-8")
     if not args.no_real:
         real(reader)
     if args.memory:
