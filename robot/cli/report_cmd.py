@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import webbrowser
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -148,16 +147,10 @@ def copy_evidence(report: Report, evidence: Path | EvidenceSource, folder: Path)
     for change in report.changes:
         observations += [change.before, change.after]
     files = unique_files(o.evidence for o in observations if o is not None)
-    local = source.files(f.source for f in files) if isinstance(source, LocalEvidence) else None
+    if isinstance(source, LocalEvidence):
+        return _copy_local(source.files(f.source for f in files), files, folder)
 
     def copy(item: EvidenceFile) -> bool:
-        if local is not None:  # on this disk: copied by the kernel, no bytes through Python
-            path = local.get(item.source)
-            if path is None:
-                return False
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, folder / item.name)
-            return True
         data = read_evidence(source, item.source)
         if data is None:
             return False
@@ -165,10 +158,30 @@ def copy_evidence(report: Report, evidence: Path | EvidenceSource, folder: Path)
         (folder / item.name).write_bytes(data)
         return True
 
-    # Thousands of small files: opening and creating them waits on the disk (or the bucket),
-    # not on Python, so several go at once.
+    # From a bucket each file is a request that waits on the network: several go at once.
     with ThreadPoolExecutor(max_workers=COPY_THREADS) as pool:
         return sum(pool.map(copy, files))
+
+
+def _copy_local(paths: dict[str, Path], files: Sequence[EvidenceFile], folder: Path) -> int:
+    """Files on this disk, by the paths found for them once (no per-file path resolution),
+    one after the other: threads only fought over the interpreter here (half a million
+    lock hand-overs for 4 320 files)."""
+    copied = 0
+    for item in files:
+        path = paths.get(item.source)
+        if path is None:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # gone since it was found (pruned meanwhile): left out
+            log.warning("evidence %r not read: %s", item.source, exc)
+            continue
+        if not copied:
+            folder.mkdir(parents=True, exist_ok=True)
+        (folder / item.name).write_bytes(data)
+        copied += 1
+    return copied
 
 
 def write_report(
