@@ -355,7 +355,7 @@ def _planned(m: sa.RowMapping) -> PlannedRow:
 
 def _made_by(conn: sa.Connection, run_id: int, call: PlannedRow) -> bool:
     """Whether the call's worker recorded its attempt on the call's handset as finished: its
-    latest attempt there (foreign calls aside) is no longer `in_progress`."""
+    latest attempt there (foreign calls aside) is `completed`."""
     status = conn.execute(
         sa.select(attempts.c.status)
         .where(
