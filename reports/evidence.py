@@ -8,12 +8,10 @@ chosen here from the attempt id (never from screen text or the stored file name)
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import io
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from PIL import Image, UnidentifiedImageError
 
 from reports.model import Evidence
+from robot.atomic_file import write_atomic
 from robot.store.present import files_in, present_in
 
 log = logging.getLogger(__name__)
@@ -100,7 +99,6 @@ class FolderSource:
 
     def files(self, names: Iterable[str]) -> dict[str, Path]:
         return files_in(self._folder.resolve(), names, self.exists)
-
 
     def open(self, name: str) -> BinaryIO:
         path = resolve_artifact(self._folder, name)
@@ -204,20 +202,10 @@ _JPEG_URI = "data:image/jpeg;base64,"
 
 def _write_quietly(path: Path, data: bytes) -> None:
     """Keep a thumbnail for next time; a cache that cannot be written only costs time."""
-    tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomic(path, data)
     except OSError as exc:
         log.debug("thumbnail cache not written (%s): %s", path.parent, exc)
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def unique_files(groups: Iterable[Evidence | None]) -> list[EvidenceFile]:

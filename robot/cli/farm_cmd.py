@@ -8,7 +8,6 @@ carrier listens; SIGTERM ends every call and exits 0.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 from pathlib import Path
@@ -16,25 +15,19 @@ from types import FrameType
 
 import typer
 
+from robot.atomic_file import write_atomic
 from robot.cli.context import CliState
 
 farm_app = typer.Typer(help="The virtual device farm.", no_args_is_help=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers never see half a file: write a sibling, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @farm_app.command("sim")
 def sim(
     ctx: typer.Context,
     project: str | None = typer.Option(None, "--project", help="Project folder (default: .)"),
-    ready_file: Path | None = typer.Option(None, "--ready-file",
-                                           help="Write the ports as JSON here once ready."),
+    ready_file: Path | None = typer.Option(
+        None, "--ready-file", help="Write the ports as JSON here once ready."
+    ),
     sip_port: int = typer.Option(0, "--sip-port", help="First carrier's SIP port (0: any)."),
     http_port: int = typer.Option(0, "--http-port", help="Appium/truth HTTP port (0: any)."),
 ) -> None:
@@ -56,11 +49,14 @@ def sim(
     try:
         text = json.dumps(ready.as_json(), sort_keys=True)
         if ready_file is not None:
-            _write_atomically(ready_file, text + "\n")
+            write_atomic(ready_file, (text + "\n").encode("utf-8"))
         typer.echo(text)
-        typer.echo(f"virtual farm ready: {len(farm.handsets)} handsets, carriers "
-                   f"{', '.join(f'{k}=udp/tcp:{v}' for k, v in ready.sip.items())}; "
-                   f"Appium {ready.appium_url}", err=True)
+        typer.echo(
+            f"virtual farm ready: {len(farm.handsets)} handsets, carriers "
+            f"{', '.join(f'{k}=udp/tcp:{v}' for k, v in ready.sip.items())}; "
+            f"Appium {ready.appium_url}",
+            err=True,
+        )
         while not stop.wait(0.5):
             pass
     finally:

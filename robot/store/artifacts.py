@@ -13,11 +13,11 @@ import contextlib
 import enum
 import errno
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from robot.atomic_file import write_atomic
 from robot.domain.model import Attempt
 from robot.errors import StoreError
 from robot.store.evidence import EvidenceMissing, evidence_name
@@ -134,22 +134,10 @@ class ArtifactStore:
             folder = folder.parent
 
     def _write_atomic(self, path: Path, payload: bytes, relative: str) -> None:
-        tmp_name: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, path)
-            tmp_name = None
+            write_atomic(path, payload, durable=True)
         except OSError as exc:
             raise StoreError(self._explain(exc, relative)) from exc
-        finally:
-            if tmp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
 
     def _explain(self, exc: OSError, relative: str) -> str:
         if exc.errno == errno.ENOSPC:

@@ -20,9 +20,11 @@ from robot.store import open_store
 from robot.store.artifacts import ArtifactKind
 from robot.store.evidence import (
     EvidenceMissing,
+    S3EvidenceStore,
     S3Settings,
     open_s3_evidence,
 )
+from robot.store.results import SqlResultStore
 from tests.store import factory
 from tests.support.s3_peer import S3_CREDENTIALS, S3Server
 
@@ -33,12 +35,19 @@ def _png(colour: str = "teal") -> bytes:
     return buffer.getvalue()
 
 
-def test_round_trip_links_and_pruning(s3: S3Server, s3_env: dict[str, str], tmp_path: Path) -> None:
-    s3.make_bucket("rc-round-trip")
+def _bucket_store(
+    s3: S3Server, bucket: str, tmp_path: Path
+) -> tuple[S3EvidenceStore, SqlResultStore]:
+    """A new bucket, its evidence under `prod/`, and a SQLite store writing to it."""
+    s3.make_bucket(bucket)
     evidence = open_s3_evidence(
-        "s3://rc-round-trip/prod", S3Settings(endpoint_url=s3.endpoint_url, link_expiry_s=600)
+        f"s3://{bucket}/prod", S3Settings(endpoint_url=s3.endpoint_url, link_expiry_s=600)
     )
-    store = open_store(f"sqlite:///{tmp_path / 'r.db'}", evidence=evidence)
+    return evidence, open_store(f"sqlite:///{tmp_path / 'r.db'}", evidence=evidence)
+
+
+def test_round_trip_links_and_pruning(s3: S3Server, s3_env: dict[str, str], tmp_path: Path) -> None:
+    evidence, store = _bucket_store(s3, "rc-round-trip", tmp_path)
     run = store.start_run(factory.run())
     attempt = store.record_attempt(factory.full_attempt(run.id or 0))
     png = _png()
@@ -70,11 +79,7 @@ def test_round_trip_links_and_pruning(s3: S3Server, s3_env: dict[str, str], tmp_
 def test_present_lists_a_folder_once_and_names_only_what_is_there(
     s3: S3Server, s3_env: dict[str, str], tmp_path: Path
 ) -> None:
-    s3.make_bucket("rc-present")
-    evidence = open_s3_evidence(
-        "s3://rc-present/prod", S3Settings(endpoint_url=s3.endpoint_url, link_expiry_s=600)
-    )
-    store = open_store(f"sqlite:///{tmp_path / 'r.db'}", evidence=evidence)
+    evidence, store = _bucket_store(s3, "rc-present", tmp_path)
     run = store.start_run(factory.run())
     attempt = store.record_attempt(factory.full_attempt(run.id or 0))
     names = [evidence.write(attempt, ArtifactKind.SCREENSHOT, _png(), frame=i) for i in range(4)]

@@ -31,6 +31,12 @@ def _queued_call(store: SqlResultStore, work: SqlWork) -> int:
     return run_id
 
 
+def _running_call(store: SqlResultStore, work: SqlWork, worker: str) -> int:
+    run_id = _queued_call(store, work)
+    assert work.started(run_id, 0, JOB, worker)
+    return run_id
+
+
 def _attempt_by(store: SqlResultStore, run_id: int, worker: str, *, done: bool) -> int:
     attempt = dataclasses.replace(
         factory.full_attempt(run_id),
@@ -66,8 +72,7 @@ def test_a_worker_lost_mid_call_hands_the_call_on_and_cannot_complete_it_later(
     stores: tuple[SqlResultStore, SqlWork],
 ) -> None:
     store, work = stores
-    run_id = _queued_call(store, work)
-    assert work.started(run_id, 0, JOB, "w-slow")
+    run_id = _running_call(store, work, "w-slow")
     attempt_id = _attempt_by(store, run_id, "w-slow", done=False)
 
     taken = work.take_over(JOB)
@@ -98,8 +103,7 @@ def test_a_worker_lost_after_recording_its_attempt_has_made_the_call(
     stores: tuple[SqlResultStore, SqlWork],
 ) -> None:
     store, work = stores
-    run_id = _queued_call(store, work)
-    assert work.started(run_id, 0, JOB, "w-dead")
+    run_id = _running_call(store, work, "w-dead")
     _attempt_by(store, run_id, "w-dead", done=True)
 
     taken = work.take_over(JOB)
@@ -113,8 +117,7 @@ def test_foreign_calls_and_other_handsets_do_not_count_as_the_call_made(
     stores: tuple[SqlResultStore, SqlWork],
 ) -> None:
     store, work = stores
-    run_id = _queued_call(store, work)
-    assert work.started(run_id, 0, JOB, "w-dead")
+    run_id = _running_call(store, work, "w-dead")
     foreign = dataclasses.replace(
         factory.full_attempt(run_id),
         id=None, handset_id="pixel-1", planned_call=0, worker="w-dead",
