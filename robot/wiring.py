@@ -27,14 +27,14 @@ from robot.domain.scenario import Scenario
 from robot.engine.environment import AttemptListener, Environment
 from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import RunSummary, execute_run
-from robot.errors import ConfigError, UsageError
+from robot.errors import ConfigError
 from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.reader_pool import ReaderPool
-from robot.store.evidence import EvidenceStore, S3Settings
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
+from robot.store_location import evidence_of, store_url
 
 if TYPE_CHECKING:
     from devices.farm import Farm
@@ -77,85 +77,6 @@ class FarmEndpoints:
                 file=str(path),
                 hint="pass the file written by `ringcheck farm sim --ready-file`",
             ) from None
-
-
-STORE_URL_ENV = "RINGCHECK_STORE_URL"
-FOLDER_STORE = Path(".ringcheck") / "results.db"
-FOLDER_ARTIFACTS = Path(".ringcheck") / "artifacts"
-
-
-@dataclass(frozen=True, slots=True)
-class StoreLocation:
-    url: str  # may hold a password: for connecting only, never for printing
-    artifacts_dir: Path
-    evidence_url: str | None = None  # s3://bucket/prefix when evidence is in object storage
-    evidence_s3: S3Settings = field(default_factory=S3Settings)
-
-    def evidence(self) -> EvidenceStore:
-        """The evidence store these results link to (a folder, or a bucket)."""
-        if self.evidence_url is not None:
-            from robot.store.evidence import open_s3_evidence
-
-            return open_s3_evidence(self.evidence_url, self.evidence_s3)
-        from robot.store.artifacts import ArtifactStore
-
-        return ArtifactStore(self.artifacts_dir)
-
-
-def evidence_of(project: Project) -> EvidenceStore:
-    """The project's evidence store: `evidence: s3://...` or the local folder."""
-    return StoreLocation(
-        "", Path(project.artifacts_dir), project.evidence_url, project.evidence_s3
-    ).evidence()
-
-
-def store_url(project: Project) -> str:
-    """RINGCHECK_STORE_URL (a team database for one command), else the project's store."""
-    return os.environ.get(STORE_URL_ENV) or project.store_url_expanded()
-
-
-def store_location(folder: Path) -> StoreLocation:
-    """Where the results of the project in `folder` are: the one place that decides.
-
-    RINGCHECK_STORE_URL, else the project's `store:`, else (a folder without ringcheck.yaml,
-    e.g. a copied store being inspected) `<folder>/.ringcheck/results.db`.
-    """
-    from robot.config import PROJECT_FILE, load_project
-
-    if (folder / PROJECT_FILE).is_file():
-        project = load_project(folder)
-        return StoreLocation(
-            store_url(project),
-            Path(project.artifacts_dir),
-            project.evidence_url,
-            project.evidence_s3,
-        )
-    root = folder.resolve()
-    url = os.environ.get(STORE_URL_ENV) or f"sqlite:///{root / FOLDER_STORE}"
-    return StoreLocation(url, root / FOLDER_ARTIFACTS)
-
-
-def open_store_in(folder: Path, *, create: bool = True) -> SqlResultStore:
-    """The results store of the project (or plain folder) `folder`, migrated. `create=False`
-    for commands that only read: nothing is created, and a folder that is neither a project
-    nor holds a store is a usage error (the wrong folder, most likely)."""
-    where = store_location(folder)
-    if not create:
-        check_store_exists(folder, where.url)
-    return open_store(where.url, evidence=where.evidence(), create=create)
-
-
-def check_store_exists(folder: Path, url: str) -> None:
-    """Raise a usage error when `folder` is no project and its store file does not exist."""
-    from robot.config import PROJECT_FILE
-    from robot.store.engine import sqlite_path
-
-    path = sqlite_path(url)
-    if path is not None and not path.exists() and not (folder / PROJECT_FILE).is_file():
-        raise UsageError(
-            f"no {PROJECT_FILE} and no results store in {folder.resolve()}: run inside a"
-            " project folder or pass --project DIR"
-        )
 
 
 def open_project_store(

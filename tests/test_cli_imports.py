@@ -65,6 +65,18 @@ def test_results_list_loads_the_store_and_nothing_else_heavy(tmp_path: Path) -> 
     assert not loaded & (set(HEAVY) - {"sqlalchemy"})
 
 
+def test_results_list_in_a_project_reads_only_where_the_store_is(tmp_path: Path) -> None:
+    """The project's store keys, not its numbers files (phone-number parsing) or farm."""
+    from robot.store import open_store
+
+    (tmp_path / "ringcheck.yaml").write_text("store: sqlite:///r.db\n", encoding="utf-8")
+    (tmp_path / "numbers.csv").write_text("Number\n+12025550100\n", encoding="utf-8")
+    open_store(f"sqlite:///{tmp_path / 'r.db'}").close()
+    loaded = loaded_by(tmp_path, "results", "list", "--json")
+    assert "sqlalchemy" in loaded
+    assert not loaded & ((set(HEAVY) - {"sqlalchemy"}) | {"phonenumbers"})
+
+
 @pytest.mark.parametrize("command", ["dial", "read-screen", "report", "run", "devices"])
 def test_a_command_help_loads_no_engine_it_would_drive(tmp_path: Path, command: str) -> None:
     loaded = loaded_by(tmp_path, command, "--help")

@@ -24,7 +24,7 @@ from robot.domain.access import Action
 from robot.errors import DeviceError
 from robot.ports import HandsetHealth
 from robot.store import SqlResultStore
-from robot.wiring import open_store_in
+from robot.store_location import open_store_in
 
 if TYPE_CHECKING:
     from devices.farm import Farm

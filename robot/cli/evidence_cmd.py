@@ -23,7 +23,7 @@ from robot.errors import UsageError
 from robot.store import open_store
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
-from robot.wiring import check_store_exists, store_location
+from robot.store_location import check_store_exists, store_location
 
 MAX_ATTEMPTS = 500
 

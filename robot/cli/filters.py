@@ -9,21 +9,23 @@ values.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from robot.cli.context import CliState
-from robot.config import PROJECT_FILE, Project, load_project
-from robot.config.hints import e164_hint, parse_e164
+from robot.config.store_settings import PROJECT_FILE
 from robot.errors import UsageError
-from robot.selectors import resolve_carrier, resolve_numbers
-from robot.store import SqlResultStore
-from robot.store import report_queries as q
-from robot.store.engine import read_tx
+
+if TYPE_CHECKING:
+    from robot.config import Project
+    from robot.store import SqlResultStore
 
 
 def project_or_none(state: CliState) -> Project | None:
     """The project of the folder, or None for a plain folder holding only a store."""
     if not (state.project_dir / PROJECT_FILE).is_file():
         return None
+    from robot.config import load_project  # only a filter needs the whole project
+
     return load_project(state.project_dir)
 
 
@@ -32,6 +34,10 @@ def carriers_for(
 ) -> tuple[str, ...]:
     if not words:
         return ()
+    from robot.selectors import resolve_carrier
+    from robot.store import report_queries as q
+    from robot.store.engine import read_tx
+
     project = project_or_none(state)
     with read_tx(store.engine) as conn:
         stored = q.known_carriers(conn)
@@ -41,6 +47,9 @@ def carriers_for(
 def numbers_for(state: CliState, words: Sequence[str]) -> tuple[str, ...]:
     if not words:
         return ()
+    from robot.config.hints import e164_hint, parse_e164
+    from robot.selectors import resolve_numbers
+
     project = project_or_none(state)
     if project is not None:
         return resolve_numbers(words, project)

@@ -41,7 +41,7 @@ from robot.errors import ConfigError, RingcheckError, UsageError
 from robot.store import SqlResultStore, open_store
 from robot.store import report_queries as q
 from robot.store.engine import read_tx
-from robot.wiring import check_store_exists, store_location
+from robot.store_location import check_store_exists, store_location
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from robot.cli.printable import cell, printable, safe_console, safe_json
 from robot.domain.model import Attempt, CheckState, Tristate, Verdict
 from robot.errors import UsageError
 from robot.store import SqlResultStore
-from robot.wiring import open_store_in
+from robot.store_location import open_store_in
 
 results_app = typer.Typer(
     help="List, export and prune stored test-call results.", no_args_is_help=True

@@ -13,14 +13,15 @@ from robot.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from robot.config.farm import Carrier
-    from robot.config.project import PROJECT_FILE, Project, Webhook, load_project
+    from robot.config.project import Project, Webhook, load_project
     from robot.config.secrets import expand_env_refs, secret_from_env
+    from robot.config.store_settings import PROJECT_FILE
 
 __getattr__ = lazy_exports(
     __name__,
     {
         "Carrier": "robot.config.farm",
-        "PROJECT_FILE": "robot.config.project",
+        "PROJECT_FILE": "robot.config.store_settings",
         "Project": "robot.config.project",
         "Webhook": "robot.config.project",
         "load_project": "robot.config.project",

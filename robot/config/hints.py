@@ -9,8 +9,6 @@ import difflib
 import re
 from collections.abc import Iterable
 
-import phonenumbers
-
 _DIALABLE = re.compile(r"^\+[\d\s\-().]+$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -72,6 +70,8 @@ def parse_e164(raw: str) -> str | None:
     # numbers) and extensions, neither of which can be a caller ID.
     if not _DIALABLE.match(text):
         return None
+    import phonenumbers  # 20 ms to import: only where a number is read
+
     try:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:

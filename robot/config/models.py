@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from robot.config.hints import ENV_NAME
+from robot.config.store_settings import StoreKeys
+from robot.config.validate import HEADER_NAME_PATTERN
 from robot.controlchars import first_control_char
 from robot.domain.model import Attestation, DialerKind, Platform, Transport
 
@@ -106,7 +108,6 @@ IPv4 = Annotated[str, AfterValidator(_ipv4)]
 SingleLine = Annotated[str, AfterValidator(_single_line)]
 Host = Annotated[str, AfterValidator(_host)]
 SipUser = Annotated[str, AfterValidator(_sip_user)]
-HEADER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9\-]*$"
 SipHeaderName = Annotated[str, Field(pattern=HEADER_NAME_PATTERN)]
 PlainName = Annotated[str, AfterValidator(_plain_name)]
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
@@ -167,23 +168,10 @@ class AlertsModel(_Strict):
     confirm: int = Field(default=2, ge=1, le=20)
 
 
-class EvidenceS3Model(_Strict):
-    """How to reach an S3-compatible evidence bucket; credentials come from the environment."""
+class ProjectModel(StoreKeys, _Strict):
+    """`ringcheck.yaml`. Paths are relative to the project folder; the store and evidence
+    keys come from `StoreKeys`, which commands that only read results use alone."""
 
-    endpoint_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
-    region: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
-    link_expiry_s: int = Field(default=7 * 24 * 3600, ge=60, le=7 * 24 * 3600)
-
-
-class ProjectModel(_Strict):
-    """`ringcheck.yaml`. Paths are relative to the project folder."""
-
-    store: str | None = None
-    artifacts: str | None = None
-    # screenshots, page sources, SIP traces: a folder (default .ringcheck/artifacts) or
-    # `s3://bucket/prefix` (any S3-compatible service; `evidence_s3:` says how to reach it)
-    evidence: str | None = Field(default=None, min_length=1)
-    evidence_s3: EvidenceS3Model | None = None
     timezone: str = "UTC"
     trunks: Annotated[list[TrunkModel], BeforeValidator(_none_is_empty)] = []
     numbers: StrList | None = None

@@ -20,18 +20,17 @@ from robot.config.hints import choice_hint, did_you_mean
 from robot.config.models import ProjectModel, TrunkModel
 from robot.config.numbers import NumberEntry, NumbersResult, duplicate_error, read_numbers
 from robot.config.secrets import check_no_secrets, expand_env_refs, secret_from_env
+from robot.config.store_settings import PROJECT_FILE, resolve, settings_of
 from robot.config.trunk_checks import check_trunk_network
 from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
 from robot.domain.alerts import DEFAULT_CONFIRM, AlertChannel
 from robot.domain.model import Handset, Number, Signing, Transport, Trunk
 from robot.errors import ConfigError
-from robot.store.evidence import S3_SCHEME, S3Location, S3Settings
+from robot.store.evidence import S3Settings
 
-PROJECT_FILE = "ringcheck.yaml"
 DEFAULT_NUMBERS = "numbers.csv"
 DEFAULT_FARM = "farm.yaml"
-DEFAULT_STORE = ".ringcheck/results.db"
 # Headers the SIP stack writes itself; setting them by hand would corrupt the call.
 _RESERVED_HEADERS = frozenset(
     {
@@ -164,7 +163,7 @@ def load_project(project_dir: Path) -> Project:
     notes: list[str] = []
     trunks = _trunks(model, doc, root, notes)
     numbers_files, results = _numbers(model, doc, root, trunks, notes)
-    farm_path = _resolve(root, model.farm or DEFAULT_FARM)
+    farm_path = resolve(root, model.farm or DEFAULT_FARM)
     farm = None
     if model.farm is not None or farm_path.is_file():
         if not farm_path.is_file():
@@ -176,11 +175,12 @@ def load_project(project_dir: Path) -> Project:
         farm = load_farm(farm_path, [t.name for t in trunks])
     else:
         notes.append(f"no farm file ({DEFAULT_FARM}): no handsets")
+    storage = settings_of(model, doc, root)
     return Project(
         project_dir=root,
         file=path,
-        store_url=_store_url(model.store, root),
-        artifacts_dir=_resolve(root, _evidence_folder(model, doc)),
+        store_url=storage.store_url,
+        artifacts_dir=storage.artifacts_dir,
         timezone=model.timezone,
         trunks=tuple(trunks),
         numbers=tuple(n for r in results for n in r.numbers),
@@ -195,51 +195,8 @@ def load_project(project_dir: Path) -> Project:
         public_url=model.public_url.rstrip("/") if model.public_url else None,
         sim=dict(model.sim or {}),
         notes=tuple(notes),
-        evidence_url=_evidence_url(model, doc),
-        evidence_s3=_s3_settings(model),
-    )
-
-
-DEFAULT_EVIDENCE = ".ringcheck/artifacts"
-
-
-def _evidence_folder(model: ProjectModel, doc: YamlDoc) -> str:
-    if model.artifacts is not None and model.evidence is not None:
-        raise doc.error(
-            ("artifacts",),
-            "both `artifacts:` and `evidence:` say where evidence goes",
-            "keep `evidence:` (a folder or s3://bucket/prefix) and remove `artifacts:`",
-        )
-    value = model.evidence or model.artifacts or DEFAULT_EVIDENCE
-    return DEFAULT_EVIDENCE if value.startswith(S3_SCHEME) else value
-
-
-def _evidence_url(model: ProjectModel, doc: YamlDoc) -> str | None:
-    value = model.evidence
-    if value is None or "://" not in value:
-        if model.evidence_s3 is not None:
-            raise doc.error(
-                ("evidence_s3",),
-                "`evidence_s3:` is set but evidence goes to a folder",
-                "set `evidence: s3://bucket/prefix`, or remove `evidence_s3:`",
-            )
-        return None
-    try:
-        return str(S3Location.parse(value))
-    except ValueError as exc:
-        raise doc.error(
-            ("evidence",),
-            f'"{value}" is not an evidence location: {exc}',
-            "use a folder (relative to the project) or s3://bucket/prefix",
-        ) from None
-
-
-def _s3_settings(model: ProjectModel) -> S3Settings:
-    s3 = model.evidence_s3
-    if s3 is None:
-        return S3Settings()
-    return S3Settings(
-        endpoint_url=s3.endpoint_url, region=s3.region, link_expiry_s=s3.link_expiry_s
+        evidence_url=storage.evidence_url,
+        evidence_s3=storage.evidence_s3,
     )
 
 
@@ -258,11 +215,6 @@ def _webhooks(model: ProjectModel, doc: YamlDoc) -> tuple[Webhook, ...]:
     return hooks
 
 
-def _resolve(root: Path, value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else root / path
-
-
 def _check_timezone(name: str, doc: YamlDoc) -> None:
     try:
         zoneinfo.ZoneInfo(name)
@@ -270,16 +222,6 @@ def _check_timezone(name: str, doc: YamlDoc) -> None:
         near = did_you_mean(name, zoneinfo.available_timezones())
         hint = f"did you mean `{near}`?" if near else "use an IANA name such as America/New_York"
         raise doc.error(("timezone",), f'unknown timezone "{name}"', hint) from None
-
-
-def _store_url(value: str | None, root: Path) -> str:
-    """Default SQLite file in the project; relative SQLite paths are made project-relative."""
-    if value is None:
-        return f"sqlite:///{root / DEFAULT_STORE}"
-    scheme, sep, rest = value.partition(":///")
-    if sep and scheme.startswith("sqlite") and rest and not rest.startswith("/"):
-        return f"{scheme}:///{root / rest}"
-    return value
 
 
 def _trunks(model: ProjectModel, doc: YamlDoc, root: Path, notes: list[str]) -> list[Trunk]:
@@ -301,7 +243,7 @@ def _trunks(model: ProjectModel, doc: YamlDoc, root: Path, notes: list[str]) -> 
                     f"header `{header}` is set by ringcheck itself",
                     "remove it; use caller_id and signing to shape From/PAI/Identity",
                 )
-        key_file = _resolve(root, spec.signing.key_file) if spec.signing else None
+        key_file = resolve(root, spec.signing.key_file) if spec.signing else None
         if key_file is not None and not key_file.is_file():
             notes.append(f"trunk {spec.name}: signing key {display_path(key_file)} not found")
         if spec.password_env and not os.environ.get(spec.password_env):
@@ -318,7 +260,7 @@ def _trunk(spec: TrunkModel, root: Path, tls_files: dict[str, str | None]) -> Tr
     if spec.signing is not None:
         s = spec.signing
         signing = Signing(
-            key_file=str(_resolve(root, s.key_file)),
+            key_file=str(resolve(root, s.key_file)),
             x5u=s.x5u,
             attestation=s.attestation,
             key_password_env=s.key_password_env,
@@ -360,7 +302,7 @@ def _numbers(
     listed = model.numbers if model.numbers is not None else None
     seen: set[str] = set()
     for index, value in enumerate(listed if listed is not None else [DEFAULT_NUMBERS]):
-        path = _resolve(root, value)
+        path = resolve(root, value)
         if not path.is_file():
             if listed is None and not path.is_symlink():
                 notes.append(f"no numbers file ({DEFAULT_NUMBERS}): no numbers")

@@ -31,7 +31,8 @@ from robot.errors import AttemptClosedError, RingcheckError
 from robot.store.engine import safe_url
 from robot.store.owner import this_process
 from robot.store.work import FINAL, QUEUED, SqlWork
-from robot.wiring import FarmEndpoints, Wired, build_environment, open_project_store, store_url
+from robot.store_location import store_url
+from robot.wiring import FarmEndpoints, Wired, build_environment, open_project_store
 from robot.workers.payload import CallJob, decode, encode
 from robot.workers.queue import CALL_TASK, defer_call, ensure_schema, make_app, queue_name
 

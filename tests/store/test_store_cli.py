@@ -18,7 +18,7 @@ from robot.cli.dates import parse_age, parse_moment
 from robot.domain.model import Reading, Tristate
 from robot.errors import UsageError
 from robot.store import open_store
-from robot.wiring import store_location
+from robot.store_location import store_location
 from tests.store import factory
 
 
@@ -125,6 +125,49 @@ def test_default_store_is_in_the_project_folder(
     assert url == f"sqlite:///{tmp_path.resolve() / '.ringcheck' / 'results.db'}"
     monkeypatch.setenv("RINGCHECK_STORE_URL", "sqlite:////elsewhere/r.db")
     assert store_location(tmp_path).url == "sqlite:////elsewhere/r.db"
+
+
+def test_a_project_store_is_found_from_its_store_keys_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`results list` reads the store and evidence keys only: the same answer as the whole
+    project gives, and a broken numbers file does not hide the results already recorded."""
+    from robot.config import load_project
+    from robot.store_location import evidence_of, store_url
+
+    monkeypatch.delenv("RINGCHECK_STORE_URL", raising=False)
+    monkeypatch.setenv("RC_TEST_DB_DIR", "data")
+    (tmp_path / "ringcheck.yaml").write_text(
+        "store: sqlite:///${RC_TEST_DB_DIR}/results.db\nevidence: shots\ntimezone: UTC\n",
+        encoding="utf-8",
+    )
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("Number,Display Name\n+12025550100,Northwind Bank\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    project = load_project(tmp_path)
+    where = store_location(tmp_path)
+    assert where.url == store_url(project) == f"sqlite:///{tmp_path.resolve()}/data/results.db"
+    assert where.artifacts_dir == project.artifacts_dir == tmp_path.resolve() / "shots"
+    assert type(where.evidence()) is type(evidence_of(project))
+    store = open_store(where.url)
+    store.start_run(factory.run())
+    store.close()
+    numbers.write_text("Number\n555\n", encoding="utf-8")  # now broken
+    listed = ringcheck("results", "list", "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+    checked = ringcheck("config", "check", cwd=tmp_path)
+    assert checked.returncode == 2 and "numbers.csv" in checked.stderr
+
+
+def test_a_password_in_the_project_file_is_refused_by_store_readers(tmp_path: Path) -> None:
+    (tmp_path / "ringcheck.yaml").write_text(
+        "store: postgresql+psycopg://rc:hunter2@db.example/rc\n", encoding="utf-8"
+    )
+    listed = ringcheck("results", "list", cwd=tmp_path)
+    assert listed.returncode == 2
+    assert "ringcheck.yaml" in listed.stderr and "hunter2" not in listed.stderr
+    assert "Traceback" not in listed.stderr
 
 
 def test_ages_and_dates() -> None:
