@@ -194,12 +194,24 @@ class SqlResultStore:
                         .where(runs.c.id.in_(dead))
                         .values(status=RunStatus.INTERRUPTED.value, ended_at=now)
                     )
-                closed_runs = sa.select(runs.c.id).where(runs.c.status != "running")
-                count = conn.execute(
-                    sa.update(attempts)
-                    .where(attempts.c.status == "in_progress", attempts.c.run_id.in_(closed_runs))
-                    .values(status=AttemptStatus.INTERRUPTED.value)
-                ).rowcount
+                # The open attempts first, by their status index (a handful; SQLite's planner
+                # would scan every attempt for the two conditions together: 0.2 s of each
+                # open of a million-attempt store), then those whose run is over.
+                open_ids = conn.execute(
+                    sa.select(attempts.c.id).where(attempts.c.status == "in_progress")
+                ).scalars().all()
+                count = 0
+                if open_ids:
+                    closed_runs = sa.select(runs.c.id).where(runs.c.status != "running")
+                    count = conn.execute(
+                        sa.update(attempts)
+                        .where(
+                            attempts.c.id.in_(open_ids),
+                            attempts.c.status == "in_progress",
+                            attempts.c.run_id.in_(closed_runs),
+                        )
+                        .values(status=AttemptStatus.INTERRUPTED.value)
+                    ).rowcount
             return Interrupted(runs=dead, attempts=int(count or 0))
 
         result = self._guard("cannot mark interrupted runs", action)

@@ -112,3 +112,24 @@ def test_stale_runs_of_other_hosts_can_be_closed(sqlite_url: str, clock: Steppin
     result = store.mark_interrupted(stale_after=timedelta(minutes=30))
     assert result == Interrupted(runs=(run.id,), attempts=1)
     store.close()
+
+
+def test_an_open_attempt_of_an_ended_run_is_closed_and_a_live_one_kept(store_url: str) -> None:
+    store = open_store(store_url)
+    ended, live = store.start_run(factory.run()), store.start_run(factory.run())
+    assert ended.id is not None and live.id is not None
+    for run_id, number in ((ended.id, "+12025550100"), (live.id, "+12025550101")):
+        store.record_attempt(
+            dataclasses.replace(
+                factory.simple(run_id, number, "att", factory.run().started_at),
+                status=AttemptStatus.IN_PROGRESS,
+                delivery=None,
+            )
+        )
+    with store.engine.begin() as conn:  # ended by a writer that left its last call open
+        conn.execute(sa.update(runs).where(runs.c.id == ended.id).values(status="completed"))
+    assert store.mark_interrupted() == Interrupted(attempts=1)
+    statuses = {a.run_id: a.status for a in store.attempts()}
+    assert statuses == {ended.id: AttemptStatus.INTERRUPTED, live.id: AttemptStatus.IN_PROGRESS}
+    assert store.mark_interrupted() == Interrupted()
+    store.close()
