@@ -20,8 +20,8 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 from PIL import Image, UnidentifiedImageError
 
+from reports import thumbnail_cache
 from reports.model import Evidence
-from robot.atomic_file import write_atomic
 from robot.store.present import files_in, present_in
 
 log = logging.getLogger(__name__)
@@ -164,15 +164,15 @@ class Thumbnailer:
     def _cached(self, name: str, data: bytes) -> str | None:
         if self._cache_dir is None:
             return self._make(name, data)
-        digest = hashlib.sha256(data).hexdigest()
-        path = self._cache_dir / digest[:2] / f"{digest}-{self._variant}.jpg"
-        try:
-            return _JPEG_URI + base64.b64encode(path.read_bytes()).decode("ascii")
-        except OSError:
-            pass  # not made yet (or unreadable): make it
-        uri = self._make(name, data)
+        path = thumbnail_cache.entry(
+            self._cache_dir, hashlib.sha256(data).hexdigest(), self._variant
+        )
+        kept = thumbnail_cache.read(path)
+        if kept is not None:
+            return _JPEG_URI + base64.b64encode(kept).decode("ascii")
+        uri = self._make(name, data)  # not made yet (or unreadable): make it
         if uri is not None:
-            _write_quietly(path, base64.b64decode(uri[len(_JPEG_URI) :]))
+            thumbnail_cache.keep(path, base64.b64decode(uri[len(_JPEG_URI) :]))
         return uri
 
     @property
@@ -182,7 +182,7 @@ class Thumbnailer:
 
     def _make(self, name: str, data: bytes) -> str | None:
         try:
-            with Image.open(io.BytesIO(data)) as image:
+            with _opened(data) as image:
                 # JPEG decodes at reduced size (draft); shrink before converting, so the
                 # full-size screen is never copied (PNG decoding is most of the cost).
                 image.draft("RGB", (THUMB_WIDTH_PX * 2, THUMB_HEIGHT_PX * 2))
@@ -200,12 +200,17 @@ class Thumbnailer:
 _JPEG_URI = "data:image/jpeg;base64,"
 
 
-def _write_quietly(path: Path, data: bytes) -> None:
-    """Keep a thumbnail for next time; a cache that cannot be written only costs time."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        log.debug("thumbnail cache not written (%s): %s", path.parent, exc)
+def _opened(data: bytes) -> Image.Image:
+    """The picture to shrink. A plain 8-bit RGB PNG (what handsets send) is decoded by the
+    screen reader's libspng decoder: the same pixels, so the same thumbnail, for a quarter
+    less CPU than Pillow's decoder (31 -> 24 ms a phone screen); Pillow takes the rest."""
+    from robot.screen.png import PNG_SIGNATURE, decode_plain_png  # numpy: on a cache miss
+
+    if data[:8] == PNG_SIGNATURE:
+        pixels = decode_plain_png(data)
+        if pixels is not None:
+            return Image.fromarray(pixels)
+    return Image.open(io.BytesIO(data))
 
 
 def unique_files(groups: Iterable[Evidence | None]) -> list[EvidenceFile]:

@@ -20,6 +20,7 @@ from typing import Annotated
 
 import typer
 
+from reports import thumbnail_cache
 from reports.build import Inventory, build_report
 from reports.evidence import (
     EvidenceFile,
@@ -233,6 +234,7 @@ def write_report(
     html = render_html(report, evidence_rel=evidence_rel, attempt_url=console_links(project))
     path.write_text(html, encoding="utf-8")
     copied = copy_evidence(report, artifacts, out_dir / evidence_rel)
+    thumbnail_cache.prune(state.project_dir / THUMBNAIL_CACHE)  # what no recent report used
     return Written(path, copied)
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pyspng
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from robot.errors import ScreenReadError
+from robot.screen.png import MAX_PIXELS, PNG_SIGNATURE, decode_plain_png
 
 # OpenCV prints its own decoder warnings on stderr; a damaged file is reported once, by us
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
@@ -25,7 +25,6 @@ cv2.setNumThreads(1)
 
 WORK_WIDTH = 1080
 SMALL = 2  # the geometry (lines, controls, panels, badges) is found at 1/SMALL of WORK_WIDTH
-_MAX_PIXELS = 40_000_000
 # straight to RGB where OpenCV can (no second pass over the picture to swap its channels)
 _DECODE_FLAG: int = getattr(cv2, "IMREAD_COLOR_RGB", cv2.IMREAD_COLOR)
 
@@ -64,42 +63,23 @@ def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return int(count), labels, stats
 
 
-_PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _plain_png(data: bytes) -> np.ndarray | None:
-    """The pixels of an 8-bit RGB PNG without an EXIF chunk, decoded by libspng (half the CPU
-    of OpenCV's libpng, the same pixels); None for anything else, which OpenCV or Pillow
-    decode (other colour types and depths, a rotation to apply, a damaged file)."""
-    if len(data) < 33 or data[12:16] != b"IHDR" or data[24:26] != b"\x08\x02":
-        return None
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if width * height > _MAX_PIXELS or b"eXIf" in data:
-        return None
-    try:
-        pixels: np.ndarray = pyspng.load(data, "RGB")
-    except (RuntimeError, ValueError):
-        return None
-    return pixels if pixels.shape == (height, width, 3) else None
-
-
 def _decode(data: bytes) -> np.ndarray:
     """RGB pixels, upright. libspng takes plain PNGs; OpenCV decodes the other PNG/JPEG ~30 %
     faster than Pillow and applies the EXIF rotation itself; Pillow takes every other format
     and gives the error messages."""
-    if data[:8] == _PNG:
-        plain = _plain_png(data)
+    if data[:8] == PNG_SIGNATURE:
+        plain = decode_plain_png(data)
         if plain is not None:
             return plain
-    if data[:8] == _PNG or data[:3] == b"\xff\xd8\xff":
+    if data[:8] == PNG_SIGNATURE or data[:3] == b"\xff\xd8\xff":
         fast = cv2.imdecode(np.frombuffer(data, np.uint8), _DECODE_FLAG)
-        if fast is not None and fast.size <= 3 * _MAX_PIXELS:
+        if fast is not None and fast.size <= 3 * MAX_PIXELS:
             return (
                 fast if _DECODE_FLAG != cv2.IMREAD_COLOR else cv2.cvtColor(fast, cv2.COLOR_BGR2RGB)
             )
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            if opened.width * opened.height > _MAX_PIXELS:
+            if opened.width * opened.height > MAX_PIXELS:
                 raise ScreenReadError(f"image too large ({opened.width}x{opened.height})")
             # exif_transpose copies the whole picture: only pay for it when it is rotated
             rotated = opened.getexif().get(0x0112, 1) not in (1, None)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +52,27 @@ def test_report_writes_html_and_evidence_beside_it(run: Invoke, tmp_path: Path) 
         for n in names
     )
     assert "<script>alert(1)</script>" not in html
+
+
+def test_report_prunes_thumbnails_no_recent_report_used(
+    run: Invoke, filled_sqlite: Filled, tmp_path: Path
+) -> None:
+    """The thumbnail cache keeps what reports use and cannot grow forever."""
+    cache = filled_sqlite.project_dir / ".ringcheck" / "cache" / "thumbnails"
+    assert run("report", "--week", "2026-W48", "--out", str(tmp_path)).exit_code == 0
+    used = sorted(cache.rglob("*.jpg"))
+    assert used
+    stale = cache / "00" / ("0" * 64 + "-96x200q55.jpg")
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"a screen no report showed for months")
+    months_ago = time.time() - 100 * 86400
+    for path in (stale, *used):
+        os.utime(path, (months_ago, months_ago))
+    result = run("report", "--week", "2026-W48", "--out", str(tmp_path / "again"))
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert sorted(cache.rglob("*.jpg")) == used  # used again: stamped, so kept
+    assert all(p.stat().st_mtime > months_ago for p in used)
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("csv", "matrix.csv"), ("json", "matrix.json")])

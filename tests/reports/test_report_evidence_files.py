@@ -120,3 +120,59 @@ def test_thumbnails_are_kept_by_content_and_found_again(tmp_path: Path) -> None:
     changed = Thumbnailer(artifacts, cache_dir=cache).many(["b.png"])["b.png"]
     assert changed == Thumbnailer(artifacts).many(["b.png"])["b.png"]
     assert len(sorted(cache.rglob("*.jpg"))) == 3
+
+
+def test_a_thumbnail_is_the_same_whichever_decoder_reads_the_screen(tmp_path: Path) -> None:
+    """Plain RGB PNGs go through libspng, the rest through Pillow; the JPEG bytes are those
+    of Pillow's own decode, so a report does not change with the decoder."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    def pillow_thumbnail(data: bytes) -> str:
+        with Image.open(io.BytesIO(data)) as image:
+            source = image.convert("RGB") if image.mode in ("P", "1") else image
+            source.thumbnail((96, 200))
+            out = io.BytesIO()
+            source.convert("RGB").save(out, "JPEG", quality=55, optimize=True)
+        return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+    screen = Image.new("RGB", (1080, 2400), "white")
+    draw = ImageDraw.Draw(screen)
+    draw.rectangle((60, 300, 1020, 420), fill="darkred")
+    draw.text((80, 900), "Scam Likely +1 202 555 0100", fill="black")
+    for name, picture in (
+        ("plain.png", screen),
+        ("alpha.png", screen.convert("RGBA")),
+        ("palette.png", screen.convert("P")),
+    ):
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        (tmp_path / name).write_bytes(buffer.getvalue())
+    made = Thumbnailer(tmp_path).many(["plain.png", "alpha.png", "palette.png"])
+    for name, uri in made.items():
+        assert uri == pillow_thumbnail((tmp_path / name).read_bytes()), name
+
+
+def test_the_thumbnail_cache_keeps_what_was_used_lately(tmp_path: Path) -> None:
+    import os
+    import time
+    from datetime import timedelta
+
+    from reports import thumbnail_cache
+
+    cache = tmp_path / "cache"
+    now = time.time()
+    fresh = thumbnail_cache.entry(cache, "ab" * 32, "96x200q55")
+    old = thumbnail_cache.entry(cache, "cd" * 32, "96x200q55")
+    used_again = thumbnail_cache.entry(cache, "ce" * 32, "96x200q55")
+    for path in (fresh, old, used_again):
+        thumbnail_cache.keep(path, b"jpeg")
+    for path in (old, used_again):
+        os.utime(path, (now - 60 * 86400, now - 60 * 86400))
+    assert thumbnail_cache.read(used_again) == b"jpeg"  # a report showed it: stamped
+    assert thumbnail_cache.prune(cache, unused_for=timedelta(days=30), now=now) == 1
+    assert sorted(p.name for p in cache.rglob("*.jpg")) == sorted(
+        p.name for p in (fresh, used_again)
+    )
+    assert thumbnail_cache.prune(tmp_path / "no-cache-yet") == 0
