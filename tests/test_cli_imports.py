@@ -100,3 +100,12 @@ def test_every_command_has_its_own_help_line() -> None:
     }
     assert set(real) == set(COMMAND_MODULES) == set(COMMAND_HELP)
     assert real == COMMAND_HELP
+
+
+def test_the_dialer_loads_the_signing_stack_only_for_signed_calls() -> None:
+    """`ringcheck dial` without STIR/SHAKEN signing does not import cryptography's X.509."""
+    probe = "import sys, robot.sip.pool; print('cryptography' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"

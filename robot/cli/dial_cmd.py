@@ -105,7 +105,8 @@ def _follow(call: LiveCall, echo: bool) -> SipOutcome:
     """Print events as they come; an answered call is ended with BYE at once (no handset)."""
     shown = 0
     while True:
-        outcome = call.wait(_POLL_S)
+        call.wait_for_event(shown, _POLL_S)  # back at the next event, not the next poll
+        outcome = call.wait(0)
         events = call.events()
         if echo:
             for event in events[shown:]:

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from robot.domain.model import SipEvent, SipOutcome, Trunk
 from robot.errors import DialError, UsageError
@@ -25,7 +25,6 @@ from robot.ports import Dialer, DialRequest
 from robot.sip.handles import HandleBudget
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
-from robot.sip.passport import RichCallData, Signer
 from robot.sip.protocol import (
     CallReport,
     WorkerOptions,
@@ -34,6 +33,9 @@ from robot.sip.protocol import (
     with_local_address,
 )
 from robot.sip.worker import run_worker
+
+if TYPE_CHECKING:
+    from robot.sip.passport import Signer
 
 PLACE_TIMEOUT_S = 15.0
 WHEEL_MAX_CALLS = 4
@@ -361,6 +363,9 @@ class Pjsua2Dialer:
                 raise UsageError("an attestation level needs a trunk with STIR/SHAKEN signing")
             return None
         assert trunk is not None
+        # cryptography's X.509 stack takes 0.1 s to import: only calls that are signed pay it
+        from robot.sip.passport import RichCallData, Signer
+
         with self._lock:
             signer = self._signers.get(trunk.name)
             if signer is None:
