@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/startup_bench.py [--repeat 9]
 
-Times, as separate processes, `python -c pass` (the floor), `ringcheck --help`,
-`ringcheck results list` and `ringcheck config check` in a generated project whose store
-exists and holds a run, and prints the median and the spread with the 1-minute load average
-(the machine is shared: compare medians). Goals (issue 16): `--help` <= 0.3 s,
+Times, as separate processes, `python -c pass` (the floor), the imports no store command
+can do without (SQLAlchemy; Typer with Rich's table), `ringcheck --help`, `ringcheck results
+list` and `ringcheck config check` in a generated project whose store exists and holds a
+run, and prints the median and the spread of the wall time, the median CPU time (user +
+system of the process and its children) and the 1-minute load average (the machine is
+shared: compare medians, and CPU where the load is high). Goals (issue 16): `--help` <= 0.3 s,
 `results list` <= 0.5 s.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,15 +32,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
 
-def _time(command: list[str], cwd: Path, repeat: int) -> list[float]:
-    walls = []
+def _time(command: list[str], cwd: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds (user + system, the command and its children) of each run."""
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
         walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
-    return walls
+    return walls, cpus
 
 
 def _prepare(root: Path) -> None:
@@ -61,19 +68,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ringcheck-startup-") as folder:
         root = Path(folder)
         _prepare(root)
+        python = str(BIN / "python")
         commands = {
-            "python -c pass": [str(BIN / "python"), "-c", "pass"],
+            "python -c pass": [python, "-c", "pass"],
+            "import sqlalchemy": [python, "-c", "import sqlalchemy"],
+            "import typer,rich.table": [python, "-c", "import typer, rich.table"],
             "ringcheck --help": [ringcheck, "--help"],
             "ringcheck results list": [ringcheck, "results", "list"],
             "ringcheck config check": [ringcheck, "config", "check"],
         }
-        print(f"{'command':<24} {'median s':>8} {'min s':>6} {'max s':>6}  load")
+        print(f"{'command':<24} {'median s':>8} {'min s':>6} {'max s':>6} {'CPU s':>6}  load")
         for name, command in commands.items():
             load = os.getloadavg()[0]
-            walls = _time(command, root, args.repeat)
+            walls, cpus = _time(command, root, args.repeat)
             print(
                 f"{name:<24} {statistics.median(walls):>8.3f} {min(walls):>6.3f} "
-                f"{max(walls):>6.3f}  {load:.1f}",
+                f"{max(walls):>6.3f} {statistics.median(cpus):>6.3f}  {load:.1f}",
                 flush=True,
             )
 
