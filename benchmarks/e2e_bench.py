@@ -23,6 +23,10 @@ capture wait, so a robot with no overhead at all would make
 - p50 of the cycle's parts (see `_phases`): between calls, ring, capture, end;
 - peak RSS of the robot: this process and every process it started (SIP workers, screen
   readers), the virtual farm excluded, sampled every 50 ms;
+- CPU milliseconds per attempt by process, from the clock's start to the run's end: the
+  robot (this process), the processes it started (SIP workers) and the virtual farm (which
+  stands in for phones that cost the host nothing; the machine is shared, so compare CPU,
+  not only wall time);
 - the 1-minute load average before and after (the machine is shared: compare medians).
 
 With `--workers N...` the largest farm is also run through farm-site workers: one site holding
@@ -127,13 +131,40 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of `pid` so far (/proc/PID/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _tree_of(root: int) -> Iterator[int]:
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        yield pid
+        todo.extend(_children(pid))
+
+
 class RssSampler:
-    """Peak of the summed RSS of this process and its descendants, minus `exclude`'s tree."""
+    """Peak of the summed RSS of this process and its descendants, minus `exclude`'s tree;
+    also the CPU seconds each process of the run used, by role (`cpu_by_role`): `robot` (this
+    process, less what it had used before), `robot children` (SIP workers and any other process
+    it started) and `farm` (`exclude`'s tree, the virtual farm). A process's CPU is its last
+    sample, so one ending between two samples loses at most `interval_s` of it."""
 
     def __init__(self, exclude: int, interval_s: float = 0.05) -> None:
         self.exclude = exclude
         self.interval_s = interval_s
         self.peak = 0
+        self._cpu: dict[int, tuple[str, float]] = {}
+        self._cpu_before = {pid: _cpu_s(pid) or 0.0 for pid in (os.getpid(), exclude)}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
 
@@ -154,9 +185,26 @@ class RssSampler:
             yield pid
             todo.extend(_children(pid))
 
+    def _sample_cpu(self) -> None:
+        roles = [(pid, "robot children") for pid in self._tree()]
+        roles += [(pid, "farm") for pid in _tree_of(self.exclude)]
+        for pid, role in roles:
+            cpu = _cpu_s(pid)
+            if cpu is not None:
+                role = "robot" if pid == os.getpid() else role
+                self._cpu[pid] = (role, cpu - self._cpu_before.get(pid, 0.0))
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
             self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in self._tree()))
+            self._sample_cpu()
+        self._sample_cpu()
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out = {"robot": 0.0, "robot children": 0.0, "farm": 0.0}
+        for role, cpu in self._cpu.values():
+            out[role] += cpu
+        return out
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -234,6 +282,7 @@ def measure(
         attempts = store.attempts(run_id=summary.run.id)
         store.close()
     load_after = os.getloadavg()[0]
+    cpu = rss.cpu_by_role()
     delivered = [a for a in attempts if a.delivery is Delivery.DELIVERED]
     cycles = []
     phases = _phases(attempts, ring_delay_ms / 1000, capture_after_s)
@@ -264,6 +313,9 @@ def measure(
         "to_stored_p50_s": _pct(to_stored, 0.5),
         **phases,
         "peak_rss_mb": rss.peak / 1e6,
+        "cpu_robot_ms": cpu["robot"] / len(attempts) * 1000,
+        "cpu_children_ms": cpu["robot children"] / len(attempts) * 1000,
+        "cpu_farm_ms": cpu["farm"] / len(attempts) * 1000,
         "load": f"{load_before:.1f}->{load_after:.1f}",
     }
 
@@ -401,7 +453,8 @@ def main() -> None:
     print(
         f"{'handsets':>8} {'attempts':>8} {'per min':>8} {'ceiling':>8} {'share':>6} "
         f"{'steady':>6} {'ovh p50':>8} {'ovh p90':>8} {'stored':>7} {'RSS MB':>7} "
-        f"{'between':>7} {'ring':>5} {'capt':>5} {'end':>5}  load"
+        f"{'between':>7} {'ring':>5} {'capt':>5} {'end':>5} "
+        f"{'CPU ms/attempt robot+children+farm':>28}  load"
     )
     for count in args.handsets:
         rows = [
@@ -418,7 +471,8 @@ def main() -> None:
             f"{med('overhead_p50_s'):>7.2f}s {med('overhead_p90_s'):>7.2f}s "
             f"{med('to_stored_p50_s'):>6.2f}s {med('peak_rss_mb'):>7.0f} "
             f"{med('between_s'):>7.2f} {med('ring_s'):>5.2f} {med('capture_s'):>5.2f} "
-            f"{med('end_s'):>5.2f}  " + " ".join(r["load"] for r in rows),
+            f"{med('end_s'):>5.2f} {med('cpu_robot_ms'):>8.0f}+{med('cpu_children_ms'):.0f}"
+            f"+{med('cpu_farm_ms'):.0f}  " + " ".join(r["load"] for r in rows),
             flush=True,
         )
 
