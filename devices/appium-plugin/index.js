@@ -72,9 +72,9 @@ function shell(p, command, args) {
     const key = args[args.length - 1];
     return `${p.settings[key] ?? DEFAULT_SETTINGS[key] ?? 'null'}\n`;
   }
-  if (line.startsWith('content query') && line.includes('phone_lookup')) {
-    const number = line.split('phone_lookup/')[1].split(/\s/)[0];
-    return p.contacts.includes(number) ? `Row: 0 display_name=Saved ${number}\n` : 'No result found.\n';
+  if (line.startsWith('content query') && line.includes('com.android.contacts/data/phones')) {
+    const rows = p.contacts.map((n, i) => `Row: ${i} data1=${n}, display_name=Saved ${n}\n`);
+    return rows.join('') || 'No result found.\n';
   }
   if (line.startsWith('content query') && line.includes('siminfo')) return `Row: 0 number=${p.msisdn}\n`;
   if (line.startsWith('dumpsys package')) {

@@ -111,10 +111,9 @@ def shell(handset: SimHandset, command: str, args: list[str]) -> str:
     if words[:2] == ["content", "query"]:
         if "content://telephony/siminfo" in words:
             return _siminfo(handset, words)
-        lookup = next((w for w in words if "phone_lookup/" in w), None)
-        number = lookup.split("phone_lookup/", 1)[1] if lookup else None
-        if number is not None and number in state.contacts:
-            return f"Row: 0 display_name=Saved {number}\n"
+        if "content://com.android.contacts/data/phones" in words:
+            return "".join(f"Row: {n} data1={number}, display_name=Saved {number}\n"
+                           for n, number in enumerate(state.contacts)) or "No result found.\n"
         return "No result found.\n"
     if words[:2] == ["content", "delete"] and "content://call_log/calls" in words:
         return _delete_call_log(handset, words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from devices.android import registry_slots, telecom_number
+from devices.android import registry_slots, saved_contacts, telecom_number
 from devices.ios_banner import looks_like_call_banner
 from devices.sim.render import render_call, render_idle
 from devices.sim.screen import CallScreen, Look, Style
@@ -28,6 +28,19 @@ def test_registry_gives_each_sims_state_and_number() -> None:
     redacted = registry_slots("  mCallState=1\n  mCallIncomingNumber=+1312*******\n")
     assert redacted[0].incoming is None  # a hidden number is not a number
     assert registry_slots("no state here") == []
+
+
+def test_saved_contacts_found_in_one_listing_whatever_their_format() -> None:
+    listing = (
+        "Row: 0 data1=(202) 555-0101, display_name=Northwind, Fraud Desk\n"
+        "Row: 1 data1=+44 20 7946 0000, display_name=Mum\n"
+    )
+    assert saved_contacts(listing, ["+12025550101", "+12025550102"]) == [
+        ("contact:+12025550101", "saved as 'Northwind, Fraud Desk'"),
+        ("contact:+12025550102", "not saved"),
+    ]
+    assert saved_contacts("No result found.\n", ["+12025550101"]) == [
+        ("contact:+12025550101", "not saved")]  # fmt: skip
 
 
 def test_telecom_handle_withheld_or_hidden() -> None:
