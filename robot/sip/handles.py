@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 IOQUEUE_HANDLES = 64
 SIP_HANDLES = 14
-"""Kept for SIP itself: the UDP, TCP and TLS transports and their connections."""
+"""Kept for SIP itself: the UDP, TCP and TLS transports, their connections and the wake-up
+transport (`robot.sip.wake`)."""
 HANDLES_PER_CALL = 2
 HANDLE_REUSE_DELAY_S = 0.6
 """pjlib's 500 ms before a closed socket's handle is reused, plus a margin."""

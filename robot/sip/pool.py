@@ -32,6 +32,7 @@ from robot.sip.protocol import (
     uri_user,
     with_local_address,
 )
+from robot.sip.wake import Waker
 from robot.sip.worker import run_worker
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ class _Worker:
         # sockets its calls hold in pjlib (`robot.sip.handles`): calls go where most are free
         self.handles = HandleBudget()
         self.ready = threading.Event()
+        self._waker = Waker()
         self._send_lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True,
                                         name=f"ringcheck-sip-reader-{index}")
@@ -160,6 +162,7 @@ class _Worker:
                 self.conn.send(message)
             except (OSError, ValueError):
                 return False
+            self._waker.wake()
             return True
 
     def _read(self) -> None:
@@ -168,7 +171,9 @@ class _Worker:
                 self._dispatch(self.conn.recv())
         except (EOFError, OSError):
             pass
-        self.alive = False
+        with self._send_lock:
+            self.alive = False
+            self._waker.close()
         self.ready.set()
         self.process.join(timeout=5)
         code = self.process.exitcode
@@ -179,6 +184,7 @@ class _Worker:
     def _dispatch(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "ready":
+            self._waker.port = int(message[2])
             self.ready.set()
             return
         if kind == "fatal":

@@ -24,6 +24,7 @@ from robot.sip.endpoint import destroy_endpoint, quiet_process, single_thread_co
 from robot.sip.handles import HandleBudget
 from robot.sip.protocol import CallSpec, WorkerOptions
 from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
+from robot.sip.wake import BUSY_POLL_MS, IDLE_POLL_MS, open_wake_transport
 
 _SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
 MAX_ACCOUNTS = 6  # PJSUA_MAX_ACC is 8 in the wheel; one more than it allows aborts
@@ -67,7 +68,6 @@ class _Worker:
         self.call_class: Any = None
         self.stopping = False
         self.parent_gone = False
-        self.last_busy = 0.0
 
     # --- start and stop --------------------------------------------------------------
     def start(self) -> None:
@@ -97,7 +97,7 @@ class _Worker:
         self.ep.libInit(cfg)
         self.ep.audDevManager().setNullDev()
         self.ep.libStart()
-        self.send(("ready", os.getpid()))
+        self.send(("ready", os.getpid(), open_wake_transport(pj, self.ep)))
 
     def stop(self) -> None:
         self.stopping = True
@@ -128,11 +128,9 @@ class _Worker:
                     break
             self._place_waiting()
             self._deadlines(now)
-            if self.calls or self.waiting:
-                self.last_busy = now
-            # Commands arrive on a pipe pjlib cannot watch, so the poll is short while calls
-            # are up or were recently (a CANCEL waits at most 1 ms) and longer when idle.
-            self.ep.libHandleEvents(1 if now - self.last_busy < 2.0 else 10)
+            # A command on the pipe wakes the poll at once (`robot.sip.wake`); the timeout
+            # only bounds how late our own deadlines are seen.
+            self.ep.libHandleEvents(BUSY_POLL_MS if self.calls or self.waiting else IDLE_POLL_MS)
         calls_up = any(not state.disconnected for state in self.calls.values())
         for state in list(self.calls.values()):
             state.error = state.error or "dialer shut down before the call ended"

@@ -183,4 +183,8 @@ def test_dial_to_a_peer_on_the_network_binds_the_interface_that_reaches_it(
         need("a network interface besides loopback", False, str(exc))
     assert lan is not None and lan != "127.0.0.1"
     seen = _dial_sampling_sockets(sipp("ring_cancel.xml", host=lan), project_tmp)
-    assert {s.address for s in seen} == {lan}
+    # besides: the command waking its one SIP worker (robot.sip.wake), a UDP socket on each
+    # side of the loopback, which nothing off this machine can reach
+    wake = {s for s in seen if s.proto == "udp" and s.address == "127.0.0.1"}
+    assert len(wake) <= 2
+    assert {s.address for s in seen - wake} == {lan}
