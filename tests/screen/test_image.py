@@ -50,3 +50,18 @@ def test_truncated_png_is_our_error() -> None:
     data = _png(_picture())
     with pytest.raises(ScreenReadError):
         load_screen(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("width", [1170, 1440, 2160])
+def test_a_wider_screenshot_keeps_every_thin_stroke_when_brought_down(width: int) -> None:
+    # thin dark bars a few pixels apart, as the strokes of small letters are: none may vanish
+    # or merge with its neighbour at the working width
+    pixels = np.full((400, width, 3), 245, np.uint8)
+    bars = range(40, width - 40, 9 * width // 1080)
+    for x in bars:
+        pixels[100:300, x : x + 2 * width // 1080] = 20
+    screen = load_screen(_png(Image.fromarray(pixels, "RGB")))
+    assert screen.rgb.shape == (round(400 * 1080 / width), 1080, 3)
+    row = screen.rgb[screen.height // 2, :, 0] < 160
+    runs = int(np.count_nonzero(row[1:] & ~row[:-1])) + int(row[0])
+    assert runs == len(bars)
