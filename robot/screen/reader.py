@@ -397,7 +397,9 @@ def _script_pack(read: list[Line]) -> str:
         got = [ln.readings[pack][1] for ln in read if pack in ln.readings]
         return sum(got) / len(got) if got else 0.0
 
-    packs = {p for ln in read for p in ln.readings}
+    # in the order the packs were tried (the locale's first): a set's order changes from one
+    # run to the next, and two packs can tie to the hundredth
+    packs = list(dict.fromkeys(p for ln in read for p in ln.readings))
     if "jpn" in packs and any(
         _KANA.search(ln.readings["jpn"][0]) and ln.readings["jpn"][1] >= 0.6
         for ln in read

@@ -13,7 +13,7 @@ from robot.screen.fields import Line, assign
 from robot.screen.hanzi import closer_script
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, line_crop
-from robot.screen.reader import _screen_words_read_by_any_pack
+from robot.screen.reader import _screen_words_read_by_any_pack, _script_pack
 from tests.support.peers import need
 
 # drawn in the bold cut, while the reader compares with the regular one: the decision must
@@ -85,3 +85,28 @@ def test_a_line_one_pack_reads_as_a_screen_word_is_that_word() -> None:
     assert name.text == "黃美玲"
     fields = assign([status, name])
     assert fields.name_text == "黃美玲"
+
+
+def test_packs_that_tie_on_a_screen_give_the_same_script_on_every_run() -> None:
+    # Traditional and Japanese tie to the hundredth over the screen's lines; the pack tried
+    # first wins, not whichever a set happens to list first in this process
+    status = Line(
+        Box(100, 200, 80, 40),
+        "着信",
+        0.92,
+        read_with="chi_sim",
+        readings={"chi_sim": ("着信", 0.92), "chi_tra": ("著信", 0.59), "jpn": ("着信", 0.88)},
+    )
+    label = Line(
+        Box(100, 700, 270, 68),
+        "騷擾電話",
+        0.85,
+        read_with="chi_tra",
+        readings={
+            "chi_sim": ("量摄电话", 0.42),
+            "chi_tra": ("騷擾電話", 0.85),
+            "jpn": ("騒揚電話", 0.56),
+        },
+    )
+    assert _script_pack([status, label]) == "chi_tra"
+    assert _script_pack([label, status]) == "chi_tra"
