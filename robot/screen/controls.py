@@ -36,18 +36,35 @@ class Controls:
         return [c for pair in self.pairs for c in pair] + [*self.answer, *self.hang_up]
 
 
-def _mask(hsv: np.ndarray, colour: str) -> np.ndarray:
-    if colour == "red":
-        low = cv2.inRange(hsv, np.array([0, 110, 110], np.uint8), np.array([9, 255, 255], np.uint8))
-        high = cv2.inRange(
-            hsv, np.array([170, 110, 110], np.uint8), np.array([180, 255, 255], np.uint8)
-        )
-        return cv2.bitwise_or(low, high)
-    if colour == "blue":  # some call apps answer with a blue check instead of green
-        return cv2.inRange(
-            hsv, np.array([100, 120, 120], np.uint8), np.array([125, 255, 255], np.uint8)
-        )
-    return cv2.inRange(hsv, np.array([40, 80, 90], np.uint8), np.array([90, 255, 255], np.uint8))
+def _hues(low: int, high: int, *more: tuple[int, int]) -> np.ndarray:
+    table = np.zeros(256, np.uint8)
+    for a, b in ((low, high), *more):
+        table[a : b + 1] = 255
+    return table
+
+
+# OpenCV hue runs 0-179; red wraps round
+_HUES = {"red": _hues(0, 9, (170, 180)), "green": _hues(40, 90), "blue": _hues(100, 125)}
+# least saturation and value of each control colour (blue: some call apps answer with a blue
+# check instead of green)
+_FLOORS = {"red": (110, 110), "green": (80, 90), "blue": (120, 120)}
+
+
+def _masks(hsv: np.ndarray) -> dict[str, np.ndarray]:
+    """The pixels of each control colour: one pass to split the planes and one table look-up
+    per hue instead of a range test on every channel per colour (a third of the CPU)."""
+    hue, sat, val = cv2.split(hsv)
+    out = {}
+    for colour, table in _HUES.items():
+        s_min, v_min = _FLOORS[colour]
+        strong = cv2.bitwise_and(_at_least(sat, s_min), _at_least(val, v_min))
+        out[colour] = cv2.bitwise_and(cv2.LUT(hue, table), strong)
+    return out
+
+
+def _at_least(plane: np.ndarray, floor: int) -> np.ndarray:
+    _, mask = cv2.threshold(plane, floor - 1, 255, cv2.THRESH_BINARY)
+    return mask
 
 
 def _edges(small: np.ndarray) -> np.ndarray:
@@ -78,9 +95,21 @@ def _flat(hsv: np.ndarray, part: np.ndarray) -> bool:
     if len(pixels) < 20:
         return False
     pixels = pixels[:: max(1, len(pixels) // 400)]  # a few hundred samples say it as well
-    low, high = np.percentile(pixels, [20, 80], axis=0)  # one sort for both
-    spread = high - low
+    ordered = np.sort(pixels, axis=0).astype(np.float64)  # one sort for both percentiles
+    spread = _percentile(ordered, 0.8) - _percentile(ordered, 0.2)
     return float(spread[2]) < 24 and float(spread[1]) < 30
+
+
+def _percentile(ordered: np.ndarray, q: float) -> np.ndarray:
+    """`np.percentile(..., axis=0)` of sorted rows, linear between ranks and with its rounding,
+    without its overhead (a quarter of the controls' CPU went to it)."""
+    rank = q * (len(ordered) - 1)
+    below = int(rank)
+    above = min(below + 1, len(ordered) - 1)
+    t = rank - below
+    a, b = ordered[below], ordered[above]
+    result: np.ndarray = a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t)
+    return result
 
 
 def _glyph(hsv: np.ndarray) -> bool:
@@ -110,8 +139,9 @@ def _shape(w: int, h: int, fill: float) -> str | None:
     return None
 
 
-def _blobs(hsv: np.ndarray, edges: _LazyEdges, colour: str, width: int) -> list[Control]:
-    raw = _mask(hsv, colour)
+def _blobs(
+    raw: np.ndarray, hsv: np.ndarray, edges: _LazyEdges, colour: str, width: int
+) -> list[Control]:
     rows = np.flatnonzero(raw.any(axis=1))
     if len(rows) == 0:
         return []
@@ -227,9 +257,10 @@ def find_controls(screen: Screen) -> Controls:
     hsv = screen.small_hsv
     edges = _LazyEdges(screen.small)
     width = screen.small.shape[1]
-    reds = _blobs(hsv, edges, "red", width)
-    greens = _blobs(hsv, edges, "green", width)
-    blues = _blobs(hsv, edges, "blue", width)
+    masks = _masks(hsv)
+    reds = _blobs(masks["red"], hsv, edges, "red", width)
+    greens = _blobs(masks["green"], hsv, edges, "green", width)
+    blues = _blobs(masks["blue"], hsv, edges, "blue", width)
     pairs = []
     used: set[int] = set()
     for red in reds:
