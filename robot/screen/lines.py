@@ -222,7 +222,7 @@ def line_crop(image: np.ndarray, box: Box, target_h: int | None = None) -> np.nd
     flat = dist.ravel()
     k = int(0.97 * (flat.size - 1))
     top = max(40.0, float(np.partition(flat, k)[k]))  # the text's contrast, not a stray pixel
-    grey = (255 - np.clip(dist * (255.0 / top), 0, 255)).astype(np.uint8)
+    grey: np.ndarray = (255 - np.clip(dist * (255.0 / top), 0, 255)).astype(np.uint8)
     if target_h is None:
         # big lines come down to 48 px; small ones are enlarged only a little, since
         # interpolated thin strokes turn a 5 into a 9
