@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from robot.screen.controls import _percentile
+from robot.screen.image import SMALL
 from robot.screen.ink import _far_from
 from robot.screen.lines import _column_medians, _distance
 from robot.screen.marks import _row_medians
+from robot.screen.surface import _flood
 
 
 @pytest.mark.parametrize("samples", [1, 2, 57, 134, 135, 400, 401])
@@ -55,3 +57,20 @@ def test_far_from_a_fractional_colour_is_the_float_test() -> None:
         colour = rng.integers(0, 511, 3) / 2  # medians of an even count end in .5
         expected = np.abs(crop.astype(np.int16) - colour).max(axis=2) > 60
         assert np.array_equal(_far_from(crop, colour, 60), expected)
+
+
+def test_a_flat_panel_is_flooded_to_its_bounding_box() -> None:
+    small = np.full((600, 540, 3), 30, np.uint8)  # a dark app behind
+    small[40:200, 20:520] = (235, 235, 240)  # a light card
+    small[100:120, 60:300] = 20  # a line of text inside it
+    box = _flood(small, (270, 170))
+    assert box is not None
+    inset = max(2, (519 - 20) // 40)
+    assert (box.x, box.y, box.w, box.h) == (
+        (20 + inset) * SMALL,
+        (40 + 2) * SMALL,
+        (519 - 20 + 1 - 2 * inset) * SMALL,
+        (199 - 40 - 3) * SMALL,
+    )
+    small[300:305, 100:105] = 200  # a dot on the app behind: too few pixels to be a panel
+    assert _flood(small, (102, 302)) is None
