@@ -143,17 +143,14 @@ def avatar_candidates(
     gray = cv2.cvtColor(region, cv2.COLOR_RGB2GRAY)
     # a picture differs from the background in brightness or in colour: a dark red logo on a
     # dark screen is as bright as the screen, but not the same colour
-    planes = cv2.merge([gray, *cv2.split(region)])
-    rows = np.ascontiguousarray(_row_medians(planes[:, ::4])[:, None, :])
+    planes = [gray, *cv2.split(region)]
+    samples = np.stack([p[:, ::4] for p in planes], axis=2)
+    rows = np.ascontiguousarray(_row_medians(samples)[:, None, :])
     # rows of big text, discs and avatars are no background: take it over a taller window
     window = min(61, len(rows) - 1 + len(rows) % 2)  # odd, as a median filter needs
     if window >= 3:
         rows = cv2.medianBlur(rows, window)
-    background = cv2.resize(rows, (planes.shape[1], planes.shape[0]),
-                            interpolation=cv2.INTER_NEAREST)  # fmt: skip
-    diff = cv2.split(cv2.absdiff(planes, background))
-    colour = cv2.max(cv2.max(diff[1], diff[2]), diff[3])
-    mask: np.ndarray = ((diff[0] > 18) | (colour > 40)).astype(np.uint8) * 255
+    mask = _off_background(planes, rows.reshape(len(rows), -1), (18, 40, 40, 40))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     count, labels, stats = components(mask)
     found: list[Box] = []
@@ -176,6 +173,19 @@ def avatar_candidates(
             continue  # an answer or decline disc
         found.append(candidate)
     return sorted(found, key=lambda b: -b.w * b.h)
+
+
+def _off_background(
+    planes: list[np.ndarray], background: np.ndarray, reach: tuple[int, ...]
+) -> np.ndarray:
+    """255 where a plane differs from its row's background value by more than its reach, one
+    plane at a time (no four-plane picture of the background to build, subtract and split)."""
+    mask: np.ndarray = np.zeros(planes[0].shape, np.uint8)
+    for index, (plane, limit) in enumerate(zip(planes, reach, strict=True)):
+        level = np.ascontiguousarray(np.broadcast_to(background[:, index : index + 1], plane.shape))
+        _, far = cv2.threshold(cv2.absdiff(plane, level), limit, 255, cv2.THRESH_BINARY)
+        mask = cv2.bitwise_or(mask, far)
+    return mask
 
 
 def _row_medians(planes: np.ndarray) -> np.ndarray:

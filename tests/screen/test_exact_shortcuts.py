@@ -10,7 +10,7 @@ from robot.screen.controls import _percentile
 from robot.screen.image import SMALL
 from robot.screen.ink import _far_from
 from robot.screen.lines import _column_medians, _distance
-from robot.screen.marks import _row_medians
+from robot.screen.marks import _off_background, _row_medians
 from robot.screen.surface import _flood
 
 
@@ -74,3 +74,13 @@ def test_a_flat_panel_is_flooded_to_its_bounding_box() -> None:
     )
     small[300:305, 100:105] = 200  # a dot on the app behind: too few pixels to be a panel
     assert _flood(small, (102, 302)) is None
+
+
+def test_off_background_is_the_four_plane_difference() -> None:
+    rng = np.random.default_rng(11)
+    planes = [rng.integers(0, 256, (120, 90), dtype=np.uint8) for _ in range(4)]
+    background = rng.integers(0, 256, (120, 4), dtype=np.uint8)
+    stacked = np.stack(planes, axis=2).astype(np.int16)
+    diff = np.abs(stacked - background[:, None, :].astype(np.int16))
+    expected = ((diff[:, :, 0] > 18) | (diff[:, :, 1:].max(axis=2) > 40)).astype(np.uint8) * 255
+    assert np.array_equal(_off_background(planes, background, (18, 40, 40, 40)), expected)
