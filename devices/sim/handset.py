@@ -8,6 +8,7 @@ decline (ENDCALL key or the Decline button), which is passed back to the carrier
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,11 +224,11 @@ class SimHandset:
             if self._cache is not None and self._cache[0] == ring:
                 return self._cache[1]
         if ring is None:
-            drawn = render_idle(self._full)
+            drawn = _idle_screen(self._full)
         else:
             look = self._banner if ring.heads_up else self._full
             app = self.state.foreground[0] if ring.heads_up and self.state.foreground else None
-            drawn = render_call(ring.screen, look, locked=ring.locked, app=app)
+            drawn = _call_screen(ring.screen, look, ring.locked, app)
         with self._lock:
             self._cache = (ring, drawn)
         return drawn
@@ -261,6 +262,20 @@ class SimHandset:
             package = "com.samsung.android.incallui"
         activity = (profile.incall_activities or ("com.android.incallui.InCallActivity",))[0]
         return package, activity
+
+
+@functools.lru_cache(maxsize=16)
+def _idle_screen(look: Look) -> Rendered:
+    """The home screen, drawn once per look for every handset: drawing and encoding it took
+    ~40 ms of the farm's CPU after every call."""
+    return render_idle(look)
+
+
+@functools.lru_cache(maxsize=128)  # at most ~300 KB a screen
+def _call_screen(screen: CallScreen, look: Look, locked: bool, app: str | None) -> Rendered:
+    """An incoming-call screen, drawn once per distinct content (the same pixels every time:
+    `devices.sim.render`); a farm calling the same numbers redrew them 40-90 ms each."""
+    return render_call(screen, look, locked=locked, app=app)
 
 
 def _short_carrier(name: str) -> str:
