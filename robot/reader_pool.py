@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 
 from robot.domain.model import Reading
+from robot.native_heap import bound_native_heap
 from robot.ports import ReadRequest, ScreenReader
 
 
@@ -34,6 +35,7 @@ class ReaderPool:
         if self.size < 1:
             raise ValueError("a reader pool needs at least one reader")
         self._factory = factory
+        bound_native_heap(self.size)  # reads run on many threads: see robot.native_heap
         self._free: list[ScreenReader] = []
         self._all: list[ScreenReader] = []
         self._building = 0
