@@ -157,13 +157,15 @@ class RssSampler:
     also the CPU seconds each process of the run used, by role (`cpu_by_role`): `robot` (this
     process, less what it had used before), `robot children` (SIP workers and any other process
     it started) and `farm` (`exclude`'s tree, the virtual farm). A process's CPU is its last
-    sample, so one ending between two samples loses at most `interval_s` of it."""
+    sample, so one ending between two samples loses at most `interval_s` of it; the sampler's
+    own CPU is not counted as the robot's."""
 
     def __init__(self, exclude: int, interval_s: float = 0.05) -> None:
         self.exclude = exclude
         self.interval_s = interval_s
         self.peak = 0
         self._cpu: dict[int, tuple[str, float]] = {}
+        self._own_cpu_s = 0.0
         self._cpu_before = {pid: _cpu_s(pid) or 0.0 for pid in (os.getpid(), exclude)}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
@@ -199,9 +201,10 @@ class RssSampler:
             self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in self._tree()))
             self._sample_cpu()
         self._sample_cpu()
+        self._own_cpu_s = time.thread_time()  # walking /proc is the bench's, not the robot's
 
     def cpu_by_role(self) -> dict[str, float]:
-        out = {"robot": 0.0, "robot children": 0.0, "farm": 0.0}
+        out = {"robot": -self._own_cpu_s, "robot children": 0.0, "farm": 0.0}
         for role, cpu in self._cpu.values():
             out[role] += cpu
         return out
