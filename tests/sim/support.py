@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.support.peers import free_port, free_port_block
+from tests.support.peers import free_port_block, free_ports
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 SIPP = shutil.which("sipp")
@@ -143,10 +143,11 @@ def run_sipp(scenario: str, port: int, callee: str, folder: Path, *, caller: str
         csv = folder / f"callees-{scenario}.csv"
         csv.write_text("SEQUENTIAL\n" + "".join(f"{c};\n" for c in callees))
         count = ["-inf", str(csv), "-m", str(len(callees)), "-l", str(len(callees)), "-r", "100"]
+    local, control = free_ports(2)
     command = [
         SIPP, f"127.0.0.1:{port}", "-sf", str(script), "-s", callee,
         "-key", "caller", caller, "-key", "identity", header, *count,
-        "-i", "127.0.0.1", "-p", str(free_port()), "-cp", str(free_port()), "-mp",
+        "-i", "127.0.0.1", "-p", str(local), "-cp", str(control), "-mp",
         str(free_port_block()), "-t", transport,
         "-timeout", f"{int(timeout_s)}s", "-timeout_error", "-trace_msg", "-message_file",
         str(messages), "-nostdin",

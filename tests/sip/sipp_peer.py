@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tests.support.peers import free_port, free_port_block, need, wait_until
+from tests.support.peers import free_port_block, free_ports, need, wait_until
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 SIPP = shutil.which("sipp")
@@ -97,8 +97,7 @@ def start_uas(scenario: str, tmp_path: Path, *, calls: int = 1, tcp: bool = Fals
     """Start SIPp with `scenarios/<scenario>` on free ports; skipped/failed if SIPp is absent."""
     need("sipp", SIPP is not None, "install the Debian package sip-tester")
     assert SIPP is not None
-    port = free_port()
-    control = free_port(socket.SOCK_DGRAM)
+    port, control = free_ports(2)
     media = free_port_block()
     name = scenario.removesuffix(".xml")
     message_file = tmp_path / f"sipp-{name}-{port}.msg"

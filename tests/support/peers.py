@@ -44,6 +44,30 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
     raise RuntimeError("no free port on 127.0.0.1")
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports, each free for TCP and UDP on 127.0.0.1.
+
+    Asking `free_port` twice can hand back the same number (the first socket is closed before
+    the second asks), and a peer given one port for SIP and the same for its control socket
+    fails to bind the second; the sockets here stay bound until every port is chosen.
+    """
+    held: list[socket.socket] = []
+    try:
+        while len(held) < count:
+            port = free_port()
+            taken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                taken.bind(("127.0.0.1", port))
+            except OSError:
+                taken.close()
+                continue
+            held.append(taken)
+        return [int(sock.getsockname()[1]) for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
+
+
 def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
     """Poll `predicate` until it holds or fail after `timeout_s` (no blind sleeps)."""
     deadline = time.monotonic() + timeout_s
