@@ -5,6 +5,14 @@ may write the same file. WAL lets readers go on while one writes; `BEGIN IMMEDIA
 write lock at the start of a write transaction, so two writers queue on the busy timeout instead
 of failing half-way with "database is locked". Reads keep a plain deferred `BEGIN`.
 
+Within one process the writers of a file also queue on a lock of ours before `BEGIN IMMEDIATE`
+(`_process_write_lock`). SQLite's busy handler is no queue: a waiter sleeps up to 100 ms between
+tries and a newcomer may take the lock first every time, so with a run's many threads writing
+(handsets, the trunk gate holding the lock while an INVITE leaves, alert listeners) a writer
+could be passed over for the whole busy timeout under load and its attempt was lost to
+"database is locked". A thread now waits for its own process's writers without a timeout, and
+only one writer per process meets other processes on the busy timeout.
+
 Store URLs may hold a password: messages only ever show `safe_url()`.
 """
 
@@ -12,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,11 +119,31 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 @contextlib.contextmanager
 def write_tx(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A write transaction: `BEGIN IMMEDIATE` on SQLite, a normal one elsewhere."""
-    with engine.connect() as conn:
+    """A write transaction: `BEGIN IMMEDIATE` on SQLite, after this process's other writers of
+    the same file; a normal one elsewhere."""
+    with _process_write_lock(engine), engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
+
+
+_file_locks: dict[str, threading.RLock] = {}
+_file_locks_guard = threading.Lock()
+
+
+def _process_write_lock(engine: sa.Engine) -> contextlib.AbstractContextManager[object]:
+    """The lock this process's writers of a SQLite file take in turn (one per file, shared by
+    every engine on it); nothing for other databases, whose row locks queue writers. Reentrant:
+    a nested write transaction meets SQLite's busy timeout as before instead of hanging."""
+    path = sqlite_path(engine.url) if engine.dialect.name == "sqlite" else None
+    if path is None:
+        return contextlib.nullcontext()
+    key = os.path.realpath(path)
+    with _file_locks_guard:
+        lock = _file_locks.get(key)
+        if lock is None:
+            lock = _file_locks[key] = threading.RLock()
+    return lock
 
 
 @contextlib.contextmanager
