@@ -90,6 +90,12 @@ def find_big_text(small: np.ndarray, region: Box, min_h: int) -> list[Box]:
     if part.ndim == 3:
         grad = cv2.max(cv2.max(grad[:, :, 0], grad[:, :, 1]), grad[:, :, 2])
     _, binary = cv2.threshold(grad, 48, 255, cv2.THRESH_BINARY)
+    # a straight edge across the screen (a card's rim or shadow the clock runs into) would
+    # join the clock into one blob as wide as the screen: edges that long are no text
+    edges = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (part.shape[1] // 3, 1))
+    )
+    binary = cv2.subtract(binary, edges)
     joined = cv2.morphologyEx(
         binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 3))
     )

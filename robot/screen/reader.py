@@ -117,7 +117,9 @@ class TesseractReader:
         prof = profile(request.dialer)
         colours = prof.badge_colours if prof and prof.badge_colours else all_badge_colours()
         badges = find_badges(screen.small, found.region, colours, screen.small_hsv, screen.rgb)
-        control_boxes = [c.box for c in controls.all() if _overlaps(c.box, found.region)]
+        # only the controls of this call: a red word or a patch of colour elsewhere that paired
+        # with another is no control, and masking it would cut the line it is in
+        control_boxes = [c.box for c in found.controls if _overlaps(c.box, found.region)]
         boxes = find_lines(screen.small, found.region, [b.box for b in badges] + control_boxes)
         places = avatar_candidates(screen.small, found.region, boxes, control_boxes)
         boxes = [_beside_avatar(b, places) for b in boxes if not any(inside(b, p) for p in places)]

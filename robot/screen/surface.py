@@ -40,13 +40,19 @@ def find_surface(
     screen: Screen, controls: Controls, hint: Surface | None, dialer: DialerKind | None
 ) -> Found:
     height = screen.height
+    cards = []
     for red, green in controls.pairs:
         if max(red.box.bottom, green.box.bottom) > _CARD_ZONE * height:
             break
         panel = _panel_from(screen, red, green)
         if panel is not None:
-            kind = _card_kind(panel, red, green, hint, dialer)
-            return Found(kind, panel, (red, green), True)
+            cards.append((red, green, panel))
+    if cards:
+        # a red word of a label may pair with a green patch of an avatar in the same card:
+        # the card's own buttons are the biggest pair in it
+        red, green, panel = max(cards, key=lambda c: min(_area(c[0].box), _area(c[1].box)))
+        kind = _card_kind(panel, red, green, hint, dialer)
+        return Found(kind, panel, (red, green), True)
     if hint in (Surface.HEADS_UP, Surface.BANNER, Surface.LOCK_SCREEN):
         panel = _panel_at_top(screen)
         if panel is not None:
@@ -78,6 +84,10 @@ def _card_kind(
     middle = panel.y + 0.25 * panel.h <= (red.box.cy + green.box.cy) / 2 <= panel.y + 0.75 * panel.h
     discs = red.shape == green.shape == "disc"
     return Surface.BANNER if controls_right and middle and discs else Surface.HEADS_UP
+
+
+def _area(box: Box) -> int:
+    return box.w * box.h
 
 
 def _within(box: Box, outer: Box) -> bool:
