@@ -167,12 +167,19 @@ def avatar_candidates(
         if not _crisp(gray, labels[sy : sy + sh, sx : sx + sw] == i, sx, sy):
             continue  # a blurred patch of a wallpaper, not a drawn avatar
         candidate = Box(x + 2 * x0, y + 2 * y0, w, h)
-        if any(box.w > 2 * box.h and inside(box, candidate) for box in text):
+        if any(_words_in(box, candidate) for box in text):
             continue  # a patch of background with words in it, not a picture
         if any(inside(c, candidate) or inside(candidate, c) for c in controls or ()):
             continue  # an answer or decline disc
         found.append(candidate)
     return sorted(found, key=lambda b: -b.w * b.h)
+
+
+def _words_in(box: Box, candidate: Box) -> bool:
+    """A wide line of text inside a blob. A "line" as wide as the blob itself is a band of
+    the blob's own picture (a photo's lower half, as tall as no caller text is), not words."""
+    own = box.w >= 0.9 * candidate.w and box.h >= 0.3 * candidate.h
+    return box.w > 2 * box.h and inside(box, candidate) and not own
 
 
 def _off_background(
@@ -249,13 +256,18 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
     distinct = len(starts) if not all(present) else 1
     if distinct >= 2:
         return True, 0.8
-    flat = _two_colours(inner.reshape(-1, 3)[::3].astype(np.int16))
-    return not flat, 0.7 if flat else 0.65
+    colours = _two_colours(inner.reshape(-1, 3)[::3].astype(np.int16))
+    if colours is None:
+        return True, 0.65
+    if _two_hues(colours):
+        return True, 0.6
+    return False, 0.7
 
 
-def _two_colours(pixels: np.ndarray) -> bool:
-    """Whether (almost) every pixel is close to one of two colours."""
+def _two_colours(pixels: np.ndarray) -> list[np.ndarray] | None:
+    """The one or two colours (almost) every pixel is close to; None when there are more."""
     covered = np.zeros(len(pixels), bool)
+    colours: list[np.ndarray] = []
     for _ in range(2):
         rest = pixels[~covered]
         if len(rest) == 0:
@@ -263,8 +275,26 @@ def _two_colours(pixels: np.ndarray) -> bool:
         keys = (rest[:, 0] // 32) * 64 + (rest[:, 1] // 32) * 8 + rest[:, 2] // 32
         common = int(np.bincount(keys).argmax())
         colour = np.median(rest[keys == common], axis=0)
-        covered |= np.abs(pixels - colour).max(axis=1) < 30
-    return float(covered.mean()) >= 0.85
+        near = np.abs(pixels - colour).max(axis=1) < 30
+        if (near & ~covered).mean() >= 0.03:
+            colours.append(colour)
+        covered |= near
+    return colours if float(covered.mean()) >= 0.85 else None
+
+
+def _two_hues(colours: list[np.ndarray]) -> bool:
+    """Two vivid colours of different hues: a picture, not a placeholder. A placeholder's
+    letter or person is white or grey on its disc, or a tone of the disc's own hue (a dark
+    letter on a light disc of one colour)."""
+    if len(colours) < 2:
+        return False
+    pixels = np.clip(np.array([colours]), 0, 255).astype(np.uint8)
+    (h1, s1, v1), (h2, s2, v2) = (
+        [int(c) for c in px] for px in cv2.cvtColor(pixels, cv2.COLOR_RGB2HSV)[0]
+    )
+    vivid = min(s1, s2) >= 100 and min(v1, v2) >= 60
+    apart = min(abs(h1 - h2), 180 - abs(h1 - h2))  # OpenCV hue: 0-179, wrapping at red
+    return vivid and apart >= 10
 
 
 def inside(box: Box, slot: Box) -> bool:
