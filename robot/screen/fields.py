@@ -193,6 +193,7 @@ def assign(
     rest: list[Line] = []
     numbers: list[tuple[Line, str]] = []
     _join_wrapped(lines, vocab)
+    tallest = max((ln.box.h for ln in lines), default=0)
     for line in lines:
         text = line.text.strip()
         if not any(ch.isalnum() for ch in text) or line.role:
@@ -222,7 +223,7 @@ def assign(
         if _TIME.match(text) or _PERCENT.match(text):
             line.role = "time"
             continue
-        if is_screen_word(text, vocab):
+        if is_screen_word(text, vocab) and not _network_as_title(line, tallest, vocab):
             line.role = "ui"
             continue
         rest.append(line)
@@ -243,6 +244,13 @@ def assign(
         _bare_reason(out, rest)
     out.extra = [ln for ln in lines if not ln.role]
     return out
+
+
+def _network_as_title(line: Line, tallest: int, vocab: Vocabulary) -> bool:
+    """A mobile network's name drawn as the screen's title is the caller (the carrier's own
+    service line calls its customers); beside the call, as a dual-SIM phone shows it, it is
+    small text."""
+    return line.box.h >= 0.9 * tallest and match_phrase(line.text, vocab.networks) is not None
 
 
 def _buttons_in_a_stack(rest: list[Line], ui: list[Line]) -> None:

@@ -3,10 +3,12 @@
 The Simplified and the Traditional Tesseract packs each read the other script's glyphs as
 their own, confidently (推銷電話 read as 推销电话 at 0.94), so neither their confidences nor
 the phone's language can tell the scripts apart (a Hong Kong phone shows a carrier app's
-Simplified label). The glyphs can: a Traditional character has more strokes than its
-Simplified form (銷 15, 销 12; 電 13, 电 5). Each character cell of the line is compared with
-both candidates drawn in a CJK font, by stroke crossings per row and column; the characters
-both readings share calibrate the picture's scale against the font.
+Simplified label). The glyphs can: each character cell where the readings differ is
+compared with both candidates drawn in a CJK font, by the correlation of their shapes (each
+cut to its ink, brought to one small size and blurred, so stroke weight and the font's
+details matter less than where the strokes are: 黃 and 黄 differ in a few strokes at the top,
+陳 and 陈 in the whole right half). Counting strokes (crossings per row and column) could not
+tell 黄 from 黃 or 陳 from 陈 in a bold face.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -25,9 +28,11 @@ _FONT_FILES = (
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
-# below this many crossings per character (summed over the differing characters) the two
-# candidates are too alike in strokes for the picture to tell them apart
-_MARGIN = 0.3
+# below this summed difference in shape correlation (over the differing characters) the two
+# candidates are too alike for the picture to tell them apart
+_MARGIN = 0.08
+_CELL = 32  # side of the square two glyphs are compared at
+_MARKS = ".,:;·・。、'\"-_|"
 
 
 @functools.cache
@@ -48,30 +53,35 @@ def _tight(ink: np.ndarray) -> np.ndarray:
     return ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
-def _crossings(cell: np.ndarray) -> float:
-    """Stroke crossings per row plus per column: grows with the number of strokes."""
-    padded = np.pad(cell, 1).astype(np.int8)
-    h, w = int(cell.shape[0]), int(cell.shape[1])
-    across = int((np.diff(padded, axis=1) == 1).sum()) / max(1, h)
-    down = int((np.diff(padded, axis=0) == 1).sum()) / max(1, w)
-    return across + down
+def _shape(ink: np.ndarray) -> np.ndarray:
+    """A glyph's ink cut to its box, at `_CELL` pixels square, blurred, zero-mean and of unit
+    norm: the dot product of two shapes is their correlation."""
+    tight = _tight(ink)
+    if tight.size == 0 or not tight.any():
+        return np.zeros((_CELL, _CELL), np.float32)
+    small = cv2.resize(tight.astype(np.float32), (_CELL, _CELL), interpolation=cv2.INTER_AREA)
+    cell: np.ndarray = cv2.GaussianBlur(small, (5, 5), 1.2)
+    cell = cell - float(cell.mean())
+    norm = float(np.linalg.norm(cell))
+    return cell / norm if norm else cell
 
 
 @functools.lru_cache(maxsize=2048)
-def _drawn(char: str, height: int) -> float:
+def _drawn(char: str, height: int) -> np.ndarray:
     font = _font(height)
-    if font is None:
-        return 0.0
     image = Image.new("L", (2 * height, 2 * height), 255)
-    ImageDraw.Draw(image).text((height // 2, height // 4), char, font=font, fill=0)
-    return _crossings(_tight(np.asarray(image) < 128))
+    if font is not None:
+        ImageDraw.Draw(image).text((height // 2, height // 4), char, font=font, fill=0)
+    return _shape(np.asarray(image) < 128)
 
 
 def closer_script(crop: np.ndarray, simplified: str, traditional: str) -> str | None:
     """ "simplified" or "traditional": the reading whose glyphs `crop` (a line as dark text
     on light, as `line_crop` makes it) shows; None when this cannot be told (no CJK font,
     readings of different lengths or not all Chinese characters, too alike in strokes)."""
-    a, b = "".join(simplified.split()), "".join(traditional.split())
+    # a stray mark at either end ("迷惑電話.") is no character of the line
+    a = "".join(simplified.split()).strip(_MARKS)
+    b = "".join(traditional.split()).strip(_MARKS)
     if a == b or len(a) != len(b) or not all(has_cjk(ch) for ch in a + b):
         return None
     if _font_file() is None:
@@ -81,17 +91,13 @@ def closer_script(crop: np.ndarray, simplified: str, traditional: str) -> str | 
     if height < 8:
         return None
     n = len(a)
-    seen = [
-        _crossings(text[:, round(i * width / n) : round((i + 1) * width / n)]) for i in range(n)
-    ]
-    shared = [i for i in range(n) if a[i] == b[i]]
-    drawn_shared = sum(_drawn(a[i], height) for i in shared)
-    scale = sum(seen[i] for i in shared) / drawn_shared if shared and drawn_shared else 1.0
     score = 0.0  # > 0: the Traditional reading is closer
     for i in range(n):
         if a[i] != b[i]:
-            got = seen[i] / scale
-            score += abs(got - _drawn(a[i], height)) - abs(got - _drawn(b[i], height))
+            seen = _shape(text[:, round(i * width / n) : round((i + 1) * width / n)])
+            score += float(
+                (seen * _drawn(b[i], height)).sum() - (seen * _drawn(a[i], height)).sum()
+            )
     if abs(score) < _MARGIN:
         return None
     return "traditional" if score > 0 else "simplified"

@@ -187,7 +187,8 @@ def _cjk(
     compact = "".join(text.split())
     for phrase in phrases:
         if phrase.text in compact:
-            return LabelHit(" ".join(text.split()), phrase.label_class, 0.9)
+            # the line as shown, without a stray mark at its end ("迷惑電話.")
+            return LabelHit(" ".join(text.split()).rstrip(" .,:;·・。、"), phrase.label_class, 0.9)
     for phrase in phrases:
         if _one_slip_in(phrase.text, compact):
             # one character misread in a phrase of four or more: the vocabulary's spelling

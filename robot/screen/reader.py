@@ -189,31 +189,59 @@ class TesseractReader:
             got = self._ocr.read_line(crop, ladder.name)
             if got.text:
                 best, used = got, ladder.name
-        if ladder.cjk and best.confidence < _CJK_BELOW and not _latin_words(best):
+        if (
+            ladder.cjk
+            and not _latin_words(best)
+            and (best.confidence < _CJK_BELOW or _two_letters(best.text))
+        ):
             latin = best.confidence
             for pack in ladder.cjk:
                 got = self._ocr.read_line(crop, pack)
                 if not has_cjk(got.text):
+                    if pack == ladder.cjk[0]:
+                        # the first pack saw no Chinese or Japanese character at all: an icon
+                        # or a photo's edge, which the other packs would read as one or two
+                        # stray glyphs, at ~25 ms each
+                        break
                     continue
                 readings[pack] = (got.text, got.confidence)
                 # a Latin reading is unsure of CJK text; the first pack (the locale's) keeps
                 # its reading unless a later one is surer: Simplified, Traditional and
                 # Japanese share many glyphs
                 if not _mostly_cjk(got.text):
-                    continue  # a stray mark read as a Chinese character on a Latin line
+                    # a number after its type word ("手機 800-8"), which the Latin pack reads
+                    # as a stray letter or two before the digits
+                    if (
+                        as_number(got.text) is not None
+                        and as_number(best.text) is None
+                        and got.confidence > best.confidence
+                    ):
+                        best, used = got, pack
+                    continue  # else a stray mark read as a Chinese character on a Latin line
                 if used not in (ladder.latin, ladder.name):
                     bar = best.confidence + 0.03
                 else:
                     bar = latin - 0.1
                 if got.confidence > bar:
                     best, used = got, pack
-        elif (
-            ladder.name and used == ladder.latin and best.confidence < _RETRY_BELOW and box.h >= 20
-        ):
+        if ladder.name and used == ladder.latin and best.confidence < _RETRY_BELOW and box.h >= 20:
+            # also after the CJK packs found no Chinese or Japanese text: a Latin line read
+            # unsurely ("Noémie Brilé", 0.46) is read again with the Latin script model
             got = self._ocr.read_line(crop, ladder.name)
             if got.text and got.confidence > best.confidence:
                 best, used = got, ladder.name
         red_text, red_band = ink_of(screen.small, box)
+        if (red_text or red_band) and best.confidence < _RETRY_BELOW and box.h >= 40:
+            # a label on a tight pill: the line found is the pill with its rim, and the
+            # rim's colour leaves the letters no contrast; read inside the pill instead
+            inset = Box(
+                box.x + box.h // 2, box.y + box.h // 5, box.w - box.h, box.h - 2 * (box.h // 5)
+            )
+            if inset.w >= inset.h:
+                got = self._ocr.read_line(line_crop(screen.rgb, inset), ladder.latin)
+                if got.text and got.confidence > best.confidence:
+                    # the text's own size, not the pill's, for the roles (a pill is no title)
+                    best, used, box = got, ladder.latin, inset
         return Line(
             box,
             best.text,
@@ -344,6 +372,13 @@ def _latin_words(got: LineText) -> bool:
     return got.confidence >= 0.5 and (len(words) >= 2 or any(len(w) >= 6 for w in words))
 
 
+def _two_letters(text: str) -> bool:
+    """A reading of two Latin letters at most and nothing else: what a Latin model makes of
+    two Chinese characters ("RE" for 來電), sure of it; no caller is named so."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return 0 < len(letters) <= 2 and not any(ch.isdigit() for ch in text)
+
+
 def _one_script(lines: list[Line]) -> None:
     """A screen is in one script. Where several packs read its Chinese-script lines, the
     winner is chosen for the whole screen: their confidences alone cannot tell 寿 from 壽
@@ -388,7 +423,8 @@ def _screen_words_read_by_any_pack(lines: list[Line]) -> None:
                 break
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
+# kana only: the katakana middle dot (U+30FB, "電話・now") is used in Chinese text too
+_KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff]")
 
 
 def _script_pack(read: list[Line]) -> str:
