@@ -42,6 +42,13 @@ _SC, _TC = 2, 3  # faces of the collection
         ("骚扰电话", _SC, "双扰电话", "騷擾電話", "simplified"),  # one misread, same script
         ("黃美玲", _TC, "其美玲", "黃美玲", "traditional"),
         ("王伟", _SC, "王伟", "王偉", "simplified"),
+        # glyphs that differ in a few strokes, or with as many crossings in a bold face
+        ("黃美玲", _TC, "黄美玲", "黃美玲", "traditional"),
+        ("黄美玲", _SC, "黄美玲", "黃美玲", "simplified"),
+        ("陳志明", _TC, "陈志明", "陳志明", "traditional"),
+        ("陈志明", _SC, "陈志明", "陳志明", "simplified"),
+        ("台灣大哥大", _TC, "台湾大哥大", "台灣大哥大", "traditional"),
+        ("迷惑電話", _TC, "迷惑电话", "迷惑電話.", "traditional"),  # a stray mark at the end
     ],
 )
 def test_the_script_the_glyphs_show_wins(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -123,3 +124,26 @@ def test_a_logo_as_dark_as_the_screen_is_found_and_wallpaper_cut_by_the_edge_is_
     slot = found[0]
     assert abs(slot.x + slot.w / 2 - 540) < 20 and abs(slot.y + slot.h / 2 - 620) < 20
     assert is_logo(screen.rgb, slot)[0]
+
+
+def _disc(fill: tuple[int, int, int], mark: tuple[int, int, int], shape: str) -> bool:
+    """Whether `is_logo` calls a 240 px disc of `fill` with `mark` drawn on it a logo."""
+    image = Image.new("RGB", (400, 400), (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((80, 80, 320, 320), fill=fill)
+    if shape == "letter":  # a placeholder's initial: strokes in the middle
+        draw.rectangle((185, 130, 215, 270), fill=mark)
+        draw.rectangle((185, 130, 260, 160), fill=mark)
+        draw.rectangle((185, 190, 250, 215), fill=mark)
+    else:  # a photo's shape: a big block of another colour
+        draw.rectangle((200, 60, 340, 260), fill=mark)
+    draw.ellipse((80, 80, 320, 320), outline=(245, 245, 245), width=1)
+    return is_logo(np.asarray(image), Box(80, 80, 240, 240))[0]
+
+
+def test_a_picture_of_two_vivid_hues_is_a_logo_and_a_placeholder_is_not() -> None:
+    assert _disc((200, 40, 40), (40, 60, 200), "photo")  # red and blue: a picture
+    assert _disc((255, 30, 90), (150, 45, 28), "photo")  # pink and dark red, hues side by side
+    assert not _disc((94, 53, 177), (255, 255, 255), "letter")  # white initial on a colour
+    assert not _disc((176, 180, 186), (245, 245, 245), "letter")  # grey placeholder
+    assert not _disc((200, 220, 250), (20, 50, 120), "letter")  # dark initial, same hue
