@@ -145,16 +145,22 @@ def is_screen_word(text: str, vocab: Vocabulary) -> bool:
     known = _screen_word_set(vocab)
     if words and all(w in known for w in words):
         return True
-    folded = text.casefold()
     # a long status phrase leads a line ("Calling via Twilio Voice", "Incoming call from…");
     # a short word ("Mobile", "Home") may start a business name, so it does not count
-    return any(
-        (len(w) >= 9 or " " in w) and folded.startswith(w.casefold().rstrip(".…"))
-        for w in vocab.ui_words
-    )
+    return text.casefold().startswith(_leading_phrases(vocab))
 
 
 _WORD_SETS: dict[int, frozenset[str]] = {}
+_LEADING: dict[int, tuple[str, ...]] = {}
+
+
+def _leading_phrases(vocab: Vocabulary) -> tuple[str, ...]:
+    """The long UI phrases, folded once (str.startswith tries them all in one call)."""
+    found = _LEADING.get(id(vocab))
+    if found is None:
+        found = tuple(w.casefold().rstrip(".…") for w in vocab.ui_words if len(w) >= 9 or " " in w)
+        _LEADING[id(vocab)] = found
+    return found
 
 
 def _screen_word_set(vocab: Vocabulary) -> frozenset[str]:

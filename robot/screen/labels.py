@@ -227,25 +227,37 @@ def match_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
     line = [w for w, _, _ in _words(text)]
     if not line:
         return None
-    joined = "".join(line)
-    for phrase, target, goal in _targets(phrases):
-        if joined == goal:
-            return phrase
-        if len(line) == len(target) and all(
-            Levenshtein.distance(a, b) <= _budget(b, False)
-            for a, b in zip(line, target, strict=True)
-        ):
+    exact, by_count = _targets(phrases)
+    hit = exact.get("".join(line))
+    if hit is not None:
+        return hit
+    first = len(line[0])
+    for phrase, target in by_count.get(len(line), ()):
+        if abs(first - len(target[0])) > 2:
+            continue  # more letters apart than any budget allows
+        if all(_within(a, b, _budget(b, False)) for a, b in zip(line, target, strict=True)):
             return phrase
     return None
 
 
 @functools.lru_cache(maxsize=64)
-def _targets(phrases: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    """Each phrase with its canonical words, worked out once per vocabulary list (every line
-    of every screen is matched against the same few lists)."""
-    found = []
+def _targets(
+    phrases: tuple[str, ...],
+) -> tuple[dict[str, str], dict[int, tuple[tuple[str, tuple[str, ...]], ...]]]:
+    """The phrases by their canonical letters run together (a line that is one of them
+    exactly) and by their number of words (the only ones a line of that many words can be
+    with slips), worked out once per vocabulary list: every line of every screen is matched
+    against the same few lists of hundreds of phrases."""
+    exact: dict[str, str] = {}
+    by_count: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
     for phrase in phrases:
         target = tuple(w for w, _, _ in _words(phrase))
         if target:
-            found.append((phrase, target, "".join(target)))
-    return tuple(found)
+            exact.setdefault("".join(target), phrase)
+            by_count.setdefault(len(target), []).append((phrase, target))
+    return exact, {n: tuple(found) for n, found in by_count.items()}
+
+
+def _within(got: str, want: str, budget: int) -> bool:
+    # with a cutoff, the distance stops being counted past the budget
+    return Levenshtein.distance(got, want, score_cutoff=budget) <= budget
