@@ -33,8 +33,8 @@ main()
 """
 
 
-def loaded_by(tmp_path: Path, *args: str, cwd: Path | None = None) -> set[str]:
-    """The top-level packages loaded by `ringcheck ARGS` run to its end."""
+def modules_loaded_by(tmp_path: Path, *args: str, cwd: Path | None = None) -> set[str]:
+    """The modules loaded by `ringcheck ARGS` run to its end."""
     out = tmp_path / "modules.json"
     subprocess.run(
         [sys.executable, "-c", _PROBE, str(out), *args],
@@ -43,7 +43,12 @@ def loaded_by(tmp_path: Path, *args: str, cwd: Path | None = None) -> set[str]:
         check=False,
         timeout=120,
     )
-    return {name.split(".")[0] for name in json.loads(out.read_text())}
+    return set(json.loads(out.read_text()))
+
+
+def loaded_by(tmp_path: Path, *args: str, cwd: Path | None = None) -> set[str]:
+    """The top-level packages loaded by `ringcheck ARGS` run to its end."""
+    return {name.split(".")[0] for name in modules_loaded_by(tmp_path, *args, cwd=cwd)}
 
 
 def test_help_loads_no_command(tmp_path: Path) -> None:
@@ -75,6 +80,20 @@ def test_results_list_in_a_project_reads_only_where_the_store_is(tmp_path: Path)
     loaded = loaded_by(tmp_path, "results", "list", "--json")
     assert "sqlalchemy" in loaded
     assert not loaded & ((set(HEAVY) - {"sqlalchemy"}) | {"phonenumbers"})
+
+
+def test_results_list_builds_no_config_model_for_plain_store_keys(tmp_path: Path) -> None:
+    """Plain text store keys are read without the pydantic models of the project file, and
+    the store's read path needs none of the engine's ports."""
+    from robot.store import open_store
+
+    (tmp_path / "ringcheck.yaml").write_text(
+        "store: sqlite:///r.db\nevidence: shots\ntimezone: UTC\n", encoding="utf-8"
+    )
+    open_store(f"sqlite:///{tmp_path / 'r.db'}").close()
+    loaded = modules_loaded_by(tmp_path, "results", "list", "--json")
+    assert "robot.store.results" in loaded
+    assert not loaded & {"robot.config.store_keys", "robot.config.models", "robot.ports"}
 
 
 @pytest.mark.parametrize("command", ["dial", "read-screen", "report", "run", "devices"])

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from robot.config.hints import ENV_NAME
-from robot.config.store_settings import StoreKeys
+from robot.config.store_keys import StoreKeys
 from robot.config.validate import HEADER_NAME_PATTERN
 from robot.controlchars import first_control_char
 from robot.domain.model import Attestation, DialerKind, Platform, Transport

@@ -6,46 +6,84 @@ and nothing else; reading them alone spares those commands the whole project (tr
 files, the farm file, phone-number parsing), and a mistake in a numbers file does not hide the
 results already recorded. `load_project` reads the same keys through the same functions, so
 the two cannot disagree.
+
+Plain text values (the usual `store: sqlite:///...`, `evidence: shots`) are taken as they are,
+without building the pydantic model (`robot.config.store_keys`), which with its plugin lookup
+is a tenth of the start-up of `results list`; any other value is validated by the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Protocol
 
 from robot.config.secrets import check_no_secrets
-from robot.config.validate import validate
 from robot.config.yamlsrc import YamlDoc, load_yaml
 from robot.store.evidence import S3_SCHEME, S3Location, S3Settings
 
 PROJECT_FILE = "ringcheck.yaml"
 DEFAULT_STORE = ".ringcheck/results.db"
 DEFAULT_EVIDENCE = ".ringcheck/artifacts"
+STORE_KEYS = ("store", "artifacts", "evidence", "evidence_s3")
+"""The fields of `robot.config.store_keys.StoreKeys` (a test holds the two together)."""
 
 
-class EvidenceS3Model(BaseModel):
-    """How to reach an S3-compatible evidence bucket; credentials come from the environment."""
+class S3Keys(Protocol):
+    """`evidence_s3:` as validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    @property
+    def endpoint_url(self) -> str | None: ...
 
-    endpoint_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
-    region: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
-    link_expiry_s: int = Field(default=7 * 24 * 3600, ge=60, le=7 * 24 * 3600)
+    @property
+    def region(self) -> str | None: ...
+
+    @property
+    def link_expiry_s(self) -> int: ...
 
 
-class StoreKeys(BaseModel):
-    """The store and evidence keys of `ringcheck.yaml` (the project model adds the rest)."""
+class StoreKeyValues(Protocol):
+    """The store keys as validated: a `StoreKeys` (or the project model, which extends it),
+    or `PlainStoreKeys` when every value is plain text."""
 
-    model_config = ConfigDict(frozen=True, coerce_numbers_to_str=True)
+    @property
+    def store(self) -> str | None: ...
+
+    @property
+    def artifacts(self) -> str | None: ...
+
+    @property
+    def evidence(self) -> str | None: ...
+
+    @property
+    def evidence_s3(self) -> S3Keys | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlainStoreKeys:
+    """Store keys whose values are text (or left out): what `StoreKeys` makes of them too."""
 
     store: str | None = None
     artifacts: str | None = None
-    # screenshots, page sources, SIP traces: a folder (default .ringcheck/artifacts) or
-    # `s3://bucket/prefix` (any S3-compatible service; `evidence_s3:` says how to reach it)
-    evidence: str | None = Field(default=None, min_length=1)
-    evidence_s3: EvidenceS3Model | None = None
+    evidence: str | None = None
+    evidence_s3: None = None
+
+
+def plain_store_keys(data: Mapping[str, Any]) -> PlainStoreKeys | None:
+    """The keys of `data` when `StoreKeys` would take every value as it is: text or nothing,
+    a non-empty evidence location, no `evidence_s3:`. None for anything else, which goes to
+    the pydantic model (its coercions and its error messages stay the only ones)."""
+
+    def text(key: str, *, empty: bool = True) -> bool:
+        value = data.get(key)
+        return value is None or (type(value) is str and (empty or value != ""))
+
+    if not (text("store") and text("artifacts") and text("evidence", empty=False)):
+        return None
+    if data.get("evidence_s3") is not None:
+        return None
+    return PlainStoreKeys(data.get("store"), data.get("artifacts"), data.get("evidence"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +96,7 @@ class StoreSettings:
     evidence_s3: S3Settings = field(default_factory=S3Settings)
 
 
-def settings_of(keys: StoreKeys, doc: YamlDoc, root: Path) -> StoreSettings:
+def settings_of(keys: StoreKeyValues, doc: YamlDoc, root: Path) -> StoreSettings:
     """The settings the keys say, checked against each other; paths resolved under `root`."""
     return StoreSettings(
         store_url=_store_url(keys.store, root),
@@ -78,8 +116,13 @@ def read_store_settings(project_file: Path) -> StoreSettings:
     if not isinstance(doc.data, dict):
         raise doc.error((), "expected `key: value` settings", "see examples/ringcheck.yaml")
     check_no_secrets(doc, skip=("sim",))
-    data = {k: v for k, v in doc.data.items() if k in StoreKeys.model_fields}
-    keys = validate(StoreKeys, doc, data)
+    data = {k: v for k, v in doc.data.items() if k in STORE_KEYS}
+    keys: StoreKeyValues | None = plain_store_keys(data)
+    if keys is None:
+        from robot.config.store_keys import StoreKeys
+        from robot.config.validate import validate
+
+        keys = validate(StoreKeys, doc, data)
     return settings_of(keys, doc, project_file.parent.resolve())
 
 
@@ -98,7 +141,7 @@ def _store_url(value: str | None, root: Path) -> str:
     return value
 
 
-def _evidence_folder(keys: StoreKeys, doc: YamlDoc) -> str:
+def _evidence_folder(keys: StoreKeyValues, doc: YamlDoc) -> str:
     if keys.artifacts is not None and keys.evidence is not None:
         raise doc.error(
             ("artifacts",),
@@ -109,7 +152,7 @@ def _evidence_folder(keys: StoreKeys, doc: YamlDoc) -> str:
     return DEFAULT_EVIDENCE if value.startswith(S3_SCHEME) else value
 
 
-def _evidence_url(keys: StoreKeys, doc: YamlDoc) -> str | None:
+def _evidence_url(keys: StoreKeyValues, doc: YamlDoc) -> str | None:
     value = keys.evidence
     if value is None or "://" not in value:
         if keys.evidence_s3 is not None:
@@ -129,7 +172,7 @@ def _evidence_url(keys: StoreKeys, doc: YamlDoc) -> str | None:
         ) from None
 
 
-def _s3_settings(keys: StoreKeys) -> S3Settings:
+def _s3_settings(keys: StoreKeyValues) -> S3Settings:
     s3 = keys.evidence_s3
     if s3 is None:
         return S3Settings()

@@ -14,16 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from robot.clock import SystemClock
-from robot.ports import Clock
 from robot.store.engine import dialect_insert, read_tx, store_error, write_tx
 from robot.store.owner import is_alive_here
 from robot.store.schema import handset_state, leases
+
+if TYPE_CHECKING:
+    from robot.ports import Clock
 
 T = TypeVar("T")
 _MAX_ERROR_CHARS = 2000

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,7 +23,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from robot.clock import SystemClock
 from robot.domain.model import Attempt, AttemptStatus, Run, RunStatus
 from robot.errors import AttemptClosedError, StoreError
-from robot.ports import Clock, ResultStore
 from robot.store import queries
 from robot.store.artifacts import ArtifactStore
 from robot.store.damaged import DECODE_ERRORS, attempt_from_damaged_row, raw_select
@@ -41,6 +40,9 @@ from robot.store.mapping import attempt_to_row, row_to_attempt, row_to_run, run_
 from robot.store.migrate import upgrade_to_head
 from robot.store.owner import is_alive_here, this_process
 from robot.store.schema import attempts, runs
+
+if TYPE_CHECKING:  # the ports are for type checking here: the CLI's reads need none of them
+    from robot.ports import Clock, ResultStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
