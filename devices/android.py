@@ -10,6 +10,7 @@ server started with `--allow-insecure=uiautomator2:adb_shell`.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from appium.options.android import UiAutomator2Options
 from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
-from devices.android_hygiene import clean_phone, own_slot
+from devices.android_hygiene import clean_phone, own_slot, stay_awake
 from devices.platform import Observation, StateReport, battery_pct, best_effort
 from devices.profiles import DialerProfile
 from robot.domain.caller import CallerMatch, match_caller
@@ -39,6 +40,10 @@ _PHONE_ROW = re.compile(r"^Row: \d+ data1=([^,\n]*), display_name=(.*)$", re.MUL
 _SIM_NUMBER = re.compile(r"number=([+\d]+)")
 _SIM_SLOT = re.compile(r"sim_id=(-?\d+), number=([+\d]*)")
 _VERSION_NAME = re.compile(r"versionName=(\S+)")
+SESSION_FACTS_S = 600.0
+"""How long what only a person changes on a phone (which SIM slot holds its number, Stay awake,
+saved contacts, spam-app versions) is trusted before arming reads it again; a new session reads
+it at once. Read before every call, it was half of arming's round trips to the phone."""
 
 
 def shell(driver: WebDriver, command: str, *args: str) -> str:
@@ -93,6 +98,8 @@ class AndroidStrategy:
         self.profile = profile
         self.spam_apps = spam_apps
         self.slot: int | None = None  # the SIM slot of the handset's own number, once known
+        self._facts: tuple[tuple[str, str], ...] | None = None  # see SESSION_FACTS_S
+        self._facts_at = 0.0
 
     def options(self) -> UiAutomator2Options:
         options = UiAutomator2Options()
@@ -105,9 +112,12 @@ class AndroidStrategy:
         """Heads-up cards and the notification shade are windows of their own: without
         `enableMultiWindows` UiAutomator2's page source shows only the app behind them."""
         driver.update_settings({"enableMultiWindows": True})
+        self._facts = None  # a new session may be another phone behind the URL: look again
 
-    def _slots(self, driver: WebDriver) -> list[SlotState]:
-        slots = registry_slots(shell(driver, "dumpsys", "telephony.registry"))
+    def _slots(self, driver: WebDriver, registry: str | None = None) -> list[SlotState]:
+        if registry is None:
+            registry = shell(driver, "dumpsys", "telephony.registry")
+        slots = registry_slots(registry)
         if not slots:
             raise DeviceError(
                 f"handset {self.spec.id}: `dumpsys telephony.registry` shows no mCallState "
@@ -115,8 +125,8 @@ class AndroidStrategy:
             )
         return slots
 
-    def call_state(self, driver: WebDriver) -> int:
-        states = [s.call_state for s in self._slots(driver)]
+    def call_state(self, driver: WebDriver, registry: str | None = None) -> int:
+        states = [s.call_state for s in self._slots(driver, registry)]
         return 1 if 1 in states else max(states)
 
     def foreground(self, driver: WebDriver) -> str:
@@ -168,11 +178,10 @@ class AndroidStrategy:
                 f"handset {self.spec.id}: no mobile service (mVoiceRegState={service.group(1)}); "
                 "check the SIM, the signal and airplane mode"
             )
-        if self.call_state(driver) != 0:
+        if self.call_state(driver, registry) != 0:
             press_key(driver, KEYCODE_ENDCALL)
-        self.slot = own_slot(driver, self.spec.msisdn)
         settings = clean_phone(driver, self.profile, watch_numbers, fix=True)
-        settings += self.hygiene(driver, watch_numbers)
+        settings = (*settings, *self._settings(driver), *self._session_facts(driver, watch_numbers))
         if display is DisplayState.LOCKED:
             press_key(driver, KEYCODE_HOME)
             driver.execute_script("mobile: lock")
@@ -228,17 +237,36 @@ class AndroidStrategy:
             msisdn=sim.group(1) if sim else None,
             airplane_mode=airplane == "1" if airplane in ("0", "1") else None,
             locked=bool(driver.execute_script("mobile: isLocked")),
-            hygiene=clean_phone(driver, self.profile, (), fix=fix)
-            + self.hygiene(driver, watch_numbers),
+            hygiene=(
+                stay_awake(driver, fix=fix),
+                *clean_phone(driver, self.profile, (), fix=fix),
+                *self._settings(driver),
+                *self.hygiene(driver, watch_numbers),
+            ),
         )
+
+    def _settings(self, driver: WebDriver) -> tuple[tuple[str, str], ...]:
+        """The dialer profile's settings that make a real phone lie; each best-effort."""
+        return tuple((key, best_effort(_setting, driver, setting))
+                     for key, setting in self.profile.hygiene_settings)  # fmt: skip
+
+    def _session_facts(
+        self, driver: WebDriver, watch_numbers: tuple[str, ...]
+    ) -> tuple[tuple[str, str], ...]:
+        """The SIM slot, Stay awake (switched on), saved contacts and spam apps, read once per
+        session and again after SESSION_FACTS_S: no call changes them, only a person does."""
+        now = time.monotonic()
+        if self._facts is None or now - self._facts_at >= SESSION_FACTS_S:
+            self.slot = own_slot(driver, self.spec.msisdn)
+            self._facts = (stay_awake(driver, fix=True), *self.hygiene(driver, watch_numbers))
+            self._facts_at = now
+        return self._facts
 
     def hygiene(
         self, driver: WebDriver, watch_numbers: tuple[str, ...]
     ) -> tuple[tuple[str, str], ...]:
-        """Settings, saved contacts and spam apps that make a real phone lie; each best-effort."""
+        """Saved contacts and spam apps that make a real phone lie; each best-effort."""
         items: list[tuple[str, str]] = []
-        for key, setting in self.profile.hygiene_settings:
-            items.append((key, best_effort(_setting, driver, setting)))
         if watch_numbers:
             items += _contacts(driver, watch_numbers)
         for package in self.spam_apps:

@@ -6,6 +6,10 @@ heads-up card, our own earlier calls in the call log (the dialer shows "called 5
 call screening answering for the owner. Each step is best-effort: one unreadable setting is
 recorded as `unknown (why)` rather than failing the call. Fixes are made only where the dialer
 profile says the OS allows it (`fixes:` in dialers.yaml); everything else is reported.
+
+`clean_phone` is what every call can leave behind or the phone can change by itself (Do Not
+Disturb schedules, our calls' notifications and log entries); `stay_awake` is a setting only a
+person changes, checked once per session (see `AndroidStrategy.prepare`).
 """
 
 from __future__ import annotations
@@ -33,17 +37,22 @@ def _get(driver: WebDriver, namespace: str, key: str) -> str:
     return _shell(driver, "settings", "get", namespace, key).strip()
 
 
-def clean_phone(
-    driver: WebDriver, profile: DialerProfile, watch_numbers: tuple[str, ...], *, fix: bool
-) -> tuple[tuple[str, str], ...]:
-    """Make the phone clean where allowed (`fix`) and say how it is: (setting, state) pairs."""
-    items: list[tuple[str, str]] = []
+def stay_awake(driver: WebDriver, *, fix: bool) -> tuple[str, str]:
+    """The screen kept on while charging ("Stay awake"), switched on where allowed (`fix`)."""
     if fix:
         best_effort(_shell, driver, "settings", "put", "global", "stay_on_while_plugged_in",
                     STAY_ON_ALL_CHARGERS)  # fmt: skip
     stay = best_effort(_get, driver, "global", "stay_on_while_plugged_in")
-    items.append(("stay_awake", "on" if stay not in ("0", "null", "") and not
-                  stay.startswith("unknown") else f"off ({stay})"))  # fmt: skip
+    return ("stay_awake", "on" if stay not in ("0", "null", "") and not
+            stay.startswith("unknown") else f"off ({stay})")  # fmt: skip
+
+
+def clean_phone(
+    driver: WebDriver, profile: DialerProfile, watch_numbers: tuple[str, ...], *, fix: bool
+) -> tuple[tuple[str, str], ...]:
+    """Make the phone clean of what a call leaves where allowed (`fix`) and say how it is:
+    (setting, state) pairs."""
+    items: list[tuple[str, str]] = []
     items.append(("dnd", best_effort(_do_not_disturb, driver, profile, fix)))
     screening = profile.fix("call_screening")
     items.append(("call_screening", "not readable; check by hand (docs/real-farm.md)"

@@ -119,3 +119,31 @@ def test_handset_is_a_handset_port(farm_backend: FarmBackend) -> None:
     handset: Handset = farm_backend.handset(farm_backend.spec())
     probe: HandsetProbe = farm_backend.handset(farm_backend.spec())
     assert isinstance(handset, AppiumHandset) and isinstance(probe, AppiumHandset)
+
+
+def test_arming_again_reads_only_what_calls_or_the_phone_change(
+    farm_backend: FarmBackend,
+) -> None:
+    """A phone's SIM slot, Stay awake, saved contacts and spam apps are read once per session:
+    arming for the next call asks only for what a call or the phone itself changes."""
+    spec = farm_backend.spec()
+    handset = farm_backend.handset(spec, watch_numbers=["+15550100199"])
+    first = dict(handset.prepare())
+    farm_backend.set_state(spec, settings={"zen_mode": "1"})  # the owner's DND schedule
+
+    def session_reads(actions: list[str]) -> list[str]:
+        return [a for a in actions if "siminfo" in a or "contacts" in a or "stay_on" in a]
+
+    done = len(farm_backend.actions(spec))
+    second = dict(handset.prepare())
+    again = farm_backend.actions(spec)[done:]
+    assert session_reads(again) == []
+    assert sum("telephony.registry" in a for a in again) == 2  # arming, then idle confirmed
+    assert second["contact:+15550100199"] == first["contact:+15550100199"] == "not saved"
+    # seen at the next call: "1 (could not switch off)", or "0 (was 1, switched off)"
+    assert first["dnd"] == "0" and "1" in second["dnd"]
+
+    handset.close()  # a new session (a restarted server, another phone) reads them again
+    done = len(farm_backend.actions(spec))
+    handset.prepare()
+    assert session_reads(farm_backend.actions(spec)[done:]) != []
