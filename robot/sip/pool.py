@@ -1,9 +1,10 @@
 """`Pjsua2Dialer`: the `Dialer` port on a pool of pjsua2 worker processes.
 
 The pjsua2 wheel allows 4 calls per process and the native stack can abort, so calls are
-spread over spawned workers (`robot.sip.worker`), each with its own Endpoint. This side keeps
-the bookkeeping a caller relies on: per-trunk pacing and concurrency, which worker holds which
-call, events as they arrive, and an outcome for every call even when its worker dies.
+spread over worker processes (`robot.sip.worker`, started by `robot.child_process`), each with
+its own Endpoint. This side keeps the bookkeeping a caller relies on: per-trunk pacing and
+concurrency, which worker holds which call, events as they arrive, and an outcome for every
+call even when its worker dies.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import multiprocessing
 import os
 import threading
 import time
@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from robot.child_process import ChildProcess
 from robot.domain.model import SipEvent, SipOutcome, Trunk
 from robot.errors import DialError, UsageError
 from robot.ports import Dialer, DialRequest
@@ -130,14 +131,10 @@ class _PoolCall:
 class _Worker:
     """Parent-side handle of one worker process: its pipe, its calls, its reader thread."""
 
-    def __init__(self, ctx: Any, options: WorkerOptions, index: int) -> None:
-        parent_conn, child_conn = ctx.Pipe()
-        self.process = ctx.Process(target=run_worker, args=(child_conn, options), daemon=True,
-                                   name=f"ringcheck-sip-{index}")
-        self.process.start()
-        child_conn.close()
-        self.conn: Connection = parent_conn
-        self.pid: int = self.process.pid or 0
+    def __init__(self, options: WorkerOptions, index: int) -> None:
+        self.process = ChildProcess(run_worker, options)  # see robot.child_process
+        self.conn: Connection = self.process.conn
+        self.pid: int = self.process.pid
         self.calls: dict[int, _PoolCall] = {}
         self.alive = True
         self.start_error: str | None = None
@@ -236,7 +233,6 @@ class Pjsua2Dialer:
         self._options = WorkerOptions(max_calls=max_calls_per_process, log_level=log_level,
                                       hangup_grace_s=hangup_grace_s)
         self._grace_s = hangup_grace_s
-        self._ctx = multiprocessing.get_context("spawn")
         self._keys = itertools.count(1)
         self._lock = threading.Lock()
         self._pacers: dict[str, Pacer] = {}
@@ -244,7 +240,7 @@ class Pjsua2Dialer:
         self._signers: dict[str, Signer] = {}
         self._closed = False
         count = math.ceil(concurrency / max_calls_per_process)
-        self._workers = [_Worker(self._ctx, self._options, i) for i in range(count)]
+        self._workers = [_Worker(self._options, i) for i in range(count)]
         self._next_index = count
         self._await_ready(self._workers, start_timeout_s)
 
@@ -335,7 +331,7 @@ class Pjsua2Dialer:
         with self._lock:
             for i, worker in enumerate(self._workers):
                 if not worker.alive:  # replace a crashed worker before using the pool
-                    self._workers[i] = _Worker(self._ctx, self._options, self._next_index)
+                    self._workers[i] = _Worker(self._options, self._next_index)
                     self._next_index += 1
             fresh = [w for w in self._workers if not w.ready.is_set()]
         self._await_ready(fresh, 60.0)

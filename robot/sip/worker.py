@@ -33,8 +33,8 @@ _TRANSPORT_TYPES = {"udp": "PJSIP_TRANSPORT_UDP", "tcp": "PJSIP_TRANSPORT_TCP",
 
 
 def run_worker(conn: Connection, options: WorkerOptions) -> None:
-    """Process entry point (spawned): never writes to stdout; ignores Ctrl-C (the parent
-    ends it)."""
+    """Process entry point (`robot.child_process`): never writes to stdout; ignores Ctrl-C
+    (the parent ends it)."""
     quiet_process()
     worker = _Worker(conn, options)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())

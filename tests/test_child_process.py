@@ -1,0 +1,24 @@
+"""Worker processes of ours: started with only their target's module, ended and reaped."""
+
+from __future__ import annotations
+
+from robot.child_process import ChildProcess
+from tests.support.child_targets import exit_with, report_modules
+
+
+def test_a_child_imports_its_target_not_the_parents_main_module() -> None:
+    child = ChildProcess(report_modules)
+    modules = child.conn.recv()
+    child.join(30)
+    assert "tests.support.child_targets" in modules
+    # the parent's main module here is pytest's: a spawned child would import it first
+    assert not [m for m in modules if m == "_pytest" or m.startswith("_pytest.")]
+    assert child.exitcode == 0 and not child.is_alive()
+
+
+def test_a_child_that_exits_is_seen_with_its_code() -> None:
+    child = ChildProcess(exit_with, 5)
+    assert child.conn.recv() == "bye"
+    child.join(30)
+    assert child.exitcode == 5 and not child.is_alive()
+    child.kill()  # a no-op once it is gone
