@@ -31,6 +31,7 @@ from robot.errors import ConfigError
 from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.reader_pool import ReaderPool
+from robot.reader_process import ReaderProcess
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
@@ -84,13 +85,6 @@ def open_project_store(
 ) -> SqlResultStore:
     """The project's results store, migrated, with dead writers' attempts marked interrupted."""
     return open_store(store_url(project), evidence=evidence_of(project), clock=clock, create=create)
-
-
-def default_reader() -> ScreenReader:
-    from robot.screen.reader import TesseractReader
-
-    reader: ScreenReader = TesseractReader()
-    return reader
 
 
 def simulated_handset(spec: HandsetSpec, farm: FarmEndpoints) -> HandsetSpec:
@@ -191,7 +185,7 @@ def build_environment(
     closers.append(dialer.close)
     stop = stop or threading.Event()
     gated = GatedDialer(dialer, SqlTrunkGate(store.engine), holder=lease_holder, stop=stop)
-    shared_reader: Any = reader or ReaderPool(default_reader)
+    shared_reader: Any = reader or ReaderPool(ReaderProcess)
     if reader is None:
         closers.append(shared_reader.close)
     sessions: dict[str, Handset] = {}
