@@ -254,8 +254,13 @@ def _race(
 def _capture(
     env: Environment, live: LiveCall, handset: Handset, options: CallOptions, obs: _Observed
 ) -> None:
-    """Let the screen settle (labels and names appear late), then take the frames."""
-    if env.stop.wait(options.capture_after_s):
+    """Let the screen settle (labels and names appear late), then take the frames. The
+    settling counts from the ring: time spent tying the ring to our call (an iPhone's screen
+    read, `HandsetTurn.vet`) is part of it, not added to it."""
+    settled_s = 0.0
+    if obs.ring is not None:
+        settled_s = max(0.0, (env.clock.now() - obs.ring.at).total_seconds())
+    if env.stop.wait(max(0.0, options.capture_after_s - settled_s)):
         obs.interrupted = True
     obs.outcome = live.wait(0)
     if obs.outcome is None and not obs.interrupted:

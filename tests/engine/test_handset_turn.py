@@ -4,6 +4,8 @@ dismissed and recorded on their own (never judged), display states and settings 
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from robot.domain.model import (
 from robot.domain.scenario import CallOptions, Scenario, plan
 from robot.engine.environment import Environment
 from robot.engine.run import execute_run
+from robot.ports import ReadRequest
 from robot.store.results import open_store
 from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader
 
@@ -150,3 +153,44 @@ def test_a_withheld_caller_shown_by_name_only_is_foreign_on_ios(store) -> None:
     stored = store.attempts(run_id=summary.run.id)
     assert sorted(a.delivery.value for a in stored if a.delivery) == ["delivered", "foreign_call"]
     assert summary.attempts[0].verdict is not None and summary.attempts[0].verdict.passed
+
+
+class _SlowReader(FakeReader):
+    """Takes `delay_s` for each screen, as a real reader does."""
+
+    def __init__(self, readings: dict[bytes, Reading], delay_s: float) -> None:
+        super().__init__(readings)
+        self.delay_s = delay_s
+
+    def read(self, request: ReadRequest) -> Reading:
+        time.sleep(self.delay_s)
+        return super().read(request)
+
+
+class _WaitLog(threading.Event):
+    """The run's stop event, remembering each wait asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if timeout is not None:
+            self.waits.append(timeout)
+        return super().wait(timeout)
+
+
+def test_the_capture_wait_counts_from_the_ring_not_from_tying_it_to_our_call(store) -> None:
+    """An iPhone does not say who calls: reading its screen to tie the ring to our call is
+    part of the screen's settling time, not added to it."""
+    handset = FakeHandset(IPHONE.msisdn, says_number=False)
+    env = _env(store, handset, {})
+    stop = _WaitLog()
+    env = dataclasses.replace(
+        env, reader=_SlowReader({b"ours": OUR_SCREEN}, delay_s=0.3), stop=stop
+    )
+    scenario = Scenario(name="s", call=dataclasses.replace(FAST, capture_after_s=0.5))
+    summary = execute_run(env, scenario, plan(scenario, [OURS], [IPHONE]))
+
+    assert [a.delivery for a in summary.attempts] == [Delivery.DELIVERED]
+    assert stop.waits and max(stop.waits) <= 0.5 - 0.3  # the read took at least 0.3 s
