@@ -20,7 +20,7 @@ from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
 from devices.android_hygiene import clean_phone, own_slot, stay_awake
-from devices.platform import Observation, StateReport, battery_pct, best_effort
+from devices.platform import Armed, Observation, StateReport, battery_pct, best_effort
 from devices.profiles import DialerProfile
 from robot.domain.caller import CallerMatch, match_caller
 from robot.domain.model import DisplayState
@@ -166,7 +166,7 @@ class AndroidStrategy:
 
     def prepare(
         self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
-    ) -> tuple[tuple[str, str], ...]:
+    ) -> Armed:
         """No call left over, a clean phone (see `devices.android_hygiene`), then the display
         state asked for: locked (screen off, lock screen: a full-screen call) or in use (unlocked,
         an app in front: a heads-up card). Returns the settings snapshot."""
@@ -178,7 +178,8 @@ class AndroidStrategy:
                 f"handset {self.spec.id}: no mobile service (mVoiceRegState={service.group(1)}); "
                 "check the SIM, the signal and airplane mode"
             )
-        if self.call_state(driver, registry) != 0:
+        ended_call = self.call_state(driver, registry) != 0
+        if ended_call:
             press_key(driver, KEYCODE_ENDCALL)
         settings = clean_phone(driver, self.profile, watch_numbers, fix=True)
         settings = (*settings, *self._settings(driver), *self._session_facts(driver, watch_numbers))
@@ -194,7 +195,7 @@ class AndroidStrategy:
                 )
             if self.profile.in_use_app:
                 driver.execute_script("mobile: activateApp", {"appId": self.profile.in_use_app})
-        return settings
+        return Armed(settings, ended_call)
 
     def decline(self, driver: WebDriver) -> bool:
         press_key(driver, KEYCODE_ENDCALL)

@@ -95,16 +95,18 @@ class AppiumHandset:
 
     def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> Settings:
         """Session up, no leftover call, a clean phone in `display_state`; a fresh chance for
-        an unhealthy handset. Returns the settings snapshot."""
+        an unhealthy handset. Returns the settings snapshot. The phone is watched until idle
+        only when arming ended a call; seen idle, it needs no second look (a call ringing since
+        is the attempt's to tie to ours or dismiss)."""
         self.unhealthy = None
         self._closed.clear()
-        settings = self._do(
+        armed = self._do(
             f"preparing ({display_state.value})",
             lambda d: self._strategy.prepare(d, display_state, self._watch),
         )
-        if not self._wait_idle(self._end_timeout_s):
+        if armed.ended_call and not self._wait_idle(self._end_timeout_s):
             raise DeviceError(f"handset {self.id}: still in a call after dismissing leftovers")
-        return settings
+        return armed.settings
 
     def wait_for_incoming(self, deadline: float) -> RingObservation | None:
         while True:

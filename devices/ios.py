@@ -16,7 +16,7 @@ from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
 from devices.ios_banner import looks_like_call_banner
-from devices.platform import Observation, StateReport, battery_pct
+from devices.platform import Armed, Observation, StateReport, battery_pct
 from devices.profiles import DialerProfile
 from robot.domain.model import DisplayState
 from robot.domain.model import Handset as HandsetSpec
@@ -81,7 +81,7 @@ class IosStrategy:
 
     def prepare(
         self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
-    ) -> tuple[tuple[str, str], ...]:
+    ) -> Armed:
         """No call left over, then locked (screen off) or in use (unlocked, an app open)."""
         self.display = DisplayState.IN_USE  # look for banners while clearing leftovers
         if driver.execute_script("mobile: isLocked"):
@@ -91,7 +91,8 @@ class IosStrategy:
                 f"handset {self.spec.id}: the screen stays locked; farm iPhones must have no "
                 "passcode (see docs/real-farm.md)"
             )
-        if self.observe(driver).ringing:
+        ended_call = self.observe(driver).ringing
+        if ended_call:
             self.decline_by_button(driver)
         driver.execute_script("mobile: pressButton", {"name": "home"})
         self.display = display
@@ -99,7 +100,7 @@ class IosStrategy:
             driver.execute_script("mobile: lock")
         elif self.profile.in_use_app:
             driver.execute_script("mobile: activateApp", {"bundleId": self.profile.in_use_app})
-        return self._not_readable(watch_numbers)
+        return Armed(self._not_readable(watch_numbers), ended_call)
 
     def decline(self, driver: WebDriver) -> bool:
         """A locked iPhone shows "slide to answer" and no Decline button: the caller must

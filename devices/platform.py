@@ -44,6 +44,15 @@ class StateReport:
     hygiene: tuple[tuple[str, str], ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class Armed:
+    """What arming a phone did: its settings snapshot, and whether it had to end a call left
+    over (the phone is then watched until it is idle; otherwise it was seen idle already)."""
+
+    settings: tuple[tuple[str, str], ...]
+    ended_call: bool = False
+
+
 class PlatformStrategy(Protocol):
     def options(self) -> AppiumOptions: ...
 
@@ -53,7 +62,7 @@ class PlatformStrategy(Protocol):
 
     def prepare(
         self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
-    ) -> tuple[tuple[str, str], ...]:
+    ) -> Armed:
         """Idle, clean and in `display` state; returns the settings snapshot."""
         ...
 
