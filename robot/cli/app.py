@@ -14,6 +14,7 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from robot import __version__
+from robot.cli import collector
 from robot.cli.context import CliState
 from robot.cli.printable import printable, safe_console
 from robot.errors import RingcheckError
@@ -152,6 +153,7 @@ def _root(
     ),
 ) -> None:
     del version
+    collector.resume()  # start-up is over: the command's own garbage is collected as usual
     ctx.obj = CliState(project=project, verbose=verbose)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
@@ -234,6 +236,7 @@ def main() -> None:
     the traceback behind -v, rather than as a wall of frames."""
     verbose = "-v" in sys.argv or "--verbose" in sys.argv
     _spawn_from_the_package()
+    collector.pause()
     try:
         app()
     except RingcheckError as exc:
@@ -251,3 +254,5 @@ def main() -> None:
             markup=False,
         )
         sys.exit(70)  # EX_SOFTWARE
+    finally:
+        collector.restore()
