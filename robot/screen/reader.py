@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import statistics
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -446,7 +447,14 @@ def _script_pack(read: list[Line]) -> str:
         return "jpn"
     if "chi_sim" in packs and mean("chi_sim") >= 0.75:
         return "chi_sim"
-    return max(packs, key=mean)
+
+    def typical(pack: str) -> float:
+        # the median: one line a pack could not read at all (an icon beside the words,
+        # read at 0.0) must not hand the screen to another script
+        got = [ln.readings[pack][1] for ln in read if pack in ln.readings]
+        return statistics.median(got) if got else 0.0
+
+    return max(packs, key=typical)
 
 
 def _mostly_cjk(text: str) -> bool:

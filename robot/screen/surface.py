@@ -49,8 +49,9 @@ def find_surface(
             cards.append((red, green, panel))
     if cards:
         # a red word of a label may pair with a green patch of an avatar in the same card:
-        # the card's own buttons are the biggest pair in it
-        red, green, panel = max(cards, key=lambda c: min(_area(c[0].box), _area(c[1].box)))
+        # the card's own buttons are drawn alike (two pills, two discs, two words of one
+        # size), the closest alike pair in it
+        red, green, panel = max(cards, key=lambda c: _alike(c[0].box, c[1].box))
         kind = _card_kind(panel, red, green, hint, dialer)
         return Found(kind, panel, (red, green), True)
     if hint in (Surface.HEADS_UP, Surface.BANNER, Surface.LOCK_SCREEN):
@@ -86,8 +87,9 @@ def _card_kind(
     return Surface.BANNER if controls_right and middle and discs else Surface.HEADS_UP
 
 
-def _area(box: Box) -> int:
-    return box.w * box.h
+def _alike(a: Box, b: Box) -> float:
+    """1 for two boxes of one size, less the more their widths and heights differ."""
+    return min(a.w, b.w) / max(1, a.w, b.w) * min(a.h, b.h) / max(1, a.h, b.h)
 
 
 def _within(box: Box, outer: Box) -> bool:

@@ -117,3 +117,24 @@ def test_packs_that_tie_on_a_screen_give_the_same_script_on_every_run() -> None:
     )
     assert _script_pack([status, label]) == "chi_tra"
     assert _script_pack([label, status]) == "chi_tra"
+
+
+def test_one_line_no_pack_could_read_does_not_choose_the_script() -> None:
+    """A card's header with an icon beside 電話 is read at 0.0 by the Traditional pack; the
+    name and the label, read surely by it, make the screen Traditional."""
+
+    def line(y: int, readings: dict[str, tuple[str, float]]) -> Line:
+        text, confidence = readings["chi_tra"]
+        return Line(Box(80, y, 140, 40), text, confidence, read_with="chi_tra", readings=readings)
+
+    header = line(
+        100, {"chi_sim": ("和@惠话", 0.32), "chi_tra": ("拿 電話", 0.0), "jpn": ("人電話", 0.75)}
+    )
+    name = line(
+        170, {"chi_sim": ("林淑芬", 0.74), "chi_tra": ("林淑芬", 0.87), "jpn": ("林激分", 0.86)}
+    )
+    label = line(
+        240,
+        {"chi_sim": ("晤摄电话", 0.31), "chi_tra": ("騷擾電話", 0.93), "jpn": ("駐揚電話", 0.26)},
+    )
+    assert _script_pack([header, name, label]) == "chi_tra"
