@@ -218,13 +218,7 @@ class AppiumHandset:
         if not png.startswith(_PNG_MAGIC):
             raise DeviceError(f"handset {self.id}: the screenshot is not a PNG")
         source = driver.page_source
-        return Capture(
-            png=png,
-            page_source=source,
-            foreground=self._strategy.foreground(driver),
-            at=at,
-            overlay=self._strategy.overlay(source),
-        )
+        return Capture(png=png, page_source=source, at=at, overlay=self._strategy.overlay(source))
 
     def _tap_decline(self, driver: WebDriver) -> None:
         """The screen may redraw between find and tap: one retry on a stale element."""

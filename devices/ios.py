@@ -49,9 +49,6 @@ class IosStrategy:
         info: dict[str, Any] = driver.execute_script("mobile: activeAppInfo") or {}
         return str(info.get("bundleId") or "")
 
-    def foreground(self, driver: WebDriver) -> str:
-        return self._active_bundle(driver)
-
     def overlay(self, page_source: str | None) -> str | None:
         """iOS carrier apps label calls through the Call Directory, inside the call UI itself:
         there is no window of theirs to tell apart."""

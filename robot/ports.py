@@ -121,7 +121,6 @@ class Capture:
 
     png: bytes
     page_source: str | None
-    foreground: str | None
     at: datetime
     # the carrier spam app (package) whose own overlay window was on screen: a label read off
     # this frame was drawn by that app, not by the dialer (`LabelSource.CARRIER_APP`)

@@ -172,7 +172,7 @@ class FakeHandset:
         if self.foreign_ringing is not None:
             screen = self.foreign_ringing[1]
         taken = [
-            Capture(screen, "<hierarchy/>", "dialer", datetime.now(UTC), overlay=self.overlay)
+            Capture(screen, "<hierarchy/>", datetime.now(UTC), overlay=self.overlay)
             for _ in range(frames)
         ]
         if self.frames_before_loss is not None and self.frames_before_loss < frames:
