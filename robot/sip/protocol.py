@@ -11,11 +11,14 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from robot.domain.model import Transport, Trunk
 from robot.errors import ConfigError, UsageError
-from robot.ports import DialRequest
 from robot.sip.route import DEFAULT_RTP_PORTS, local_address_for
+
+if TYPE_CHECKING:  # requests are built in the parent: SIP workers never import the ports
+    from robot.ports import DialRequest
 
 E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
 _URI_TRANSPORT_RE = re.compile(r";transport=(udp|tcp|tls)\b", re.IGNORECASE)

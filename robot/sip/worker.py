@@ -11,6 +11,7 @@ vanished parent every live call is hung up before `libDestroy`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -45,6 +46,10 @@ def run_worker(conn: Connection, options: WorkerOptions) -> None:
             conn.send(("fatal", f"SIP stack did not start: {exc}"))
         raise
     worker.loop()
+    # The Endpoint is destroyed and the parent told: what is left is the interpreter's exit,
+    # whose last collections would walk every object of pjsua2's wrapper and ours to free
+    # nothing, while `Pjsua2Dialer.close()` (every `ringcheck dial`) waits for this process.
+    gc.freeze()
 
 
 class _Worker:

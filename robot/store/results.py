@@ -23,8 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from robot.clock import SystemClock
 from robot.domain.model import Attempt, AttemptStatus, Run, RunStatus
 from robot.errors import AttemptClosedError, StoreError
-from robot.store import queries
 from robot.store.artifacts import ArtifactStore
+from robot.store.attempt_select import select_attempts
 from robot.store.damaged import DECODE_ERRORS, attempt_from_damaged_row, raw_select
 from robot.store.engine import (
     create_store_engine,
@@ -41,8 +41,9 @@ from robot.store.migrate import upgrade_to_head
 from robot.store.owner import is_alive_here, this_process
 from robot.store.schema import attempts, runs
 
-if TYPE_CHECKING:  # the ports are for type checking here: the CLI's reads need none of them
+if TYPE_CHECKING:  # the CLI's reads need neither the ports nor the report's queries
     from robot.ports import Clock, ResultStore
+    from robot.store import queries
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -274,7 +275,7 @@ class SqlResultStore:
             return []  # no row can have an id beyond 64 bits
         if limit is not None:
             limit = min(limit, _INT64_MAX)
-        stmt = queries.select_attempts(
+        stmt = select_attempts(
             since=since,
             until=until,
             carrier=carrier,
@@ -304,23 +305,33 @@ class SqlResultStore:
         self, period: queries.Span | None = None, *, carrier: str | None = None
     ) -> list[queries.LatestState]:
         """Per (number, carrier): its most recent classified attempt (within `period`)."""
+        from robot.store import queries
+
         return self._read("latest states", lambda c: queries.latest_states(c, period, carrier))
 
     def period_states(self, period: queries.Span) -> list[queries.PeriodState]:
         """Per (number, carrier): the dominant state over `period`, its rate and evidence."""
+        from robot.store import queries
+
         return self._read("period states", lambda c: queries.period_states(c, period))
 
     def changes(
         self, previous: queries.Span, current: queries.Span, *, only_changed: bool = True
     ) -> list[queries.StateChange]:
         """What moved between two periods, regressions first."""
+        from robot.store import queries
+
         return self._read("changes", lambda c: queries.changes(c, previous, current, only_changed))
 
     def counts(self, period: queries.Span | None = None) -> queries.Counts:
+        from robot.store import queries
+
         stmt = queries.counts_select(period, by_carrier=False)
         return self._read("counts", lambda c: queries.row_to_counts(c.execute(stmt).one()))
 
     def counts_by_carrier(self, period: queries.Span | None = None) -> dict[str, queries.Counts]:
+        from robot.store import queries
+
         stmt = queries.counts_select(period, by_carrier=True)
         return self._read(
             "counts",
@@ -329,6 +340,8 @@ class SqlResultStore:
 
     def calls_since(self, since: datetime) -> queries.CallCounts:
         """Calls dialled since `since` per number and per handset (for daily budgets)."""
+        from robot.store import queries
+
         return self._read("call counts", lambda c: queries.calls_since(c, since))
 
     def _read(self, what: str, action: Callable[[sa.Connection], T]) -> T:
