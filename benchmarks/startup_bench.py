@@ -9,6 +9,12 @@ run, and prints the median and the spread of the wall time, the median CPU time 
 system of the process and its children) and the 1-minute load average (the machine is
 shared: compare medians, and CPU where the load is high). Goals (issue 16): `--help` <= 0.3 s,
 `results list` <= 0.5 s.
+
+Every row is timed with the bytecode of every module cached (`cached`), as an installed
+package has it and as Python keeps it for a checkout; the `ringcheck` rows are also timed
+in this shell's environment as it is (`as is`), alternating run by run with the first. The
+two differ where PYTHONDONTWRITEBYTECODE is set and the source tree holds no `__pycache__`:
+then every start compiles ringcheck's own modules from source again.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,19 +39,29 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
 
-def _time(command: list[str], cwd: Path, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds (user + system, the command and its children) of each run."""
-    walls, cpus = [], []
+def _run(command: list[str], cwd: Path, env: Mapping[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the command and its children) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def _time(
+    command: list[str], cwd: Path, envs: Mapping[str, Mapping[str, str]], repeat: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Walls and CPUs per environment, the environments taking turns run by run."""
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in envs}
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
-    return walls, cpus
+        for name, env in envs.items():
+            wall, cpu = _run(command, cwd, env)
+            times[name][0].append(wall)
+            times[name][1].append(cpu)
+    return times
 
 
 def _prepare(root: Path) -> None:
@@ -66,8 +83,12 @@ def main() -> None:
     args = parser.parse_args()
     ringcheck = str(BIN / "ringcheck")
     with tempfile.TemporaryDirectory(prefix="ringcheck-startup-") as folder:
-        root = Path(folder)
+        root = Path(folder) / "project"
+        root.mkdir()
         _prepare(root)
+        as_is = dict(os.environ)
+        cached = {**as_is, "PYTHONPYCACHEPREFIX": str(Path(folder) / "bytecode")}
+        writing = {k: v for k, v in cached.items() if k != "PYTHONDONTWRITEBYTECODE"}
         python = str(BIN / "python")
         commands = {
             "python -c pass": [python, "-c", "pass"],
@@ -77,15 +98,20 @@ def main() -> None:
             "ringcheck results list": [ringcheck, "results", "list"],
             "ringcheck config check": [ringcheck, "config", "check"],
         }
-        print(f"{'command':<24} {'median s':>8} {'min s':>6} {'max s':>6} {'CPU s':>6}  load")
+        for command in commands.values():
+            _run(command, root, writing)  # fills the bytecode cache
+        print(f"{'command':<24} {'bytecode':<8} {'median s':>8} {'min s':>6} {'max s':>6} "
+              f"{'CPU s':>6}  load")  # fmt: skip
         for name, command in commands.items():
             load = os.getloadavg()[0]
-            walls, cpus = _time(command, root, args.repeat)
-            print(
-                f"{name:<24} {statistics.median(walls):>8.3f} {min(walls):>6.3f} "
-                f"{max(walls):>6.3f} {statistics.median(cpus):>6.3f}  {load:.1f}",
-                flush=True,
-            )
+            envs = {"cached": cached, "as is": as_is} if name.startswith("ringcheck") else {
+                "cached": cached}  # fmt: skip
+            for kind, (walls, cpus) in _time(command, root, envs, args.repeat).items():
+                print(
+                    f"{name:<24} {kind:<8} {statistics.median(walls):>8.3f} {min(walls):>6.3f} "
+                    f"{max(walls):>6.3f} {statistics.median(cpus):>6.3f}  {load:.1f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
