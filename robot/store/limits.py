@@ -57,6 +57,9 @@ class SqlTrunkGate:
         self._engine = engine
         self._clock: Clock = clock or SystemClock()
         self._postgres = engine.dialect.name == "postgresql"
+        # trunks whose gate row is known to exist (rows are never deleted): a write
+        # transaction per call to ensure it again queued with every other writer of the store
+        self._ensured: set[str] = set()
 
     @contextlib.contextmanager
     def start(
@@ -121,6 +124,8 @@ class SqlTrunkGate:
 
     # --- helpers ------------------------------------------------------------------------
     def _ensure_row(self, trunk: str) -> None:
+        if trunk in self._ensured:
+            return
         stmt = (
             dialect_insert(self._engine, trunk_gates)
             .values(trunk=trunk, recent_starts=[])
@@ -128,6 +133,7 @@ class SqlTrunkGate:
         )
         with self._guarded(f"cannot prepare trunk {trunk}"), write_tx(self._engine) as conn:
             conn.execute(stmt)
+        self._ensured.add(trunk)
 
     def _wait_needed(
         self, conn: sa.Connection, trunk: str, allowed: int, window_s: float, max_calls: int

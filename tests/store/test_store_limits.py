@@ -102,6 +102,27 @@ def test_a_full_trunk_waits_for_a_call_to_end(engines: Callable[[], sa.Engine]) 
     assert gate.release_holder("dead") == 1
 
 
+def test_a_trunk_gate_writes_its_trunk_row_once(engines: Callable[[], sa.Engine]) -> None:
+    """Every call on a trunk passes its gate: the trunk's row is created by the first, not
+    written again by each (a write transaction per call that queued with the store's writers)."""
+    engine = engines()
+    inserts: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO TRUNK_GATES"):
+            inserts.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    gate = SqlTrunkGate(engine)
+    stop = threading.Event()
+    for holder in ("a", "b", "c"):
+        with gate.start("busy", cps=100, max_calls=8, holder=holder, ttl_s=60, stop=stop) as slot:
+            pass
+        gate.release(slot[0])
+    assert len(inserts) == 1
+    assert SqlTrunkGate(engine).calls_up("busy") == 0  # another gate finds the row as it is
+
+
 def test_pacing_per_number_holds_across_processes(engines: Callable[[], sa.Engine]) -> None:
     stop = threading.Event()
     first, second = (SqlNumberPacing(engines()) for _ in range(2))
