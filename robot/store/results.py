@@ -130,14 +130,10 @@ class SqlResultStore:
         def action() -> Attempt:
             with write_tx(self.engine) as conn:
                 if attempt.id is None:
-                    stmt = sa.insert(attempts).values(values).returning(attempts.c.id)
-                    return dataclasses.replace(attempt, id=int(conn.execute(stmt).scalar_one()))
-                stmt2 = (
-                    sa.update(attempts)
-                    .where(attempts.c.id == attempt.id, _not_closed_by_others(attempt))
-                    .values(values)
-                )
-                if conn.execute(stmt2).rowcount == 0:
+                    new_id = conn.execute(_INSERT_ATTEMPT, values).scalar_one()
+                    return dataclasses.replace(attempt, id=int(new_id))
+                update = _update_attempt(attempt)
+                if conn.execute(update, {**values, _ATTEMPT_ID: attempt.id}).rowcount == 0:
                     _why_not_updated(conn, attempt, self.url)
                 return attempt
 
@@ -495,13 +491,19 @@ def _parses(url: str) -> bool:
 __all__ = ["Interrupted", "Pruned", "SqlResultStore", "open_store"]
 
 
-def _not_closed_by_others(attempt: Attempt) -> sa.ColumnElement[bool]:
+# Built once and run with each attempt's values: building an insert or update of every column
+# and its cache key again for each call was most of recording's CPU (an insert 1.0 -> 0.4 ms).
+_ATTEMPT_ID = "attempt_id_"
+_INSERT_ATTEMPT = sa.insert(attempts).returning(attempts.c.id)
+_UPDATE_ATTEMPT = sa.update(attempts).where(attempts.c.id == sa.bindparam(_ATTEMPT_ID))
+_UPDATE_OPEN_ATTEMPT = _UPDATE_ATTEMPT.where(attempts.c.status != AttemptStatus.INTERRUPTED.value)
+
+
+def _update_attempt(attempt: Attempt) -> sa.Update:
     """An attempt marked `interrupted` by someone else (its run closed, or its worker taken
     for dead and its call given to another) stays so: completing it now would count the call
     twice."""
-    if attempt.status is AttemptStatus.INTERRUPTED:
-        return sa.true()
-    return attempts.c.status != AttemptStatus.INTERRUPTED.value
+    return _UPDATE_ATTEMPT if attempt.status is AttemptStatus.INTERRUPTED else _UPDATE_OPEN_ATTEMPT
 
 
 def _why_not_updated(conn: sa.Connection, attempt: Attempt, url: str) -> NoReturn:
