@@ -1,12 +1,14 @@
-"""Keeping the native heap of a process that reads screens on many threads from growing with them.
+"""Keeping the native heap of a process that handles screenshots on many threads from growing
+with them.
 
-Screens are read by a few readers (`robot.reader_pool`), but on whichever handset's thread
-asked: OpenCV's and Tesseract's image buffers (a decoded 1080x2400 screenshot is 7.8 MB) are
-allocated by glibc from that thread's own arena, up to eight per core, and once a buffer that
-size is freed glibc raises its mmap threshold, so the next ones come from arenas too and stay
-resident after they are freed. Peak memory then grew with the handset count (24 handsets:
-~1.05 GB against ~0.53 GB at 6). Bounding the arenas to the cores and fixing the threshold at
-1 MB (large buffers are mapped and given back when freed) keeps it flat. glibc only; the
+Every handset's thread carries its screenshots (the Appium reply's base64 text and the PNG
+bytes, megabytes each) and, before reads moved to reader processes (`robot.reader_process`),
+decoded and read them there too. glibc allocates such buffers from the asking thread's own
+arena, up to eight per core, and once a buffer that size is freed it raises its mmap threshold,
+so the next ones come from arenas too and stay resident after they are freed. Peak memory then
+grew with the handset count (24 handsets: ~1.05 GB against ~0.53 GB at 6, reads in-process).
+Bounding the arenas to the cores and fixing the threshold at 1 MB (large buffers are mapped and
+given back when freed) keeps the heap from growing with the threads. glibc only; the
 MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ environment variables, when set, win.
 """
 

@@ -35,7 +35,7 @@ class ReaderPool:
         if self.size < 1:
             raise ValueError("a reader pool needs at least one reader")
         self._factory = factory
-        bound_native_heap(self.size)  # reads run on many threads: see robot.native_heap
+        bound_native_heap(self.size)  # screenshots pass through many threads: robot.native_heap
         self._free: list[ScreenReader] = []
         self._all: list[ScreenReader] = []
         self._building = 0
