@@ -1,14 +1,16 @@
 """Dial benchmark: `ringcheck dial` and `Pjsua2Dialer` against SIPp UASes on loopback.
 
     .venv/bin/python benchmarks/dial_bench.py [--calls 200] [--concurrency 20] [--dials 10]
+        [--parts command,alone,wire]
 
 Every SIPp process is started (and listening) before any clock starts, so no figure includes
 a SIPp start. Printed:
 
 - `ringcheck dial`, the whole command as a user runs it (process start, SIP worker start,
-  the call, shut-down) against a UAS answering 486 at once: median and p90 of `--dials`;
+  the call, shut-down) against a UAS answering 486 at once: median and p90 of `--dials`,
+  with all bytecode cached (the goal figure) and in the shell's environment as it is;
 - calls placed alone: one call at a time on a warm dialer, answered 486 at once, from
-  `place()` to the outcome (p50, p95);
+  `place()` to the outcome (p50, p95, p99, max);
 - INVITE to the ACK of the 487 (the UAS rings, the caller cancels on 180), one call at a time,
   timed by the UAS's own message timestamps for both callers: SIPp's own UAC (the baseline)
   and `Pjsua2Dialer`;
@@ -119,28 +121,38 @@ def _ring_then_cancel(dialer: Pjsua2Dialer, uri: str, failures: Failures) -> flo
     return (time.monotonic() - call.dialed_at) * 1000.0
 
 
-def bench_dial_command(dials: int, work: Path) -> dict[str, float]:
-    """`ringcheck dial` as a process, against a UAS that is already listening."""
-    uas = start_uas("final_486.xml", work, calls=dials, timeout_s=600)
-    walls: list[float] = []
-    cpus: list[float] = []  # user + system of the command and its SIP worker
+def bench_dial_command(dials: int, work: Path) -> dict[str, dict[str, float]]:
+    """`ringcheck dial` as a process, against a UAS that is already listening: with all
+    bytecode cached (`cached`, the goal figure: an installed package, or a checkout that may
+    write `__pycache__`) and in this shell's environment as it is (`as is`: where
+    PYTHONDONTWRITEBYTECODE is set and the tree holds no bytecode, the command and its SIP
+    worker compile ringcheck's modules at every start), alternating run by run."""
+    uas = start_uas("final_486.xml", work, calls=2 * dials + 1, timeout_s=600)
+    as_is = dict(os.environ)
+    cached = {**as_is, "PYTHONPYCACHEPREFIX": str(work / "bytecode")}
+    writing = {k: v for k, v in cached.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command = [str(ROOT / ".venv" / "bin" / "ringcheck"), "dial", "--from", FROM,
+               "--to", uas.uri(), "--json"]  # fmt: skip
+    subprocess.run(command, env=writing, capture_output=True, check=False, timeout=120)
+    envs = {"cached": cached, "as is": as_is}
+    walls: dict[str, list[float]] = {name: [] for name in envs}
+    cpus: dict[str, list[float]] = {name: [] for name in envs}  # the command + its SIP worker
     failures = Failures()
-    command = ROOT / ".venv" / "bin" / "ringcheck"
     for _ in range(dials):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [str(command), "dial", "--from", FROM, "--to", uas.uri(), "--json"],
-            capture_output=True, text=True, check=False, timeout=120,
-        )  # fmt: skip
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0 or '"final_code":486' not in done.stdout:
-            failures.add(f"exit {done.returncode}: {done.stderr.strip()[-200:]}")
+        for name, env in envs.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, text=True,
+                                  check=False, timeout=120)  # fmt: skip
+            walls[name].append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if done.returncode != 0 or '"final_code":486' not in done.stdout:
+                failures.add(f"exit {done.returncode}: {done.stderr.strip()[-200:]}")
     uas.stop()
-    return {"p50_s": statistics.median(walls), "p90_s": _pct(walls, 0.9),
-            "cpu_p50_s": statistics.median(cpus), "failed": failures.count}  # fmt: skip
+    return {name: {"p50_s": statistics.median(walls[name]), "p90_s": _pct(walls[name], 0.9),
+                   "cpu_p50_s": statistics.median(cpus[name]), "failed": failures.count}
+            for name in envs}  # fmt: skip
 
 
 def bench_alone(calls: int, work: Path) -> dict[str, float]:
@@ -161,7 +173,9 @@ def bench_alone(calls: int, work: Path) -> dict[str, float]:
             if outcome is None or outcome.final_code != 486:
                 failures.add(f"outcome {outcome.final_code if outcome else None}")
     uas.stop()
-    return {"p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95), "failed": failures.count}
+    return {"p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95),
+            "p99_ms": _pct(times, 0.99), "max_ms": max(times, default=float("nan")),
+            "failed": failures.count}  # fmt: skip
 
 
 def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, Any]:
@@ -198,12 +212,40 @@ def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, Any]:
 def _run_uac(uas: SippUas, calls: int, limit: int, work: Path) -> None:
     sipp = shutil.which("sipp")
     assert sipp is not None
-    command = [sipp, f"127.0.0.1:{uas.port}", "-sf", str(UAC_SCENARIO), "-i", "127.0.0.1",
-               "-p", str(free_port()), "-cp", str(free_port(socket.SOCK_DGRAM)),
-               "-mp", str(free_port_block()), "-m", str(calls), "-l", str(limit), "-r", "10000",
-               "-s", "+15550199", "-nostdin", "-timeout", "300s"]
-    subprocess.run(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False, timeout=600)
+    command = [
+        sipp,
+        f"127.0.0.1:{uas.port}",
+        "-sf",
+        str(UAC_SCENARIO),
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(free_port()),
+        "-cp",
+        str(free_port(socket.SOCK_DGRAM)),
+        "-mp",
+        str(free_port_block()),
+        "-m",
+        str(calls),
+        "-l",
+        str(limit),
+        "-r",
+        "10000",
+        "-s",
+        "+15550199",
+        "-nostdin",
+        "-timeout",
+        "300s",
+    ]
+    subprocess.run(
+        command,
+        cwd=work,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        timeout=600,
+    )
 
 
 def bench_sipp(calls: int, concurrency: int, work: Path) -> dict[str, float]:
@@ -227,35 +269,61 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--dials", type=int, default=10, help="`ringcheck dial` runs")
+    parser.add_argument(
+        "--parts",
+        default="command,alone,wire",
+        help="which figures: command, alone, wire (INVITE->ACK and bursts)",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if shutil.which("sipp") is None:
         sys.exit("sipp is not installed (Debian package sip-tester)")
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dial-bench-") as tmp:
         work = Path(tmp)
-        command = bench_dial_command(args.dials, work)
-        alone = bench_alone(args.calls, work)
-        ours = bench_ours(args.calls, args.concurrency, work)
-        base = bench_sipp(args.calls, args.concurrency, work)
+        command = bench_dial_command(args.dials, work) if "command" in parts else {}
+        alone = bench_alone(args.calls, work) if "alone" in parts else None
+        ours = bench_ours(args.calls, args.concurrency, work) if "wire" in parts else None
+        base = bench_sipp(args.calls, args.concurrency, work) if "wire" in parts else None
     print(f"dial benchmark on loopback, load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
-    print(f"`ringcheck dial` whole process ({args.dials} runs): median {command['p50_s']:.2f} s, "
-          f"p90 {command['p90_s']:.2f} s, CPU median {command['cpu_p50_s']:.2f} s "
-          f"(command + SIP worker), failed {command['failed']:.0f}")
-    print(f"calls placed alone, place() -> outcome ({args.calls} calls, 486 at once): "
-          f"p50 {alone['p50_ms']:.1f} ms, p95 {alone['p95_ms']:.1f} ms, "
-          f"failed {alone['failed']:.0f}")
-    print(f"{'INVITE -> ACK of 487 at the UAS':34}{'p50 ms':>9}{'p95 ms':>9}{'calls/s':>10}"
-          f"{'failed':>8}")
-    print(f"{'SIPp UAC (baseline)':34}{base['p50_ms']:9.2f}{base['p95_ms']:9.2f}"
-          f"{base['cps']:10.1f}{base['failed']:8.0f}")
-    print(f"{'Pjsua2Dialer':34}{ours['p50_ms']:9.2f}{ours['p95_ms']:9.2f}{ours['cps']:10.1f}"
-          f"{ours['failed']:8.0f}")
-    print(f"{'Pjsua2Dialer place()->hang_up()':34}{ours['wall_p50_ms']:9.2f}"
-          f"{ours['wall_p95_ms']:9.2f}")
+    for name, figures in command.items():
+        print(
+            f"`ringcheck dial` whole process, bytecode {name} ({args.dials} runs): "
+            f"median {figures['p50_s']:.2f} s, p90 {figures['p90_s']:.2f} s, "
+            f"CPU median {figures['cpu_p50_s']:.2f} s (command + SIP worker), "
+            f"failed {figures['failed']:.0f}"
+        )
+    if alone is not None:
+        print(
+            f"calls placed alone, place() -> outcome ({args.calls} calls, 486 at once): "
+            f"p50 {alone['p50_ms']:.1f} ms, p95 {alone['p95_ms']:.1f} ms, "
+            f"p99 {alone['p99_ms']:.1f} ms, max {alone['max_ms']:.1f} ms, "
+            f"failed {alone['failed']:.0f}"
+        )
+    if ours is None or base is None:
+        return
+    print(
+        f"{'INVITE -> ACK of 487 at the UAS':34}{'p50 ms':>9}{'p95 ms':>9}{'calls/s':>10}"
+        f"{'failed':>8}"
+    )
+    print(
+        f"{'SIPp UAC (baseline)':34}{base['p50_ms']:9.2f}{base['p95_ms']:9.2f}"
+        f"{base['cps']:10.1f}{base['failed']:8.0f}"
+    )
+    print(
+        f"{'Pjsua2Dialer':34}{ours['p50_ms']:9.2f}{ours['p95_ms']:9.2f}{ours['cps']:10.1f}"
+        f"{ours['failed']:8.0f}"
+    )
+    print(
+        f"{'Pjsua2Dialer place()->hang_up()':34}{ours['wall_p50_ms']:9.2f}"
+        f"{ours['wall_p95_ms']:9.2f}"
+    )
     if ours["first_failure"]:
         print(f"first failure: {ours['first_failure']}")
-    print(f"burst: {args.concurrency} up at once over {-(-args.concurrency // 4)} SIP workers; "
-          "calls wait only for trunk limits and pjlib's socket handles (robot.sip.handles)")
+    print(
+        f"burst: {args.concurrency} up at once over {-(-args.concurrency // 4)} SIP workers; "
+        "calls wait only for trunk limits and pjlib's socket handles (robot.sip.handles)"
+    )
 
 
 if __name__ == "__main__":

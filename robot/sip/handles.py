@@ -1,9 +1,12 @@
 """How many calls one pjsua process may start now without exhausting pjlib's socket handles.
 
-The wheel's pjlib watches sockets with a `select` ioqueue of 64 handles (PJ_IOQUEUE_MAX_HANDLES).
-Each call opens an RTP and an RTCP socket, and a closed socket's handle comes back only
-500 ms later (PJ_IOQUEUE_KEY_FREE_DELAY): a process that starts calls faster than handles come
-back runs out, and pjlib aborts it. So a process waits for handles, not for a rate: a call
+pjsua's media endpoint watches RTP and RTCP sockets with its own `select` ioqueue (pjsua's
+default `has_ioqueue`; SIP transports have another) of 64 handles (PJ_IOQUEUE_MAX_HANDLES,
+fixed in the wheel). Each call opens an RTP and an RTCP socket, RTCP mux or not (the offer
+keeps `a=rtcp` for an answerer without mux), and a closed socket's handle comes back only
+500 ms later (PJ_IOQUEUE_KEY_FREE_DELAY): a process that starts calls faster than handles
+come back runs out, and pjlib aborts it (in this wheel the 33rd call within half a second,
+whatever SIP transports are open). So a process waits for handles, not for a rate: a call
 placed alone, or a burst within the budget, starts at once; only a process that has churned
 through its handles in the last half second makes the next call wait for one to come back.
 The dialer also spreads calls over its processes by the same count (`HandleBudget.in_use`).
@@ -16,14 +19,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-IOQUEUE_HANDLES = 64
-SIP_HANDLES = 14
-"""Kept for SIP itself: the UDP, TCP and TLS transports, their connections and the wake-up
-transport (`robot.sip.wake`)."""
+MEDIA_IOQUEUE_HANDLES = 64
 HANDLES_PER_CALL = 2
-HANDLE_REUSE_DELAY_S = 0.6
-"""pjlib's 500 ms before a closed socket's handle is reused, plus a margin."""
-CALLS_PER_PROCESS = (IOQUEUE_HANDLES - SIP_HANDLES) // HANDLES_PER_CALL
+SPARE_CALLS = 1
+"""Left unused: the budget is exact (32 calls fit, the 33rd aborts), so one call's handles
+stay free should a pjsua path open one more socket than we count."""
+HANDLE_REUSE_DELAY_S = 0.52
+"""pjlib's 500 ms before a closed socket's handle is reused, plus a margin; our clock reads a
+release after pjsua closed the sockets, never before."""
+CALLS_PER_PROCESS = MEDIA_IOQUEUE_HANDLES // HANDLES_PER_CALL - SPARE_CALLS
 
 
 class HandleBudget:
