@@ -256,12 +256,36 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
     distinct = len(starts) if not all(present) else 1
     if distinct >= 2:
         return True, 0.8
+    if _foreign_hue_share(hsv) >= _MIN_FOREIGN:
+        return True, 0.7
     colours = _two_colours(inner.reshape(-1, 3)[::3].astype(np.int16))
     if colours is None:
         return True, 0.65
     if _two_hues(colours):
         return True, 0.6
     return False, 0.7
+
+
+_MIN_FOREIGN = 0.015
+"""Share of the disc in a hue not the main one from which it is a picture: a placeholder
+leaves < 0.003 (JPEG noise at its figure's edge), a photo's small shapes 0.01 and more."""
+
+
+def _foreign_hue_share(hsv: np.ndarray) -> float:
+    """Share of the disc's pixels in a colour whose hue is not the disc's main hue.
+
+    A placeholder's figure is white, grey or a tone of the disc's colour, and every blend of
+    a colour with white or grey keeps its hue; so on a placeholder each coloured pixel has the
+    main hue, while a photo whose other shapes are small (one colour covers most of the disc,
+    the rest spread over several) still shows them in other hues.
+    """
+    coloured = hsv[(hsv[:, 1] >= 50) & (hsv[:, 2] >= 60), 0].astype(np.int16)
+    if len(coloured) == 0:
+        return 0.0
+    main = int(np.bincount(coloured, minlength=180).argmax())
+    apart = np.abs(coloured - main)
+    apart = np.minimum(apart, 180 - apart)  # OpenCV hue: 0-179, wrapping at red
+    return float((apart >= 15).sum()) / len(hsv)
 
 
 def _two_colours(pixels: np.ndarray) -> list[np.ndarray] | None:
@@ -282,19 +306,29 @@ def _two_colours(pixels: np.ndarray) -> list[np.ndarray] | None:
     return colours if float(covered.mean()) >= 0.85 else None
 
 
+_CHROMATIC = 35
+"""Saturation (OpenCV, 0-255) from which a colour is no grey: a grey placeholder disc and
+its white figure stay below ~20 with JPEG noise."""
+
+
 def _two_hues(colours: list[np.ndarray]) -> bool:
-    """Two vivid colours of different hues: a picture, not a placeholder. A placeholder's
-    letter or person is white or grey on its disc, or a tone of the disc's own hue (a dark
-    letter on a light disc of one colour)."""
+    """Two colours of different hues, neither white nor grey: a picture, not a placeholder.
+    A placeholder's letter or person is white or grey on its disc, or a tone of the disc's
+    own hue (a dark letter on a light disc of one colour)."""
     if len(colours) < 2:
         return False
     pixels = np.clip(np.array([colours]), 0, 255).astype(np.uint8)
     (h1, s1, v1), (h2, s2, v2) = (
         [int(c) for c in px] for px in cv2.cvtColor(pixels, cv2.COLOR_RGB2HSV)[0]
     )
-    vivid = min(s1, s2) >= 100 and min(v1, v2) >= 60
     apart = min(abs(h1 - h2), 180 - abs(h1 - h2))  # OpenCV hue: 0-179, wrapping at red
-    return vivid and apart >= 10
+    if min(v1, v2) < 60:
+        return False
+    if min(s1, s2) >= 100:
+        return apart >= 10
+    # pale or muted colours: neither is a placeholder's white or grey, and their hues lie
+    # further apart than a muted colour's hue wanders
+    return min(s1, s2) >= _CHROMATIC and apart >= 20
 
 
 def inside(box: Box, slot: Box) -> bool:

@@ -147,3 +147,22 @@ def test_a_picture_of_two_vivid_hues_is_a_logo_and_a_placeholder_is_not() -> Non
     assert not _disc((94, 53, 177), (255, 255, 255), "letter")  # white initial on a colour
     assert not _disc((176, 180, 186), (245, 245, 245), "letter")  # grey placeholder
     assert not _disc((200, 220, 250), (20, 50, 120), "letter")  # dark initial, same hue
+
+
+def test_a_picture_in_muted_colours_or_with_one_small_shape_is_a_logo() -> None:
+    """A placeholder's figure is white, grey or a tone of its disc's hue (every blend with
+    white or grey keeps the hue); muted colours of two hues, or one small shape of another
+    hue on a disc of one colour, are a picture."""
+    assert _disc((150, 84, 99), (229, 249, 178), "photo")  # dusty rose and pale yellow
+    assert _disc((129, 106, 115), (56, 124, 240), "photo")  # greyish mauve and blue
+    assert _small_shape((141, 89, 200), (90, 80, 20))  # purple disc, a small olive block
+    assert not _small_shape((94, 53, 177), (255, 255, 255))  # a white dot is no picture
+    assert not _small_shape((94, 53, 177), (60, 34, 113))  # nor a darker tone of the disc
+
+
+def _small_shape(fill: tuple[int, int, int], mark: tuple[int, int, int]) -> bool:
+    image = Image.new("RGB", (400, 400), (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((80, 80, 320, 320), fill=fill)
+    draw.rectangle((140, 140, 165, 165), fill=mark)  # ~2 % of the disc
+    return is_logo(np.asarray(image), Box(80, 80, 240, 240))[0]
