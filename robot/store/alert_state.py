@@ -44,15 +44,31 @@ class SignalRow:
     updated_at: datetime
 
 
-def _where(key: SignalKey) -> Any:
-    c = alert_signals.c
-    return (
-        (c.scenario == key.scenario)
-        & (c.number == key.number)
-        & (c.carrier == key.carrier)
-        & (c.check_name == key.check)
-        & (c.variant == key.variant)
-    )
+# Every finished attempt observes each of its checks: these run for each with its values
+# instead of building a select, an update or an insert (and SQLAlchemy's cache key of it)
+# per observation, as record_attempt's statements are (robot.store.results).
+def _key_params(key: SignalKey) -> dict[str, str]:
+    return {
+        "key_scenario": key.scenario,
+        "key_number": key.number,
+        "key_carrier": key.carrier,
+        "key_check": key.check,
+        "key_variant": key.variant,
+    }
+
+
+_KEY = (
+    (alert_signals.c.scenario == sa.bindparam("key_scenario"))
+    & (alert_signals.c.number == sa.bindparam("key_number"))
+    & (alert_signals.c.carrier == sa.bindparam("key_carrier"))
+    & (alert_signals.c.check_name == sa.bindparam("key_check"))
+    & (alert_signals.c.variant == sa.bindparam("key_variant"))
+)
+_READ_SIGNAL = (
+    sa.select(alert_signals.c.confirmed, alert_signals.c.recent).where(_KEY).with_for_update()
+)
+_UPDATE_SIGNAL = sa.update(alert_signals).where(_KEY)
+_INSERT_SIGNAL = sa.insert(alert_signals)
 
 
 class SqlSignals:
@@ -90,12 +106,9 @@ class SqlSignals:
         channels: Sequence[AlertChannel],
     ) -> Alert | None:
         now = self._clock.now()
+        where = _key_params(key)
         with write_tx(self._engine) as conn:
-            row = conn.execute(
-                sa.select(alert_signals.c.confirmed, alert_signals.c.recent)
-                .where(_where(key))
-                .with_for_update()
-            ).first()
+            row = conn.execute(_READ_SIGNAL, where).first()
             memory = None
             if row is not None:
                 memory = SignalMemory(
@@ -113,17 +126,18 @@ class SqlSignals:
                 values["changed_at"] = now
             if row is None:
                 conn.execute(
-                    sa.insert(alert_signals).values(
-                        scenario=key.scenario,
-                        number=key.number,
-                        carrier=key.carrier,
-                        check_name=key.check,
-                        variant=key.variant,
+                    _INSERT_SIGNAL,
+                    {
+                        "scenario": key.scenario,
+                        "number": key.number,
+                        "carrier": key.carrier,
+                        "check_name": key.check,
+                        "variant": key.variant,
                         **values,
-                    )
+                    },
                 )
             else:
-                conn.execute(sa.update(alert_signals).where(_where(key)).values(**values))
+                conn.execute(_UPDATE_SIGNAL, {**where, **values})
             if kind is None:
                 return None
             alert = alert_for(kind)
