@@ -1,11 +1,11 @@
 """Worker processes of ours (SIP workers, screen readers), each talking to the robot over one
-socket, started as `python -m robot.child_process` rather than by multiprocessing's spawn.
+socket, started as `python -m robot.child_entry` rather than by multiprocessing's spawn.
 
 A spawned child first imports the parent's main module, whatever it is: a benchmark or a test
 session drags the whole robot (store, config, Appium client) into every SIP worker and screen
 reader, ~36 MB each that the child never uses (24 handsets: 8 children, ~290 MB of a run's
-peak memory). Here the child imports only the module of the function it runs. `ChildProcess`
-offers the part of `multiprocessing.Process` our pools use.
+peak memory). Here the child imports only `robot.child_entry` and the module of the function
+it runs. `ChildProcess` offers the part of `multiprocessing.Process` our pools use.
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from typing import Any
 
 
 class ChildProcess:
-    """Runs `target(conn, *args)` in a new Python process; `conn` is this side's end of the
-    socket between them. `target` and `args` are pickled: a module-level function and values."""
+    """Runs `target(channel, *args)` in a new Python process (`robot.child_entry.Channel`, the
+    child's end); `conn` is this side's end of the socket between them. `target` and `args`
+    are pickled: a module-level function and values."""
 
     def __init__(self, target: Callable[..., None], *args: Any) -> None:
         payload = pickle.dumps((target, args))  # fails here, not in the child, when unpicklable
         ours, theirs = socket.socketpair()
         with theirs:
-            command = [sys.executable, "-m", __name__, str(theirs.fileno())]
+            command = [sys.executable, "-m", "robot.child_entry", str(theirs.fileno())]
             # the child finds what this process finds (a checkout run from its folder, tests)
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
             self._popen = subprocess.Popen(
@@ -63,14 +64,3 @@ class ChildProcess:
     def kill(self) -> None:
         if self.is_alive():
             self._popen.kill()
-
-
-def main(argv: list[str]) -> None:
-    """`python -m robot.child_process FD`: read the target and its arguments, run it."""
-    conn = Connection(int(argv[1]))
-    target, args = pickle.loads(conn.recv_bytes())
-    target(conn, *args)
-
-
-if __name__ == "__main__":
-    main(sys.argv)

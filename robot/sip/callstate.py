@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from robot.sip.headers import parse_message
-from robot.sip.protocol import CallReport, CallSpec
+from robot.sip.message import parse_message
 from robot.sip.trace import LoggedMessage
+from robot.sip.wire import CallReport, CallSpec
 
 
 @dataclass
@@ -37,8 +37,9 @@ class CallState:
     error: str | None = None
     trace: list[str] = field(default_factory=list)
 
-    def record(self, text: str, logged: LoggedMessage | None,
-               now: float) -> tuple[int, str, float] | None:
+    def record(
+        self, text: str, logged: LoggedMessage | None, now: float
+    ) -> tuple[int, str, float] | None:
         """Keep a logged message in the trace; a response to our INVITE becomes an event."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
         at_ms = (now - self.started) * 1000.0
@@ -83,8 +84,10 @@ class CallState:
             if self.hung_up_at is not None:
                 self.error = "no response from the peer before our time limit"
             else:
-                self.error = (f"no response from the peer (the SIP stack ended the call with "
-                              f"{last_code} {last_reason})")
+                self.error = (
+                    f"no response from the peer (the SIP stack ended the call with "
+                    f"{last_code} {last_reason})"
+                )
         if whole_msg and self.final_raw is None:
             message = parse_message(whole_msg)
             if message.status and message.cseq_method == "INVITE":

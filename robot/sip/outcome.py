@@ -8,11 +8,11 @@ from robot.domain.model import CallInfo, SipEvent, SipOutcome, Transport
 from robot.sip.headers import (
     inline_jcard,
     parse_call_info,
-    parse_message,
     parse_reason,
     redress_from_jcard,
 )
-from robot.sip.protocol import CallReport
+from robot.sip.message import parse_message
+from robot.sip.wire import CallReport
 
 _EXPLAINED = (
     (

@@ -26,14 +26,9 @@ from robot.ports import Dialer, DialRequest
 from robot.sip.handles import HandleBudget
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
-from robot.sip.protocol import (
-    CallReport,
-    WorkerOptions,
-    build_spec,
-    uri_user,
-    with_local_address,
-)
+from robot.sip.protocol import build_spec, uri_user, with_local_address
 from robot.sip.wake import Waker
+from robot.sip.wire import CallReport, WorkerOptions
 from robot.sip.worker import run_worker
 
 if TYPE_CHECKING:
@@ -114,8 +109,11 @@ class _PoolCall:
             if self._outcome is not None:
                 return
             if report is None:
-                report = CallReport(call_id=self._call_id, error=error,
-                                    duration_ms=(time.monotonic() - self.dialed_at) * 1000.0)
+                report = CallReport(
+                    call_id=self._call_id,
+                    error=error,
+                    duration_ms=(time.monotonic() - self.dialed_at) * 1000.0,
+                )
             outcome = build_outcome(report, self._events)
             # free the call's slots before anyone can see it ended: whoever waits for the
             # outcome may place the next call at once
@@ -143,8 +141,9 @@ class _Worker:
         self.ready = threading.Event()
         self._waker = Waker()
         self._send_lock = threading.Lock()
-        self._reader = threading.Thread(target=self._read, daemon=True,
-                                        name=f"ringcheck-sip-reader-{index}")
+        self._reader = threading.Thread(
+            target=self._read, daemon=True, name=f"ringcheck-sip-reader-{index}"
+        )
         self._reader.start()
 
     @property
@@ -175,8 +174,11 @@ class _Worker:
         self.process.join(timeout=5)
         code = self.process.exitcode
         for call in list(self.calls.values()):
-            call._end(None, f"SIP worker process {self.pid} exited (code {code}) during the call; "
-                      "its state on the network is unknown")
+            call._end(
+                None,
+                f"SIP worker process {self.pid} exited (code {code}) during the call; "
+                "its state on the network is unknown",
+            )
 
     def _dispatch(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -230,8 +232,9 @@ class Pjsua2Dialer:
         if log_level < 4:
             raise UsageError("log_level must be at least 4: SIP traces come from pjsip's log")
         self._environ = os.environ if environ is None else environ
-        self._options = WorkerOptions(max_calls=max_calls_per_process, log_level=log_level,
-                                      hangup_grace_s=hangup_grace_s)
+        self._options = WorkerOptions(
+            max_calls=max_calls_per_process, log_level=log_level, hangup_grace_s=hangup_grace_s
+        )
         self._grace_s = hangup_grace_s
         self._keys = itertools.count(1)
         self._lock = threading.Lock()
@@ -263,8 +266,10 @@ class Pjsua2Dialer:
         slots = self._trunk_slots(trunk)
         if slots is not None and not slots.take(PLACE_TIMEOUT_S):
             assert trunk is not None
-            raise DialError(f"trunk {trunk.name} still had {slots.limit} calls up after "
-                            f"{PLACE_TIMEOUT_S:.0f} s (max_concurrent_calls): no call placed")
+            raise DialError(
+                f"trunk {trunk.name} still had {slots.limit} calls up after "
+                f"{PLACE_TIMEOUT_S:.0f} s (max_concurrent_calls): no call placed"
+            )
         try:
             if trunk is not None:
                 self._pacer(trunk).wait()
@@ -283,16 +288,20 @@ class Pjsua2Dialer:
             raise DialError(f"SIP worker process {worker.pid} is not running")
         if not call._placed.wait(PLACE_TIMEOUT_S):
             worker.send(("hangup", call.key))
-            raise DialError(f"SIP worker process {worker.pid} did not place the call "
-                            f"within {PLACE_TIMEOUT_S:.0f}s")
+            raise DialError(
+                f"SIP worker process {worker.pid} did not place the call "
+                f"within {PLACE_TIMEOUT_S:.0f}s"
+            )
         if call._place_error is not None:
             if slots is not None:
                 slots.give()
             raise DialError(f"could not place the call to {request.to}: {call._place_error}")
         if not call.call_id:
             outcome = call.wait(0)
-            raise DialError(f"could not place the call to {request.to}: "
-                            f"{outcome.error if outcome else 'unknown error'}")
+            raise DialError(
+                f"could not place the call to {request.to}: "
+                f"{outcome.error if outcome else 'unknown error'}"
+            )
         return call
 
     def close(self) -> None:
@@ -339,9 +348,11 @@ class Pjsua2Dialer:
             candidates = [w for w in self._workers if w.alive and w.load < limit]
             if not candidates:
                 total = limit * len(self._workers)
-                raise DialError(f"all {total} call slots of the dialer are busy "
-                                f"({len(self._workers)} processes x {limit} calls); "
-                                "raise its concurrency or wait for calls to end")
+                raise DialError(
+                    f"all {total} call slots of the dialer are busy "
+                    f"({len(self._workers)} processes x {limit} calls); "
+                    "raise its concurrency or wait for calls to end"
+                )
             worker = min(candidates, key=lambda w: (w.handles.in_use(w.load), w.pid))
             call = _PoolCall(worker, next(self._keys), trunk, self._grace_s)
             worker.calls[call.key] = call
@@ -378,7 +389,6 @@ class Pjsua2Dialer:
         if request.rcd_name or request.rcd_logo_url or request.call_reason:
             rcd = RichCallData(request.rcd_name, request.rcd_logo_url, request.call_reason)
         return signer.identity(request.from_number, dest, request.attestation, rcd=rcd)
-
 
 
 def _implements_port(dialer: Pjsua2Dialer) -> Dialer:

@@ -1,8 +1,8 @@
-"""What the dialer and its worker processes say to each other, and how a request becomes one.
+"""How a request becomes what a worker process executes (`robot.sip.wire`).
 
-Everything crossing the process boundary is a small picklable dataclass; the worker knows
-nothing about trunks, numbers or signing: the parent turns a `DialRequest` into a `CallSpec`
-(request URI, From, headers, credentials) so the native stack only executes it.
+The worker knows nothing about trunks, numbers or signing: the parent turns a `DialRequest`
+into a `CallSpec` (request URI, From, headers, credentials) so the native stack only
+executes it.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from robot.domain.model import Transport, Trunk
 from robot.errors import ConfigError, UsageError
-from robot.sip.route import DEFAULT_RTP_PORTS, local_address_for
+from robot.sip.route import local_address_for
+from robot.sip.wire import AccountSpec, CallSpec, LocalSide, TlsSpec
 
 if TYPE_CHECKING:  # requests are built in the parent: SIP workers never import the ports
     from robot.ports import DialRequest
@@ -23,31 +23,10 @@ if TYPE_CHECKING:  # requests are built in the parent: SIP workers never import 
 E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
 _URI_TRANSPORT_RE = re.compile(r";transport=(udp|tcp|tls)\b", re.IGNORECASE)
 _HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]*$")
-_OWNED_HEADERS = frozenset({"from", "to", "call-id", "cseq", "via", "contact", "content-length",
-                            "max-forwards"})
+_OWNED_HEADERS = frozenset(
+    {"from", "to", "call-id", "cseq", "via", "contact", "content-length", "max-forwards"}
+)
 URI_PASSWORD_ENV = "RINGCHECK_SIP_PASSWORD"
-
-
-@dataclass(frozen=True, slots=True)
-class AccountSpec:
-    """A pjsua account: one per trunk (or per direct target host), reused by its calls."""
-
-    key: str
-    id_uri: str
-    auth_user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    registrar: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LocalSide:
-    """Where a call's sockets live: the SIP transport and RTP bind `address` only (never
-    every interface), RTP/RTCP take ports from `rtp_ports`. `address` None: the one that
-    routes to `peer`, found by `with_local_address` when the call is placed."""
-
-    address: str | None = None
-    rtp_ports: tuple[int, int] = DEFAULT_RTP_PORTS
-    peer: tuple[str, int] = ("127.0.0.1", 5060)
 
 
 def with_local_address(spec: CallSpec) -> CallSpec:
@@ -57,57 +36,6 @@ def with_local_address(spec: CallSpec) -> CallSpec:
     host, port = spec.local.peer
     local = dataclasses.replace(spec.local, address=local_address_for(host, port))
     return dataclasses.replace(spec, local=local)
-
-
-@dataclass(frozen=True, slots=True)
-class TlsSpec:
-    """How a TLS transport checks the peer and presents itself (mutual TLS)."""
-
-    verify: bool = True
-    ca_file: str | None = None  # None: the system CA bundle
-    cert_file: str | None = None
-    key_file: str | None = None
-    key_password: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class CallSpec:
-    """Everything the worker needs to place one INVITE."""
-
-    uri: str
-    local_uri: str
-    transport: Transport
-    account: AccountSpec
-    local: LocalSide
-    headers: tuple[tuple[str, str], ...] = ()
-    ring_timeout_s: float = 30.0
-    max_duration_s: float = 60.0
-    tls: TlsSpec = TlsSpec()
-
-
-@dataclass(frozen=True, slots=True)
-class CallReport:
-    """What the worker saw of one call once it is over (parsed further by the parent)."""
-
-    call_id: str
-    final_code: int | None = None
-    final_phrase: str | None = None
-    final_raw: str | None = None
-    answered: bool = False
-    cancelled_by_us: bool = False
-    transport: str | None = None
-    duration_ms: float = 0.0
-    malformed: str | None = None
-    error: str | None = None
-    trace: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerOptions:
-    max_calls: int = 4
-    log_level: int = 4
-    hangup_grace_s: float = 8.0
-    user_agent: str = "ringcheck"
 
 
 def uri_transport(uri: str) -> Transport:
@@ -150,14 +78,16 @@ def uri_user(uri: str) -> str | None:
 def check_header(name: str, value: str) -> tuple[str, str]:
     if not _HEADER_NAME_RE.match(name) or name.lower() in _OWNED_HEADERS:
         raise UsageError(
-            f"header {name!r} cannot be added (not a header name, or set by the stack)")
+            f"header {name!r} cannot be added (not a header name, or set by the stack)"
+        )
     if "\r" in value or "\n" in value:
         raise UsageError(f"header {name!r} has a line break in its value")
     return name, value
 
 
-def build_spec(request: DialRequest, *, identity: str | None,
-               environ: Mapping[str, str]) -> CallSpec:
+def build_spec(
+    request: DialRequest, *, identity: str | None, environ: Mapping[str, str]
+) -> CallSpec:
     """Turn a request into the INVITE to send: target URI, From, PAI, extra headers, auth."""
     trunk = request.trunk
     if trunk is None:
@@ -182,29 +112,46 @@ def build_spec(request: DialRequest, *, identity: str | None,
     if trunk.register:
         registrar = f"sip:{trunk.host}:{trunk.port};transport={trunk.transport.value}"
     scheme = "sips" if uri.lower().startswith("sips:") else "sip"
-    account = AccountSpec(key=f"trunk:{trunk.name}:{user}:{scheme}",
-                          id_uri=f"{scheme}:{user or 'ringcheck'}@{trunk.host}",
-                          auth_user=user, password=password, registrar=registrar)
+    account = AccountSpec(
+        key=f"trunk:{trunk.name}:{user}:{scheme}",
+        id_uri=f"{scheme}:{user or 'ringcheck'}@{trunk.host}",
+        auth_user=user,
+        password=password,
+        registrar=registrar,
+    )
     port = _uri_port(uri) if request.to.lower().startswith(("sip:", "sips:")) else trunk.port
     local = LocalSide(trunk.bind, trunk.rtp_ports, (_uri_host(uri).strip("[]"), port))
-    return CallSpec(uri=uri, local_uri=_local_uri(request, trunk, scheme), transport=transport,
-                    account=account, local=local, headers=tuple(headers),
-                    ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s,
-                    tls=_tls(trunk, environ))
+    return CallSpec(
+        uri=uri,
+        local_uri=_local_uri(request, trunk, scheme),
+        transport=transport.value,
+        account=account,
+        local=local,
+        headers=tuple(headers),
+        ring_timeout_s=request.ring_timeout_s,
+        max_duration_s=request.max_duration_s,
+        tls=_tls(trunk, environ),
+    )
 
 
 def _tls(trunk: Trunk, environ: Mapping[str, str]) -> TlsSpec:
     password = None
     if trunk.client_key_password_env:
-        password = _password(trunk.client_key_password_env, environ,
-                             f"the TLS client key of trunk {trunk.name}")
-    return TlsSpec(verify=trunk.tls_verify, ca_file=trunk.ca_file,
-                   cert_file=trunk.client_cert_file, key_file=trunk.client_key_file,
-                   key_password=password)
+        password = _password(
+            trunk.client_key_password_env, environ, f"the TLS client key of trunk {trunk.name}"
+        )
+    return TlsSpec(
+        verify=trunk.tls_verify,
+        ca_file=trunk.ca_file,
+        cert_file=trunk.client_cert_file,
+        key_file=trunk.client_key_file,
+        key_password=password,
+    )
 
 
-def _direct_spec(request: DialRequest, *, identity: str | None,
-                 environ: Mapping[str, str]) -> CallSpec:
+def _direct_spec(
+    request: DialRequest, *, identity: str | None, environ: Mapping[str, str]
+) -> CallSpec:
     host = _uri_host(request.to)
     headers = [check_header(n, v) for n, v in request.headers]
     if identity:
@@ -212,14 +159,24 @@ def _direct_spec(request: DialRequest, *, identity: str | None,
     user = request.auth_user
     password = _password(URI_PASSWORD_ENV, environ, "--auth-user") if user else None
     scheme = "sips" if request.to.lower().startswith("sips:") else "sip"
-    account = AccountSpec(key=f"direct:{host}:{user}:{scheme}",
-                          id_uri=f"{scheme}:{user or 'ringcheck'}@{host}",
-                          auth_user=user, password=password)
+    account = AccountSpec(
+        key=f"direct:{host}:{user}:{scheme}",
+        id_uri=f"{scheme}:{user or 'ringcheck'}@{host}",
+        auth_user=user,
+        password=password,
+    )
     local_uri = f"<{scheme}:{request.from_number}@{host}>"
     local = LocalSide(peer=(host.strip("[]"), _uri_port(request.to)))
-    return CallSpec(uri=request.to, local_uri=local_uri, transport=uri_transport(request.to),
-                    account=account, local=local, headers=tuple(headers),
-                    ring_timeout_s=request.ring_timeout_s, max_duration_s=request.max_duration_s)
+    return CallSpec(
+        uri=request.to,
+        local_uri=local_uri,
+        transport=uri_transport(request.to).value,
+        account=account,
+        local=local,
+        headers=tuple(headers),
+        ring_timeout_s=request.ring_timeout_s,
+        max_duration_s=request.max_duration_s,
+    )
 
 
 def _local_uri(request: DialRequest, trunk: Trunk, scheme: str = "sip") -> str:

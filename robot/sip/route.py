@@ -15,9 +15,6 @@ import socket
 
 from robot.errors import DialError
 
-DEFAULT_RTP_PORTS = (4000, 4999)
-"""Where RTP/RTCP go when a trunk names no range (two ports a call, from the bottom up)."""
-
 
 def local_address_for(host: str, port: int, bind: str | None = None) -> str:
     """The IPv4 address to bind for calls to `host:port` (`bind` when the trunk names it)."""

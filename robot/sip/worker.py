@@ -17,24 +17,27 @@ import signal
 import sys
 import time
 from collections import deque
-from multiprocessing.connection import Connection
 from typing import Any
 
+from robot.child_entry import Channel
 from robot.sip.callstate import CallState
 from robot.sip.endpoint import destroy_endpoint, quiet_process, single_thread_config
 from robot.sip.handles import HandleBudget
-from robot.sip.protocol import CallSpec, WorkerOptions
 from robot.sip.trace import LoggedMessage, is_drop_notice, read_log_entry
 from robot.sip.wake import BUSY_POLL_MS, IDLE_POLL_MS, open_wake_transport
+from robot.sip.wire import CallSpec, WorkerOptions
 
 _SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
 MAX_ACCOUNTS = 6  # PJSUA_MAX_ACC is 8 in the wheel; one more than it allows aborts
-_TRANSPORT_TYPES = {"udp": "PJSIP_TRANSPORT_UDP", "tcp": "PJSIP_TRANSPORT_TCP",
-                    "tls": "PJSIP_TRANSPORT_TLS"}
+_TRANSPORT_TYPES = {
+    "udp": "PJSIP_TRANSPORT_UDP",
+    "tcp": "PJSIP_TRANSPORT_TCP",
+    "tls": "PJSIP_TRANSPORT_TLS",
+}
 
 
-def run_worker(conn: Connection, options: WorkerOptions) -> None:
-    """Process entry point (`robot.child_process`): never writes to stdout; ignores Ctrl-C
+def run_worker(conn: Channel, options: WorkerOptions) -> None:
+    """Process entry point (`robot.child_entry`): never writes to stdout; ignores Ctrl-C
     (the parent ends it)."""
     quiet_process()
     worker = _Worker(conn, options)
@@ -53,7 +56,7 @@ def run_worker(conn: Connection, options: WorkerOptions) -> None:
 
 
 class _Worker:
-    def __init__(self, conn: Connection, options: WorkerOptions) -> None:
+    def __init__(self, conn: Channel, options: WorkerOptions) -> None:
         self.conn = conn
         self.options = options
         self.calls: dict[int, CallState] = {}
@@ -217,8 +220,10 @@ class _Worker:
             state.call = None
             reason = _pj_reason(exc)
             if "PJ_ETOOMANY" in reason:
-                reason = ("the SIP stack holds fewer concurrent calls than max_calls_per_process "
-                          "(PJSUA_MAX_CALLS is 4 in the pjsua2 wheel): lower it")
+                reason = (
+                    "the SIP stack holds fewer concurrent calls than max_calls_per_process "
+                    "(PJSUA_MAX_CALLS is 4 in the pjsua2 wheel): lower it"
+                )
             self.send(("place_failed", key, reason))
             return
         self.by_call_id[state.call_id] = state
@@ -237,7 +242,7 @@ class _Worker:
         """Only the transports calls use are created, each bound to the one local address
         that reaches its peer (never every interface); each account is bound to one, so a
         signed INVITE over 1,300 bytes stays on the trunk's transport (no switch to TCP)."""
-        kind = spec.transport.value
+        kind = spec.transport
         tls = spec.tls if kind == "tls" else None
         assert spec.local.address is not None, "the dialer decides the local address"
         key = f"{kind}@{spec.local.address}"
@@ -295,7 +300,8 @@ class _Worker:
         cfg.regConfig.registerOnAdd = bool(spec.registrar)
         if spec.auth_user and spec.password is not None:
             cfg.sipConfig.authCreds.append(
-                pj.AuthCredInfo("digest", "*", spec.auth_user, 0, spec.password))
+                pj.AuthCredInfo("digest", "*", spec.auth_user, 0, spec.password)
+            )
         account = pj.Account()
         account.create(cfg)
         self.accounts[key] = account

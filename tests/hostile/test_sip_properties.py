@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from robot.domain.delivery import classify_sip
 from robot.domain.model import Delivery, SipEvent
-from robot.sip.headers import parse_message
+from robot.sip.message import parse_message
 from robot.sip.outcome import build_outcome
-from robot.sip.protocol import CallReport
 from robot.sip.trace import read_log_entry
+from robot.sip.wire import CallReport
 
 SETTINGS = settings(max_examples=300, deadline=None)
 

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from robot.domain.model import Transport
 from robot.sip.callstate import CallState
-from robot.sip.protocol import AccountSpec, CallSpec, LocalSide
 from robot.sip.trace import read_log_entry
+from robot.sip.wire import AccountSpec, CallSpec, LocalSide
 
-SPEC = CallSpec(uri="sip:b@h", local_uri="<sip:+15550100@h>", transport=Transport.UDP,
-                account=AccountSpec(key="k", id_uri="sip:r@h"), local=LocalSide("127.0.0.1"),
-                ring_timeout_s=10,
-                max_duration_s=60)
+SPEC = CallSpec(
+    uri="sip:b@h",
+    local_uri="<sip:+15550100@h>",
+    transport="udp",
+    account=AccountSpec(key="k", id_uri="sip:r@h"),
+    local=LocalSide("127.0.0.1"),
+    ring_timeout_s=10,
+    max_duration_s=60,
+)
 
 
 def _tx(method: str) -> str:
-    return (f"TX 500 bytes Request msg {method}/cseq=1 (tdta0x1) to UDP 10.0.0.1:5060:\n"
-            f"{method} sip:b@h SIP/2.0\r\nCall-ID: c1\r\nCSeq: 1 {method}\r\n\r\n")
+    return (
+        f"TX 500 bytes Request msg {method}/cseq=1 (tdta0x1) to UDP 10.0.0.1:5060:\n"
+        f"{method} sip:b@h SIP/2.0\r\nCall-ID: c1\r\nCSeq: 1 {method}\r\n\r\n"
+    )
 
 
 def _rx(code: int, phrase: str, method: str = "INVITE") -> str:
-    return (f"RX 300 bytes Response msg {code}/{method}/cseq=1 (rdata0x1) from UDP "
-            f"10.0.0.1:5060:\nSIP/2.0 {code} {phrase}\r\nCall-ID: c1\r\nCSeq: 1 {method}\r\n\r\n")
+    return (
+        f"RX 300 bytes Response msg {code}/{method}/cseq=1 (rdata0x1) from UDP "
+        f"10.0.0.1:5060:\nSIP/2.0 {code} {phrase}\r\nCall-ID: c1\r\nCSeq: 1 {method}\r\n\r\n"
+    )
 
 
 def _feed(state: CallState, *texts: str, now: float = 1.0) -> list[int]:
@@ -69,8 +77,11 @@ def test_answered_call_waits_for_the_bye_answer_and_grace_caps_it() -> None:
     assert state.error is not None and "in time" in state.error
     other = CallState(key=2, spec=SPEC, started=0.0, call_id="c1")
     _feed(other, _tx("INVITE"), _rx(200, "OK"))
-    _feed(other, "RX 200 bytes Request msg BYE/cseq=9 (rdata0x1) from UDP 10.0.0.1:5060:\n"
-                 "BYE sip:r@h SIP/2.0\r\nCall-ID: c1\r\nCSeq: 9 BYE\r\n\r\n")
+    _feed(
+        other,
+        "RX 200 bytes Request msg BYE/cseq=9 (rdata0x1) from UDP 10.0.0.1:5060:\n"
+        "BYE sip:r@h SIP/2.0\r\nCall-ID: c1\r\nCSeq: 9 BYE\r\n\r\n",
+    )
     other.disconnect(200, "Normal call clearing", None)
     assert other.is_over(4.0, grace_s=8)  # the far end hung up
 

@@ -13,10 +13,10 @@ from robot.domain.model import CallInfo, Reason, RedressContact
 from robot.sip.headers import (
     inline_jcard,
     parse_call_info,
-    parse_message,
     parse_reason,
     redress_from_jcard,
 )
+from robot.sip.message import parse_message
 
 JCARD = [
     "vcard",
@@ -38,7 +38,7 @@ def test_reason_603_plus_network_blocked() -> None:
 def test_reason_prefers_sip_over_q850_and_unescapes_quotes() -> None:
     value = 'Q.850;cause=21;text="Call rejected", SIP;cause=603;text="Network \\"Blocked\\""'
     assert parse_reason([value]) == Reason("SIP", 603, 'Network "Blocked"', None)
-    assert parse_reason('Q.850;cause=21') == Reason("Q.850", 21, None, None)
+    assert parse_reason("Q.850;cause=21") == Reason("Q.850", 21, None, None)
 
 
 def test_reason_bad_syntax_gives_none_or_partial() -> None:

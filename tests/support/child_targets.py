@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import os
 import sys
-from multiprocessing.connection import Connection
+
+from robot.child_entry import Channel
 
 
-def report_modules(conn: Connection) -> None:
+def report_modules(conn: Channel) -> None:
     conn.send(sorted(sys.modules))
 
 
-def exit_with(conn: Connection, code: int) -> None:
+def exit_with(conn: Channel, code: int) -> None:
     conn.send("bye")
     os._exit(code)
+
+
+def echo(conn: Channel) -> None:
+    """Sends back every message until it gets None."""
+    while (message := conn.recv()) is not None:
+        conn.send(message)
