@@ -1,7 +1,7 @@
 """Dial benchmark: `ringcheck dial` and `Pjsua2Dialer` against SIPp UASes on loopback.
 
     .venv/bin/python benchmarks/dial_bench.py [--calls 200] [--concurrency 20] [--dials 10]
-        [--parts command,alone,wire]
+        [--paced-rate 50] [--parts command,alone,wire]
 
 Every SIPp process is started (and listening) before any clock starts, so no figure includes
 a SIPp start. Printed:
@@ -9,8 +9,12 @@ a SIPp start. Printed:
 - `ringcheck dial`, the whole command as a user runs it (process start, SIP worker start,
   the call, shut-down) against a UAS answering 486 at once: median and p90 of `--dials`,
   with all bytecode cached (the goal figure) and in the shell's environment as it is;
-- calls placed alone: one call at a time on a warm dialer, answered 486 at once, from
-  `place()` to the outcome (p50, p95, p99, max);
+- calls placed alone: one call at a time on a warm dialer (one SIP worker), answered 486 at
+  once, from `place()` to the outcome (p50, p95, p99, max), back to back and at
+  `--paced-rate` calls a second. Back to back (a call every few ms) one worker runs out of
+  pjlib's socket handles (`robot.sip.handles`: 31 calls per 0.52 s) and every 32nd call waits for
+  them; the paced figure is what a farm meets: at the virtual farm's ceiling (its example
+  delays, ~1.35 s a call) a worker's 4 handsets start ~3 calls a second;
 - INVITE to the ACK of the 487 (the UAS rings, the caller cancels on 180), one call at a time,
   timed by the UAS's own message timestamps for both callers: SIPp's own UAC (the baseline)
   and `Pjsua2Dialer`;
@@ -155,14 +159,19 @@ def bench_dial_command(dials: int, work: Path) -> dict[str, dict[str, float]]:
             for name in envs}  # fmt: skip
 
 
-def bench_alone(calls: int, work: Path) -> dict[str, float]:
-    """One call at a time on a warm dialer, answered 486 at once: place() to the outcome."""
+def bench_alone(calls: int, work: Path, rate: float | None = None) -> dict[str, float]:
+    """One call at a time on a warm dialer, answered 486 at once: place() to the outcome.
+    Back to back, or started `rate` a second (the wait before a start is not timed)."""
     uas = start_uas("final_486.xml", work, calls=calls + 1, timeout_s=600)
     failures = Failures()
     times: list[float] = []
     with Pjsua2Dialer(concurrency=4) as dialer:
         dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)  # warm
+        due = time.perf_counter()
         for _ in range(calls):
+            if rate is not None:
+                due += 1.0 / rate
+                time.sleep(max(0.0, due - time.perf_counter()))
             started = time.perf_counter()
             try:
                 outcome = dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)
@@ -270,6 +279,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--dials", type=int, default=10, help="`ringcheck dial` runs")
     parser.add_argument(
+        "--paced-rate",
+        type=float,
+        default=50.0,
+        help="calls a second of the paced calls placed alone",
+    )
+    parser.add_argument(
         "--parts",
         default="command,alone,wire",
         help="which figures: command, alone, wire (INVITE->ACK and bursts)",
@@ -283,6 +298,7 @@ def main() -> None:
         work = Path(tmp)
         command = bench_dial_command(args.dials, work) if "command" in parts else {}
         alone = bench_alone(args.calls, work) if "alone" in parts else None
+        paced = bench_alone(args.calls, work, args.paced_rate) if "alone" in parts else None
         ours = bench_ours(args.calls, args.concurrency, work) if "wire" in parts else None
         base = bench_sipp(args.calls, args.concurrency, work) if "wire" in parts else None
     print(f"dial benchmark on loopback, load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
@@ -293,12 +309,14 @@ def main() -> None:
             f"CPU median {figures['cpu_p50_s']:.2f} s (command + SIP worker), "
             f"failed {figures['failed']:.0f}"
         )
-    if alone is not None:
+    for label, figures in (("back to back", alone), (f"{args.paced_rate:g} a second", paced)):
+        if figures is None:
+            continue
         print(
-            f"calls placed alone, place() -> outcome ({args.calls} calls, 486 at once): "
-            f"p50 {alone['p50_ms']:.1f} ms, p95 {alone['p95_ms']:.1f} ms, "
-            f"p99 {alone['p99_ms']:.1f} ms, max {alone['max_ms']:.1f} ms, "
-            f"failed {alone['failed']:.0f}"
+            f"calls placed alone {label}, place() -> outcome ({args.calls} calls, 486 at once): "
+            f"p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
+            f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms, "
+            f"failed {figures['failed']:.0f}"
         )
     if ours is None or base is None:
         return
