@@ -1,8 +1,10 @@
 """RapidOCR (PP-OCR recognition on ONNX Runtime) as the escalation engine for doubtful lines.
 
 About 4x slower than Tesseract per line but steadier on photo backgrounds and odd fonts, so it
-only re-reads lines Tesseract read with low confidence. Optional: the `ocr-escalation` extra
-(`rapidocr`, `onnxruntime`; the models ship inside the rapidocr wheel, nothing is downloaded).
+only re-reads the names and numbers Tesseract read with low confidence, and every line
+Tesseract read as Chinese or Japanese (its packs misread some glyphs surely). Optional: the
+`ocr-escalation` extra (`rapidocr`, `onnxruntime`; the models ship inside the rapidocr wheel,
+nothing is downloaded).
 """
 
 from __future__ import annotations

@@ -76,9 +76,10 @@ class TesseractReader:
         workers: int = 1,
     ) -> None:
         """`escalation` (e.g. `RapidOcrLine`) re-reads the name and number Tesseract was
-        unsure of; `cache` remembers the text of recently seen line crops (see `CachedOcr`);
-        `workers` > 1 reads the lines of one screen on that many threads (less wall time,
-        more memory; leave 1 where screens are already read in parallel)."""
+        unsure of and every Chinese or Japanese line; `cache` remembers the text of recently
+        seen line crops (see `CachedOcr`); `workers` > 1 reads the lines of one screen on that
+        many threads (less wall time, more memory; leave 1 where screens are already read in
+        parallel)."""
         if workers < 1:
             raise ValueError("workers must be 1 or more")
         engine: LineOcr = ocr or default_ocr()
@@ -137,6 +138,7 @@ class TesseractReader:
         _one_script(lines)
         _hanzi_by_strokes(screen, lines)
         _screen_words_read_by_any_pack(lines)
+        first_reading = self._escalate_cjk(screen, lines) if self._escalation else {}
         fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
         if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
             self._reread_name(screen, fields, ladder)
@@ -148,7 +150,7 @@ class TesseractReader:
         engine = self._ocr.name
         second: list[tuple[str, str | None, str | None]] = []
         if self._escalation is not None:
-            second = self._escalate(screen, fields)
+            second = _cjk_disagreements(fields, first_reading) + self._escalate(screen, fields)
             engine = f"{self._ocr.name}+{self._escalation.name}"
         surface = self._surface(screen, found, fields, lines, controls.answer, ladder)
         slot = pick_avatar(places, screen.height)
@@ -329,6 +331,28 @@ class TesseractReader:
         # big thin clock digits are often half misread ("1U:0/"): digits and a colon will do
         return digits >= 2 and (":" in text or "." in text or digits >= 0.6 * len(text))
 
+    def _escalate_cjk(self, screen: Screen, lines: list[Line]) -> dict[int, str]:
+        """Chinese and Japanese lines read again with the second engine, before roles are given.
+
+        Tesseract's Chinese and Japanese packs misread glyphs of some fonts surely (ほ as は or
+        はほ, 淑 as 激, 詐騙 as 诈骗 at 0.85 and more), so their confidence cannot tell when to
+        escalate: every line they read as mostly Chinese or Japanese is re-read, and the second
+        engine's reading replaces it when it is also mostly in that script and surer. Returns
+        Tesseract's text of each replaced line, by the line's id, to report the disagreement.
+        """
+        assert self._escalation is not None
+        replaced: dict[int, str] = {}
+        for line in lines:
+            if not _mostly_cjk(line.text):
+                continue
+            got = self._escalation.read_line(line_crop(screen.rgb, line.box), "")
+            if not _mostly_cjk(got.text) or got.confidence <= line.confidence:
+                continue
+            if fold(got.text) != fold(line.text):
+                replaced[id(line)] = line.text
+            line.text, line.confidence = got.text, got.confidence
+        return replaced
+
     def _escalate(self, screen: Screen, fields: Fields) -> list[tuple[str, str | None, str | None]]:
         """Re-read the name and number lines Tesseract was unsure of with the second engine.
 
@@ -455,6 +479,26 @@ def _script_pack(read: list[Line]) -> str:
         return statistics.median(got) if got else 0.0
 
     return max(packs, key=typical)
+
+
+def _cjk_disagreements(
+    fields: Fields, first_reading: dict[int, str]
+) -> list[tuple[str, str | None, str | None]]:
+    """The name and label whose Chinese or Japanese line the second engine read otherwise:
+    (field, value kept, value Tesseract's reading of the line gives)."""
+    out: list[tuple[str, str | None, str | None]] = []
+    name = fields.name
+    if name is not None and id(name) in first_reading:
+        other = clean_name(split_bracket_prefix(first_reading[id(name)])[1])
+        if fold(other or "") != fold(fields.name_text or ""):
+            out.append(("name", fields.name_text, other))
+    line = fields.label_line
+    if line is not None and id(line) in first_reading:
+        hit = match_label(first_reading[id(line)], warning=line.warning, red_text=line.red_text)
+        label = hit.text if hit is not None else None
+        if label != fields.label:
+            out.append(("spam_label", fields.label, label))
+    return out
 
 
 def _mostly_cjk(text: str) -> bool:

@@ -18,6 +18,8 @@ from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from robot.screen.escalate import RapidOcrLine
 from robot.screen.ocr import LineText, default_ocr, tessdata_dir
+from robot.screen.vocab import has_cjk
+from tests.screen.families import for_tuning
 from tests.screen.synth import render
 from tests.support.peers import need
 
@@ -30,15 +32,16 @@ class SlippingOcr:
 
     name = "tesseract"
 
-    def __init__(self, word: str, slip: str) -> None:
+    def __init__(self, word: str, slip: str, *, sure: bool = False) -> None:
         self._real = default_ocr()
-        self._word, self._slip = word, slip
+        self._word, self._slip, self._sure = word, slip, sure
 
     def read_line(self, crop: np.ndarray, lang: str) -> LineText:
         got = self._real.read_line(crop, lang)
         if self._word not in got.text:
             return got
-        return LineText(got.text.replace(self._word, self._slip), min(got.confidence, 0.65))
+        confidence = got.confidence if self._sure else min(got.confidence, 0.65)
+        return LineText(got.text.replace(self._word, self._slip), confidence)
 
     def close(self) -> None:
         close = getattr(self._real, "close", None)
@@ -112,3 +115,28 @@ def test_without_a_second_engine_a_slip_stays_and_is_not_hidden() -> None:
         reader.close()
     assert reading.name is not None and slip in reading.name
     assert dict(reading.confidence)["name"] < 0.7
+
+
+def test_a_chinese_line_misread_surely_is_read_again_and_left_uncertain(
+    rapid: RapidOcrLine,
+) -> None:
+    """Tesseract's Chinese and Japanese packs misread some glyphs as surely as they read the
+    rest (ほ as はほ, 詐騙 as 诈骗), so a line they read as Chinese or Japanese is read again
+    by the second engine whatever their confidence; the disagreement stays visible."""
+    need("tesseract", tessdata_dir() is not None, "no tessdata folder (install tesseract-ocr)")
+    samples = for_tuning(("languages_es_fr_de_zh",), count=30, seed=1)
+    sample = next(s for s in samples if len(s.truth.name or "") >= 4 and has_cjk(s.truth.name))
+    name = sample.truth.name
+    assert name is not None
+    turned = "女" if name[-1] != "女" else "子"
+    slip = name[:-1] + turned
+    reader = TesseractReader(
+        SlippingOcr(name[-1], turned, sure=True), escalation=rapid, cache=False
+    )
+    try:
+        reading = reader.read(ReadRequest(sample.image))
+    finally:
+        reader.close()
+    assert reading.name == name
+    assert "name" in reading.uncertain
+    assert ("name", name, slip) in reading.disagreements
