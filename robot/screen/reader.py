@@ -61,6 +61,7 @@ _RETRY_BELOW = 0.75
 _TITLE_SURE = 0.9  # a title the fast pack reads less surely is read with the name pack
 _CJK_BELOW = 0.75
 _ESCALATE_BELOW = 0.7
+_SMALL_CLOCK = 32  # px: the second height a lock screen's clock is read at
 
 
 class TesseractReader:
@@ -325,11 +326,12 @@ class TesseractReader:
         if not tall:
             return False
         box = min(tall, key=lambda b: b.y)
-        got = self._ocr.read_line(line_crop(screen.rgb, box), ladder.latin)
-        text = got.text.replace(" ", "")
-        digits = sum(ch.isdigit() for ch in text)
-        # big thin clock digits are often half misread ("1U:0/"): digits and a colon will do
-        return digits >= 2 and (":" in text or "." in text or digits >= 0.6 * len(text))
+        # a clock's thin strokes at the usual 48 px are faint hairlines Tesseract misreads
+        # ("5d" for 5:04); brought down to 32 px they are strokes like a body text's
+        return any(
+            _clock_digits(self._ocr.read_line(line_crop(screen.rgb, box, h), ladder.latin).text)
+            for h in (None, _SMALL_CLOCK)
+        )
 
     def _escalate_cjk(self, screen: Screen, lines: list[Line]) -> dict[int, str]:
         """Chinese and Japanese lines read again with the second engine, before roles are given.
@@ -499,6 +501,14 @@ def _cjk_disagreements(
         if label != fields.label:
             out.append(("spam_label", fields.label, label))
     return out
+
+
+def _clock_digits(text: str) -> bool:
+    """A clock's time, allowing for big thin digits half misread ("1U:0/"): two digits and a
+    colon, or mostly digits."""
+    text = text.replace(" ", "")
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= 2 and (":" in text or "." in text or digits >= 0.6 * len(text))
 
 
 def _mostly_cjk(text: str) -> bool:
