@@ -35,7 +35,13 @@ __all__ = ["LEASE_TTL_S", "Pacer", "RunSummary", "execute_run"]
 log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 300.0
-"""A run renews each handset's lease after every call; a crashed run frees it after this."""
+"""A crashed run frees its handsets' leases after this."""
+
+LEASE_RENEW_S = 30.0
+"""A run renews a handset's lease after a call once this long has passed since it was taken
+or last renewed, so the next call starts with at least LEASE_TTL_S - LEASE_RENEW_S left.
+Renewing after every call was a write transaction per call (one every second or two per
+handset) queued with the store's other writers, to move an expiry minutes away."""
 
 LEASE_POLL_S = 1.0
 """How often a run waiting for a handset held by another run asks again."""
@@ -218,6 +224,7 @@ def execute_run(
                     for c in work.drain(handset)
                 ]
             return
+        renewed_at = env.clock.monotonic()
         pending: Future[Attempt] | None = None  # this handset's attempt finishing elsewhere
         unfinished: EndedCall | None = None
         try:
@@ -248,8 +255,9 @@ def execute_run(
                     continue
                 if ended is None:
                     break
-                if env.leases is not None:
+                if env.leases is not None and env.clock.monotonic() - renewed_at >= LEASE_RENEW_S:
                     env.leases.renew(handset.id, env.lease_holder, LEASE_TTL_S)
+                    renewed_at = env.clock.monotonic()
             if pending is not None:
                 last, pending = pending, None
                 recorded(last.result())

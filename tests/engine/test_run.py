@@ -15,6 +15,7 @@ from robot.domain.model import (
     Delivery,
     DialerKind,
     Direction,
+    DisplayState,
     Handset,
     LabelClass,
     Number,
@@ -92,10 +93,8 @@ def _env(network: FakeNetwork, store, handsets: list[FakeHandset], **kw) -> Envi
         reader=reader,
         store=store,
         evidence=store.artifacts,
-        clock=SystemClock(),
-        leases=store.leases,
         lease_holder="test-run",
-        **kw,
+        **{"clock": SystemClock(), "leases": store.leases, **kw},
     )
 
 
@@ -271,3 +270,54 @@ def test_a_run_waits_for_a_handset_another_run_holds(network, store) -> None:
     released.join()
     assert [a.delivery for a in summary.attempts] == [Delivery.DELIVERED]
     assert summary.exit_code() == 0
+
+
+class _LateClock(SystemClock):
+    """The system clock, with time made to pass at once (`skip`): calls that take minutes."""
+
+    def __init__(self) -> None:
+        self.skipped_s = 0.0
+
+    def monotonic(self) -> float:
+        return super().monotonic() + self.skipped_s
+
+
+class _SlowArming(FakeHandset):
+    """A handset whose arming takes 20 s of the run's clock."""
+
+    def __init__(self, msisdn: str, clock: _LateClock) -> None:
+        super().__init__(msisdn)
+        self._clock = clock
+
+    def prepare(self, display_state=DisplayState.LOCKED):  # type: ignore[no-untyped-def]
+        self._clock.skipped_s += 20.0
+        return super().prepare(display_state)
+
+
+class _CountedLeases:
+    def __init__(self, leases) -> None:  # type: ignore[no-untyped-def]
+        self._leases = leases
+        self.renewed = 0
+
+    def acquire(self, handset_id: str, holder: str, ttl_s: float) -> bool:
+        return self._leases.acquire(handset_id, holder, ttl_s)
+
+    def renew(self, handset_id: str, holder: str, ttl_s: float) -> bool:
+        self.renewed += 1
+        return self._leases.renew(handset_id, holder, ttl_s)
+
+    def release(self, handset_id: str, holder: str | None = None) -> bool:
+        return self._leases.release(handset_id, holder)
+
+
+def test_a_handset_lease_is_renewed_as_time_passes_not_after_every_call(network, store) -> None:
+    """Five calls of 20 s each: the lease is renewed after the second and the fourth (30 s
+    since it was taken or renewed), not after each call; it is ours all along."""
+    clock = _LateClock()
+    leases = _CountedLeases(store.leases)
+    env = _env(network, store, [_SlowArming(PIXEL.msisdn, clock)], clock=clock, leases=leases)
+    scenario = Scenario(name="nightly", call=FAST, numbers=NumberSelector())
+    calls = plan(scenario, [CLEAN] * 5, [PIXEL])
+    summary = execute_run(env, scenario, calls)
+    assert len(summary.attempts) == 5 and summary.run.status is RunStatus.COMPLETED
+    assert leases.renewed == 2
