@@ -19,7 +19,8 @@ from appium.options.android import UiAutomator2Options
 from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
-from devices.android_hygiene import clean_phone, own_slot, stay_awake
+from devices.android_hygiene import CleanReads, clean_commands, clean_phone, own_slot, stay_awake
+from devices.android_shell import shell, shell_batch
 from devices.platform import Armed, Observation, StateReport, battery_pct, best_effort
 from devices.profiles import DialerProfile
 from robot.domain.caller import CallerMatch, match_caller
@@ -40,15 +41,11 @@ _PHONE_ROW = re.compile(r"^Row: \d+ data1=([^,\n]*), display_name=(.*)$", re.MUL
 _SIM_NUMBER = re.compile(r"number=([+\d]+)")
 _SIM_SLOT = re.compile(r"sim_id=(-?\d+), number=([+\d]*)")
 _VERSION_NAME = re.compile(r"versionName=(\S+)")
+REGISTRY = ("dumpsys", "telephony.registry")
 SESSION_FACTS_S = 600.0
 """How long what only a person changes on a phone (which SIM slot holds its number, Stay awake,
 saved contacts, spam-app versions) is trusted before arming reads it again; a new session reads
 it at once. Read before every call, it was half of arming's round trips to the phone."""
-
-
-def shell(driver: WebDriver, command: str, *args: str) -> str:
-    result = driver.execute_script("mobile: shell", {"command": command, "args": list(args)})
-    return str(result or "")
 
 
 def press_key(driver: WebDriver, keycode: int) -> None:
@@ -171,7 +168,10 @@ class AndroidStrategy:
         state asked for: locked (screen off, lock screen: a full-screen call) or in use (unlocked,
         an app in front: a heads-up card). Returns the settings snapshot."""
         press_key(driver, KEYCODE_WAKEUP)
-        registry = shell(driver, "dumpsys", "telephony.registry")
+        # the registry and what cleaning reads or clears without an answer first, in one
+        # round trip (devices.android_shell); a call left over is ended first and cleaned after
+        registry_run, *cleaning = shell_batch(driver, [REGISTRY, *clean_commands(watch_numbers)])
+        registry = registry_run.output
         service = _VOICE_REG.search(registry)
         if service and service.group(1) != "0":
             raise DeviceError(
@@ -179,9 +179,12 @@ class AndroidStrategy:
                 "check the SIM, the signal and airplane mode"
             )
         ended_call = self.call_state(driver, registry) != 0
-        if ended_call:
+        ran = None
+        if ended_call:  # its own call-log entry appears only now: clean after it, unbatched
             press_key(driver, KEYCODE_ENDCALL)
-        settings = clean_phone(driver, self.profile, watch_numbers, fix=True)
+        else:
+            ran = CleanReads(cleaning[0], cleaning[1] if len(cleaning) > 1 else None)
+        settings = clean_phone(driver, self.profile, watch_numbers, fix=True, ran=ran)
         settings = (*settings, *self._settings(driver), *self._session_facts(driver, watch_numbers))
         if display is DisplayState.LOCKED:
             press_key(driver, KEYCODE_HOME)

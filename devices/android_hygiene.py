@@ -15,10 +15,12 @@ person changes, checked once per session (see `AndroidStrategy.prepare`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from appium.webdriver.common.appiumby import AppiumBy
 from appium.webdriver.webdriver import WebDriver
 
+from devices.android_shell import Ran, shell
 from devices.platform import best_effort
 from devices.profiles import DialerProfile
 from robot.domain.caller import CallerMatch, match_caller
@@ -28,19 +30,17 @@ STAY_ON_ALL_CHARGERS = "7"  # AC | USB | wireless (developer option "Stay awake"
 _SIM_ROW = re.compile(r"sim_id=(-?\d+),\s*number=([+\d]*)")
 
 
-def _shell(driver: WebDriver, command: str, *args: str) -> str:
-    result = driver.execute_script("mobile: shell", {"command": command, "args": list(args)})
-    return str(result or "")
+ZEN_MODE = ("settings", "get", "global", "zen_mode")
 
 
 def _get(driver: WebDriver, namespace: str, key: str) -> str:
-    return _shell(driver, "settings", "get", namespace, key).strip()
+    return shell(driver, "settings", "get", namespace, key).strip()
 
 
 def stay_awake(driver: WebDriver, *, fix: bool) -> tuple[str, str]:
     """The screen kept on while charging ("Stay awake"), switched on where allowed (`fix`)."""
     if fix:
-        best_effort(_shell, driver, "settings", "put", "global", "stay_on_while_plugged_in",
+        best_effort(shell, driver, "settings", "put", "global", "stay_on_while_plugged_in",
                     STAY_ON_ALL_CHARGERS)  # fmt: skip
     stay = best_effort(_get, driver, "global", "stay_on_while_plugged_in")
     return ("stay_awake", "on" if stay not in ("0", "null", "") and not
@@ -48,30 +48,60 @@ def stay_awake(driver: WebDriver, *, fix: bool) -> tuple[str, str]:
 
 
 def clean_phone(
-    driver: WebDriver, profile: DialerProfile, watch_numbers: tuple[str, ...], *, fix: bool
+    driver: WebDriver,
+    profile: DialerProfile,
+    watch_numbers: tuple[str, ...],
+    *,
+    fix: bool,
+    ran: CleanReads | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """Make the phone clean of what a call leaves where allowed (`fix`) and say how it is:
-    (setting, state) pairs."""
+    (setting, state) pairs. `ran`: the shell commands of `clean_commands`, already run."""
     items: list[tuple[str, str]] = []
-    items.append(("dnd", best_effort(_do_not_disturb, driver, profile, fix)))
+    zen = ran.zen if ran is not None else None
+    items.append(("dnd", best_effort(_do_not_disturb, driver, profile, fix, zen)))
     screening = profile.fix("call_screening")
-    items.append(("call_screening", "not readable; check by hand (docs/real-farm.md)"
-                  if screening is None else best_effort(_shell, driver, *screening.split())))
+    items.append(
+        (
+            "call_screening",
+            "not readable; check by hand (docs/real-farm.md)"
+            if screening is None
+            else best_effort(shell, driver, *screening.split()),
+        )
+    )
     if fix:
         items.append(("notifications", best_effort(_dismiss_notifications, driver, profile)))
         if watch_numbers:
-            items.append(("call_log", best_effort(_clear_call_log, driver, watch_numbers)))
+            cleared = ran.call_log if ran is not None else None
+            items.append(("call_log", best_effort(_clear_call_log, driver, watch_numbers, cleared)))
     return tuple(items)
 
 
-def _do_not_disturb(driver: WebDriver, profile: DialerProfile, fix: bool) -> str:
+@dataclass(frozen=True, slots=True)
+class CleanReads:
+    """What `clean_commands` printed, run in one batch with the arming's other reads."""
+
+    zen: Ran
+    call_log: Ran | None  # None: no numbers to clear
+
+
+def clean_commands(watch_numbers: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The shell commands of `clean_phone` that need no answer first: Do Not Disturb read,
+    our numbers' call-log entries deleted (`CleanReads` takes their outputs in this order)."""
+    commands: list[tuple[str, ...]] = [ZEN_MODE]
+    if watch_numbers:
+        commands.append(_call_log_delete(watch_numbers))
+    return commands
+
+
+def _do_not_disturb(driver: WebDriver, profile: DialerProfile, fix: bool, ran: Ran | None) -> str:
     """`zen_mode` (0 off, 1 priority only, 2 total silence, 3 alarms only), switched off when
     the profile names the command for it."""
-    zen = _get(driver, "global", "zen_mode")
+    zen = ran.value().strip() if ran is not None else _get(driver, *ZEN_MODE[2:])
     command = profile.fix("dnd")
-    if zen in ("0", "null") or not fix or command is None:
+    if zen in ("0", "null") or not fix or command is None or zen.startswith("unknown ("):
         return zen
-    _shell(driver, *command.split())
+    shell(driver, *command.split())
     after = _get(driver, "global", "zen_mode")
     if after == "0":
         return f"{after} (was {zen}, switched off)"
@@ -94,19 +124,29 @@ def _dismiss_notifications(driver: WebDriver, profile: DialerProfile) -> str:
         driver.execute_script("mobile: pressKey", {"keycode": KEYCODE_BACK})
 
 
-def _clear_call_log(driver: WebDriver, numbers: tuple[str, ...]) -> str:
-    """Delete the call-log entries of our own numbers (the dialer counts repeat callers)."""
-    tails = sorted({re.sub(r"\D", "", n)[-10:] for n in numbers if re.sub(r"\D", "", n)})
-    where = " OR ".join(f"number LIKE '%{tail}'" for tail in tails)
-    _shell(driver, "content", "delete", "--uri", "content://call_log/calls", "--where",
-           f'"{where}"')  # fmt: skip
-    return f"cleared entries from {len(tails)} number(s)"
+def _tails(numbers: tuple[str, ...]) -> list[str]:
+    return sorted({re.sub(r"\D", "", n)[-10:] for n in numbers if re.sub(r"\D", "", n)})
+
+
+def _call_log_delete(numbers: tuple[str, ...]) -> tuple[str, ...]:
+    where = " OR ".join(f"number LIKE '%{tail}'" for tail in _tails(numbers))
+    return ("content", "delete", "--uri", "content://call_log/calls", "--where", f'"{where}"')
+
+
+def _clear_call_log(driver: WebDriver, numbers: tuple[str, ...], ran: Ran | None) -> str:
+    """Delete the call-log entries of our own numbers (the dialer counts repeat callers);
+    `ran`: the deletion already run in a batch."""
+    if ran is None:
+        shell(driver, *_call_log_delete(numbers))
+    elif ran.status:
+        return ran.value()
+    return f"cleared entries from {len(_tails(numbers))} number(s)"
 
 
 def own_slot(driver: WebDriver, msisdn: str) -> int | None:
     """The SIM slot holding the handset's own number on a dual-SIM phone (None: one SIM or
     the phone does not say)."""
-    rows = best_effort(_shell, driver, "content", "query", "--uri",
+    rows = best_effort(shell, driver, "content", "query", "--uri",
                        "content://telephony/siminfo", "--projection", "sim_id:number")  # fmt: skip
     slots = [(int(slot), number) for slot, number in _SIM_ROW.findall(rows) if int(slot) >= 0]
     if len(slots) < 2:

@@ -64,7 +64,26 @@ function telephonyRegistry(p) {
     ''].join('\n');
 }
 
+/**
+ * `mobile: shell`: as on a phone, whose sh gets the words joined by `adb shell`, a `;` word
+ * separates commands and `$?` is the exit status of the one before (the robot batches its
+ * arming reads this way: devices/android_shell.py).
+ */
 function shell(p, command, args) {
+  const words = [command, ...(args || [])];
+  let printed = '';
+  let segment = [];
+  for (const word of [...words, ';']) {
+    if (word !== ';') { segment.push(word); continue; }
+    if (segment.length) printed += segment[0] === 'echo'
+      ? `${segment.slice(1).map((w) => (w === '$?' ? '0' : w)).join(' ')}\n`
+      : oneCommand(p, segment[0], segment.slice(1));
+    segment = [];
+  }
+  return printed;
+}
+
+function oneCommand(p, command, args) {
   const line = [command, ...(args || [])].join(' ');
   p.log.push(`shell ${line}`);
   if (line.startsWith('dumpsys telephony.registry')) return telephonyRegistry(p);

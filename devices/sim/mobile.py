@@ -89,10 +89,37 @@ def _delete_call_log(handset: SimHandset, words: list[str]) -> str:
 
 
 def shell(handset: SimHandset, command: str, args: list[str]) -> str:
-    """`mobile: shell` for the handful of commands the robot runs."""
+    """`mobile: shell` for the handful of commands the robot runs. As on a phone, whose `sh`
+    gets the words joined by `adb shell`, a `;` word separates commands and `$?` is the exit
+    status of the one before (`devices.android_shell.shell_batch`)."""
     words = [command, *args] if args else command.split()
+    printed: list[str] = []
+    status = 0
+    start = 0
+    for end in [*(i for i, word in enumerate(words) if word == ";"), len(words)]:
+        if end > start:
+            text, status = _command(handset, words[start:end], status)
+            printed.append(text)
+        start = end + 1
+    return "".join(printed)
+
+
+def _command(handset: SimHandset, words: list[str], last_status: int) -> tuple[str, int]:
+    """One command's output and exit status."""
+    if words[0] == "echo":
+        return " ".join(str(last_status) if w == "$?" else w for w in words[1:]) + "\n", 0
     line = " ".join(words)
     handset.note(f"shell {line}")
+    if words[0] in ("getprop", "input", "am", "wm"):
+        return "", 0
+    output = _answer(handset, words)
+    if output is None:
+        return f"/system/bin/sh: {words[0]}: not found\n", 127
+    return output, 0
+
+
+def _answer(handset: SimHandset, words: list[str]) -> str | None:
+    """What a known command prints; None for a command the phone does not have."""
     state = handset.state
     if words[:2] == ["dumpsys", "telephony.registry"]:
         return telephony_registry(handset)
@@ -123,9 +150,7 @@ def shell(handset: SimHandset, command: str, args: list[str]) -> str:
         if version:
             return f"Packages:\n  Package [{package}]\n    versionName={version}\n"
         return "Dexopt state:\n  Unable to find package: " + " ".join(words[2:]) + "\n"
-    if words and words[0] in ("getprop", "input", "am", "wm", "echo"):
-        return ""
-    return f"/system/bin/sh: {words[0] if words else line}: not found\n"
+    return None
 
 
 def device_info(handset: SimHandset) -> dict[str, Any]:

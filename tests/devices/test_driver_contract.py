@@ -39,6 +39,7 @@ DRIVERS_INSTALLED = all(
 PLATFORM_OF = {
     "android.py": Platform.ANDROID,
     "android_hygiene.py": Platform.ANDROID,
+    "android_shell.py": Platform.ANDROID,
     "ios.py": Platform.IOS,
 }
 # Helpers that wrap one `mobile:` command; their call sites are checked as that command.

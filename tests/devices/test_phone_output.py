@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from devices.android import registry_slots, saved_contacts, telecom_number
+from devices.android_shell import BATCH_MARK, Ran, split_batch
 from devices.ios_banner import looks_like_call_banner
 from devices.sim.render import render_call, render_idle
 from devices.sim.screen import CallScreen, Look, Style
+from robot.errors import DeviceError
 
 DUAL_SIM = """last known state:
   Phone Id=0
@@ -66,3 +68,21 @@ def test_no_banner_on_other_screens(style: Style) -> None:
     assert not looks_like_call_banner(render_call(CALL, Look(style, *size)).png)
     assert not looks_like_call_banner(render_idle(Look(style, *size)).png)
     assert not looks_like_call_banner(b"not a png")
+
+
+def test_a_shell_batch_is_told_apart_by_its_exit_statuses() -> None:
+    """Each command's output ends at its status line, even output without a final newline
+    (the status is then printed on its last line); a failing command says so."""
+    mark = BATCH_MARK
+    text = (
+        f"last known state:\n  mCallState=0\n{mark} 0\n"
+        f"1\n{mark} 0\n"
+        f"Error while accessing provider:call_log{mark} 1\r\n"
+    )
+    registry, zen, log = split_batch(text, 3)
+    assert registry == Ran("last known state:\n  mCallState=0\n", 0)
+    assert zen.value() == "1\n"
+    assert log.status == 1
+    assert log.value() == "unknown (exit status 1: Error while accessing provider:call_log)"
+    with pytest.raises(DeviceError, match="3 shell commands printed 2 exit statuses"):
+        split_batch(f"x\n{mark} 0\ny\n{mark} 0\n", 3)

@@ -8,6 +8,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -247,3 +248,44 @@ def test_a_carrier_app_overlay_is_seen_in_the_capture() -> None:
         assert f'package="{app}"' in (frame.page_source or "")
     finally:
         backend.close()
+
+
+class _CountingApp(WebDriverApp):
+    """The virtual farm's Appium face, counting the `mobile: shell` requests it answers."""
+
+    shells = 0
+
+    def execute(self, sid: str, body: Any) -> Any:
+        if isinstance(body, dict) and body.get("script") == "mobile: shell":
+            self.shells += 1
+        return super().execute(sid, body)
+
+
+def test_arming_reads_and_cleans_in_one_shell_request() -> None:
+    """The telephony registry, Do Not Disturb and our numbers' call-log entries take one
+    `mobile: shell` round trip (`;`-separated, as the phone's sh runs it), and still do their
+    work: Do Not Disturb switched off, the call log cleared."""
+    spec = _spec("pixel", Platform.ANDROID, DialerKind.GOOGLE, "+12025550181")
+    phone = SimHandset(spec, HandsetSim(settings={"zen_mode": "1"}))
+    phone.state.call_log.append("+12025550100")
+    app = _CountingApp({spec.id: phone}, TruthLog())
+    server = WebDriverServer(app)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    handset = AppiumHandset(dataclasses.replace(spec, appium_url=server.url),
+                            watch_numbers=["+12025550100"])  # fmt: skip
+    try:
+        handset.prepare()  # a new session: reads what only a person changes, too
+        first = app.shells
+        settings = dict(handset.prepare())
+        assert app.shells - first == 1
+        assert settings["dnd"] == "0"  # switched off at the first arming
+        assert settings["call_log"] == "cleared entries from 1 number(s)"
+        assert phone.state.call_log == []
+        phone.set_setting("zen_mode", "1")
+        phone.state.call_log.append("+12025550100")
+        assert dict(handset.prepare())["dnd"] == "0 (was 1, switched off)"
+        assert phone.state.call_log == []
+    finally:
+        handset.close()
+        server.shutdown()
+        server.server_close()
