@@ -79,9 +79,15 @@ class IosStrategy:
     def prepare(
         self, driver: WebDriver, display: DisplayState, watch_numbers: tuple[str, ...]
     ) -> Armed:
-        """No call left over, then locked (screen off) or in use (unlocked, an app open)."""
-        self.display = DisplayState.IN_USE  # look for banners while clearing leftovers
-        if driver.execute_script("mobile: isLocked"):
+        """No call left over, then locked (screen off) or in use (unlocked, an app open).
+
+        A call reaching a locked iPhone is full screen, which the active app shows; only an
+        unlocked one may show a banner, which takes a screenshot to find. Every call but the
+        first finds the phone as its arming left it, locked for most: looking for a banner
+        there cost a screenshot (drawn, sent and decoded whole) before every call."""
+        locked = bool(driver.execute_script("mobile: isLocked"))
+        self.display = DisplayState.LOCKED if locked else DisplayState.IN_USE
+        if locked:
             driver.execute_script("mobile: unlock")
         if driver.execute_script("mobile: isLocked"):
             raise DeviceError(

@@ -289,3 +289,23 @@ def test_arming_reads_and_cleans_in_one_shell_request() -> None:
         handset.close()
         server.shutdown()
         server.server_close()
+
+
+def test_arming_a_locked_iphone_looks_for_no_banner_an_unlocked_one_does(rig: Rig) -> None:
+    """A call reaching a locked iPhone is full screen: arming a phone found locked asks its
+    active app, not a screenshot. Found unlocked (in use), a banner call left over is found
+    on the screenshot and declined."""
+    phone = rig.handsets["iphone"]
+    handset = AppiumHandset(rig.spec("iphone"), poll_interval_s=0.05, end_timeout_s=3.0)
+    try:
+        handset.prepare(DisplayState.LOCKED)
+        shots = phone.state.screenshots
+        handset.prepare(DisplayState.IN_USE)
+        assert phone.state.screenshots == shots  # found locked: no banner possible
+        phone.ring("left-over", CALL)  # in use: a banner, missing from the page source
+        handset.prepare(DisplayState.LOCKED)
+        assert phone.state.screenshots > shots
+        assert rig.declined == [("left-over", "iphone")]
+        assert phone.ringing is None
+    finally:
+        handset.close()
