@@ -70,6 +70,9 @@ _CALLS_UP = (
 _TAKE_SLOT = sa.insert(trunk_calls).returning(trunk_calls.c.id)
 _FREE_SLOT = sa.delete(trunk_calls).where(trunk_calls.c.id == sa.bindparam("slot_id"))
 _PG_NOW = sa.text("SELECT extract(epoch FROM clock_timestamp())")
+_LAST_CALL = sa.select(number_pacing.c.last_at).where(
+    number_pacing.c.number == sa.bindparam("number")
+)
 
 
 class SqlTrunkGate:
@@ -225,25 +228,28 @@ class SqlNumberPacing:
     def __init__(self, engine: sa.Engine, *, clock: Clock | None = None) -> None:
         self._engine = engine
         self._clock: Clock = clock or SystemClock()
+        # built once per store, run with each call's values (see the trunk gate's statements)
+        insert = dialect_insert(engine, number_pacing)
+        self._claim = insert.on_conflict_do_update(
+            index_elements=[number_pacing.c.number],
+            set_={"last_at": insert.excluded.last_at},
+            where=number_pacing.c.last_at <= sa.bindparam("earliest"),
+        ).returning(number_pacing.c.number)
 
     def wait_turn(self, number: str, interval_s: float, stop: threading.Event) -> bool:
         """Block until `number` may call again, and claim the turn; False when stopping."""
         while True:
             now = self._clock.now()
-            earliest = now - timedelta(seconds=interval_s)
-            stmt = dialect_insert(self._engine, number_pacing).values(number=number, last_at=now)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[number_pacing.c.number],
-                set_={"last_at": stmt.excluded.last_at},
-                where=number_pacing.c.last_at <= earliest,
-            ).returning(number_pacing.c.number)
+            claim = {
+                "number": number,
+                "last_at": now,
+                "earliest": now - timedelta(seconds=interval_s),
+            }
             try:
                 with write_tx(self._engine) as conn:
-                    if conn.execute(stmt).first() is not None:
+                    if conn.execute(self._claim, claim).first() is not None:
                         return True
-                    last = conn.execute(
-                        sa.select(number_pacing.c.last_at).where(number_pacing.c.number == number)
-                    ).scalar_one()
+                    last = conn.execute(_LAST_CALL, {"number": number}).scalar_one()
             except SQLAlchemyError as exc:
                 raise store_error(
                     f"cannot pace calls from {number}", exc, self._engine.url
