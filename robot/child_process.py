@@ -18,7 +18,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
+
+import robot
+
+_PACKAGE_ROOT = str(Path(robot.__file__).resolve().parent.parent)
 
 
 class ChildProcess:
@@ -30,9 +35,14 @@ class ChildProcess:
         payload = pickle.dumps((target, args))  # fails here, not in the child, when unpicklable
         ours, theirs = socket.socketpair()
         with theirs:
-            command = [sys.executable, "-m", "robot.child_entry", str(theirs.fileno())]
-            # the child finds what this process finds (a checkout run from its folder, tests)
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+            # -P: the working folder does not come first on the child's path (`-m` puts it
+            # there), or a folder holding a `robot` package of its own (Robot Framework
+            # suites have one) gave the child that package: the SIP workers never started.
+            # The child finds the robot package where this process found it, then what
+            # this process finds (site-packages, a checkout run from its folder, tests).
+            command = [sys.executable, "-P", "-m", "robot.child_entry", str(theirs.fileno())]
+            path = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
             self._popen = subprocess.Popen(
                 command, pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,  # never into a command's own output (--json)

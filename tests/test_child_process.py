@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+import robot
 from robot.child_process import ChildProcess
-from tests.support.child_targets import echo, exit_with, report_modules
+from tests.support.child_targets import echo, exit_with, report_files, report_modules
 
 
 def test_a_child_imports_its_target_not_the_parents_main_module() -> None:
@@ -35,4 +40,19 @@ def test_messages_of_every_size_cross_both_ways() -> None:
         assert child.conn.recv() == message
     child.conn.send(None)
     child.join(30)
+    assert child.exitcode == 0
+
+
+def test_a_robot_package_in_the_working_folder_is_not_the_childs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m` puts the working folder first on the path: run from a folder holding a
+    `robot` package of its own (a Robot Framework suite), a child imported that one."""
+    (tmp_path / "robot").mkdir()
+    (tmp_path / "robot" / "__init__.py").write_text('raise SystemExit("not ringcheck")\n')
+    monkeypatch.chdir(tmp_path)
+    child = ChildProcess(report_files)
+    files = child.conn.recv()
+    child.join(30)
+    assert files["robot"] == robot.__file__
     assert child.exitcode == 0

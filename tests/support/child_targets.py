@@ -13,6 +13,10 @@ def report_modules(conn: Channel) -> None:
     conn.send(sorted(sys.modules))
 
 
+def report_files(conn: Channel) -> None:
+    conn.send({name: getattr(module, "__file__", None) for name, module in sys.modules.items()})
+
+
 def exit_with(conn: Channel, code: int) -> None:
     conn.send("bye")
     os._exit(code)
