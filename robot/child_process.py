@@ -26,6 +26,19 @@ import robot
 _PACKAGE_ROOT = str(Path(robot.__file__).resolve().parent.parent)
 
 
+def robot_module_command(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run `python -m module args` of this robot.
+
+    -P: the working folder does not come first on the child's path (`-m` puts it there), or a
+    folder holding a `robot` package of its own (Robot Framework suites have one) gave the
+    child that package: SIP workers, readers and the demo's farm never started. The child
+    finds the robot package where this process found it, then what this process finds
+    (site-packages, a checkout run from its folder, tests)."""
+    path = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    return [sys.executable, "-P", "-m", module, *args], env
+
+
 class ChildProcess:
     """Runs `target(channel, *args)` in a new Python process (`robot.child_entry.Channel`, the
     child's end); `conn` is this side's end of the socket between them. `target` and `args`
@@ -35,14 +48,7 @@ class ChildProcess:
         payload = pickle.dumps((target, args))  # fails here, not in the child, when unpicklable
         ours, theirs = socket.socketpair()
         with theirs:
-            # -P: the working folder does not come first on the child's path (`-m` puts it
-            # there), or a folder holding a `robot` package of its own (Robot Framework
-            # suites have one) gave the child that package: the SIP workers never started.
-            # The child finds the robot package where this process found it, then what
-            # this process finds (site-packages, a checkout run from its folder, tests).
-            command = [sys.executable, "-P", "-m", "robot.child_entry", str(theirs.fileno())]
-            path = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+            command, env = robot_module_command("robot.child_entry", str(theirs.fileno()))
             self._popen = subprocess.Popen(
                 command, pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,  # never into a command's own output (--json)

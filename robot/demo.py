@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from robot.child_process import robot_module_command
 from robot.errors import RingcheckError, UsageError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -155,13 +155,13 @@ class FarmProcess:
     def __enter__(self) -> FarmProcess:
         self.paths.ready_file.parent.mkdir(parents=True, exist_ok=True)
         self.paths.ready_file.unlink(missing_ok=True)
-        command = [
-            sys.executable, "-m", "robot.cli", "--project", str(self.paths.root),
+        command, env = robot_module_command(
+            "robot.cli", "--project", str(self.paths.root),
             "farm", "sim", "--ready-file", str(self.paths.ready_file),
-        ]  # fmt: skip
+        )  # fmt: skip
         with self.paths.farm_log.open("wb") as log:
             self.proc = subprocess.Popen(
-                command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+                command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, env=env
             )
         deadline = time.monotonic() + READY_TIMEOUT_S
         while not self.paths.ready_file.exists():

@@ -56,6 +56,21 @@ def test_demo_runs_end_to_end_and_leaves_its_data_behind(tmp_path: Path) -> None
     assert any(a["verified"] is True for a in attempts), "no verified call in the demo"
 
 
+def test_the_demo_farm_starts_from_a_folder_holding_another_robot_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m` puts the working folder first on the path; a Robot Framework suite's folder
+    has a `robot` package of its own, and the demo's farm imported that one and never started."""
+    suite = tmp_path / "suite"
+    (suite / "robot").mkdir(parents=True)
+    (suite / "robot" / "__init__.py").write_text('raise SystemExit("not ringcheck")\n')
+    monkeypatch.chdir(suite)
+    paths = write_project(tmp_path / "demo")
+    with FarmProcess(paths):
+        farm = FarmEndpoints.read(paths.ready_file)
+        assert httpx.get(f"{farm.truth_url}/calls", timeout=30).status_code == 200
+
+
 def test_recorded_readings_match_the_farm_ground_truth(tmp_path: Path) -> None:
     need("tesseract", shutil.which("tesseract") is not None)
     paths = write_project(tmp_path)
