@@ -127,9 +127,10 @@ class AndroidStrategy:
         return 1 if 1 in states else max(states)
 
     def foreground(self, driver: WebDriver) -> str:
-        package = driver.execute_script("mobile: getCurrentPackage")
-        activity = driver.execute_script("mobile: getCurrentActivity")
-        return f"{package}/{activity}"
+        """The package in front: the dialer's own (a full-screen call) or an app under a
+        heads-up card. Its activity is not asked for: nothing reads it, and a request at the
+        ring is time between the phone ringing and the robot seeing it."""
+        return str(driver.execute_script("mobile: getCurrentPackage") or "")
 
     def overlay(self, page_source: str | None) -> str | None:
         """Scam Shield, ActiveArmor, Call Filter draw their verdict in a window of their own
@@ -152,7 +153,7 @@ class AndroidStrategy:
         if number is None:
             number = telecom_number(best_effort(shell, driver, "dumpsys", "telecom"))
         foreground = self.foreground(driver)
-        full_screen = foreground.split("/")[0] in self.profile.packages
+        full_screen = foreground in self.profile.packages
         how = "mCallState=1, " + ("in-call screen" if full_screen else "heads-up notification")
         if not ours:
             how += f", on SIM {slot.slot + 1}, not the handset's SIM {(self.slot or 0) + 1}"

@@ -30,7 +30,7 @@ def test_idle_ringing_capture_decline_idle(farm_backend: FarmBackend) -> None:
     seen = handset.wait_for_incoming(_soon())
     assert seen is not None
     assert seen.heads_up is False
-    assert seen.foreground == "com.google.android.dialer/com.android.incallui.InCallActivity"
+    assert seen.foreground == "com.google.android.dialer"
     assert seen.at.tzinfo is UTC
 
     frames = handset.capture(frames=3, interval_s=0.05)
