@@ -177,6 +177,16 @@ class SqlLeases:
         return _guard(self._engine, "cannot list leases", run)
 
 
+# Every attempt that observed its handset resets the handset's error count: built once and
+# run with the handset's id, instead of built (with SQLAlchemy's cache key) for each attempt.
+_RESET_ERRORS = (
+    sa.update(handset_state)
+    .where(handset_state.c.handset_id == sa.bindparam("handset"))
+    .values(consecutive_errors=0)
+    .returning(handset_state.c.quarantined_at)
+)
+
+
 class SqlHandsetState:
     """Enable/disable overrides and quarantine after consecutive device errors."""
 
@@ -234,16 +244,9 @@ class SqlHandsetState:
         return _guard(self._engine, f"cannot record a result for {handset_id}", run)
 
     def _record_success(self, handset_id: str) -> bool:
-        stmt = (
-            sa.update(handset_state)
-            .where(handset_state.c.handset_id == handset_id)
-            .values(consecutive_errors=0)
-            .returning(handset_state.c.quarantined_at)
-        )
-
         def run() -> bool:
             with write_tx(self._engine) as conn:
-                row = conn.execute(stmt).first()
+                row = conn.execute(_RESET_ERRORS, {"handset": handset_id}).first()
                 return row is not None and row[0] is not None
 
         return _guard(self._engine, f"cannot record a result for {handset_id}", run)
