@@ -194,6 +194,8 @@ class ReadRequest:
     comparison reported beside the reading that never changes the name, number or label.
     `surface_hint` is what the handset said about how the call was drawn (full screen or a
     heads-up card / banner); the reader checks it against the picture and may overrule it.
+    `urgent`: a handset waits on this read with a call ringing (tying the ring to our call);
+    a shared reader takes it before the screens of calls already over.
     """
 
     image: bytes
@@ -202,6 +204,7 @@ class ReadRequest:
     page_source: str | None = None
     expected_logo: bytes | None = None
     surface_hint: Surface | None = None
+    urgent: bool = False
 
 
 class ScreenReader(Protocol):

@@ -5,7 +5,9 @@ build per reader), and one reader must not be used by two threads at once. Givin
 thread its own reader made memory and start-up grow with the farm while the machine's cores,
 not the readers, bound how many screens can be read at the same time. The pool builds readers
 as they are first needed, up to its size (the cores by default), and lends one to each read;
-a read finding them all busy waits for the first one free.
+a read finding them all busy waits for the first one free. An urgent read (`ReadRequest.urgent`:
+a handset waits on it, a call ringing) goes before waiting reads of calls already over, whose
+handsets have moved on: behind a farm's worth of those, it held its call's capture for seconds.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ReaderPool:
         self._free: list[ScreenReader] = []
         self._all: list[ScreenReader] = []
         self._building = 0
+        self._urgent = 0  # urgent reads waiting for a reader
         self._cond = threading.Condition()
         self._closed = False
 
@@ -49,23 +52,27 @@ class ReaderPool:
             return len(self._all)
 
     def read(self, request: ReadRequest) -> Reading:
-        reader = self._borrow()
+        reader = self._borrow(request.urgent)
         try:
             return reader.read(request)
         finally:
             self._give_back(reader)
 
-    def _borrow(self) -> ScreenReader:
+    def _borrow(self, urgent: bool) -> ScreenReader:
         with self._cond:
-            while True:
-                if self._closed:
-                    raise RuntimeError("the reader pool is closed")
-                if self._free:
-                    return self._free.pop()
-                if len(self._all) + self._building < self.size:
-                    self._building += 1
-                    break
-                self._cond.wait()
+            self._urgent += urgent
+            try:
+                while True:
+                    if self._closed:
+                        raise RuntimeError("the reader pool is closed")
+                    if self._free and (urgent or not self._urgent):
+                        return self._free.pop()
+                    if len(self._all) + self._building < self.size:
+                        self._building += 1
+                        break
+                    self._cond.wait()
+            finally:
+                self._urgent -= urgent
         try:  # built outside the lock: other reads go on meanwhile
             reader = self._factory()
         except BaseException:
@@ -82,7 +89,7 @@ class ReaderPool:
         with self._cond:
             if not self._closed:
                 self._free.append(reader)
-                self._cond.notify()
+                self._cond.notify_all()  # an urgent read may be any of the waiters
                 return
             self._all.remove(reader)
         _close(reader)  # the pool closed during this read

@@ -114,6 +114,7 @@ class HandsetTurn:
             languages=(spec.locale,),
             page_source=captures[0].page_source,
             surface_hint=surface_hint(ring, spec.dialer),
+            urgent=True,  # the call rings and its capture wait runs meanwhile
         )
         try:
             return self.env.reader.read(request)

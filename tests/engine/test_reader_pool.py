@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -104,3 +105,40 @@ def test_a_reader_in_use_when_the_pool_closes_is_closed_after_its_read() -> None
 
 def test_the_default_size_is_the_cores_available() -> None:
     assert ReaderPool(lambda: _GatedReader(threading.Event(), threading.Semaphore())).size >= 1
+
+
+def test_an_urgent_read_goes_before_reads_already_waiting() -> None:
+    """A handset tying a ring to its call waits on its read; screens of calls already over
+    can wait: with the one reader busy and two reads queued, the urgent read comes next."""
+    gate = threading.Event()
+    inside = threading.Semaphore(0)
+    reader = _GatedReader(gate, inside)
+    pool = ReaderPool(lambda: reader, size=1)
+    order: list[str] = []
+
+    def read(name: str, urgent: bool = False) -> None:
+        order.append(pool.read(ReadRequest(image=name.encode(), urgent=urgent)).name or "")
+
+    first = threading.Thread(target=read, args=("first",))
+    first.start()
+    assert inside.acquire(timeout=10)  # the one reader is busy
+    waiting = [threading.Thread(target=read, args=(f"finished {i}",)) for i in range(2)]
+    for thread in waiting:
+        thread.start()
+    _until_waiting(pool, 2)
+    waiting.append(threading.Thread(target=read, args=("ringing", True)))
+    waiting[-1].start()
+    _until_waiting(pool, 3)
+    gate.set()
+    for thread in [first, *waiting]:
+        thread.join(10)
+    assert order[:2] == ["first", "ringing"]
+    assert sorted(order[2:]) == ["finished 0", "finished 1"]
+
+
+def _until_waiting(pool: ReaderPool, count: int) -> None:
+    """Until `count` reads wait for a reader (the pool's condition has that many waiters)."""
+    deadline = time.monotonic() + 10
+    while len(pool._cond._waiters) < count:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, f"{count} reads never queued"
+        time.sleep(0.005)
