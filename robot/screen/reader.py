@@ -139,6 +139,7 @@ class TesseractReader:
         _one_script(lines)
         _hanzi_by_strokes(screen, lines)
         _screen_words_read_by_any_pack(lines)
+        _labels_read_by_any_pack(lines)
         first_reading = self._escalate_cjk(screen, lines) if self._escalation else {}
         fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
         if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
@@ -448,6 +449,31 @@ def _screen_words_read_by_any_pack(lines: list[Line]) -> None:
             if confidence >= 0.6 and is_screen_word(text, vocab):
                 line.text, line.confidence, line.read_with = text, confidence, pack
                 break
+
+
+def _labels_read_by_any_pack(lines: list[Line]) -> None:
+    """A line whose reading shows no label, but which one of the Chinese or Japanese packs
+    reads surely as holding a whole label phrase of the vocabulary, is that label, whichever
+    pack the screen's script chose: a carrier's or an app's label may be in another script
+    than the phone (推销电话 on a Japanese screen, which the Japanese pack reads as 推消申括).
+    A reading one glyph off a phrase already gives the label in the script it was read in."""
+    for line in lines:
+        if not line.readings or _cjk_label_score(line, line.text) > 0:
+            continue
+        for pack, (text, confidence) in line.readings.items():
+            if confidence >= 0.6 and _cjk_label_score(line, text) >= _WHOLE_PHRASE:
+                line.text, line.confidence, line.read_with = text, confidence, pack
+                break
+
+
+_WHOLE_PHRASE = 0.9  # match_label's score for a CJK phrase found whole in the line
+
+
+def _cjk_label_score(line: Line, text: str) -> float:
+    if not has_cjk(text):
+        return 0.0
+    hit = match_label(text, warning=line.warning, red_text=line.red_text)
+    return hit.score if hit is not None else 0.0
 
 
 # kana only: the katakana middle dot (U+30FB, "電話・now") is used in Chinese text too

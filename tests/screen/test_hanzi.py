@@ -13,7 +13,11 @@ from robot.screen.fields import Line, assign
 from robot.screen.hanzi import closer_script
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, line_crop
-from robot.screen.reader import _screen_words_read_by_any_pack, _script_pack
+from robot.screen.reader import (
+    _labels_read_by_any_pack,
+    _screen_words_read_by_any_pack,
+    _script_pack,
+)
 from tests.support.peers import need
 
 # drawn in the bold cut, while the reader compares with the regular one: the decision must
@@ -138,3 +142,33 @@ def test_one_line_no_pack_could_read_does_not_choose_the_script() -> None:
         {"chi_sim": ("晤摄电话", 0.31), "chi_tra": ("騷擾電話", 0.93), "jpn": ("駐揚電話", 0.26)},
     )
     assert _script_pack([header, name, label]) == "chi_tra"
+
+
+def test_a_label_in_another_script_than_the_screen_is_read_by_the_pack_that_knows_it() -> None:
+    # a Simplified carrier label on a Japanese screen: the screen's pack (jpn) reads no label,
+    # the Simplified pack reads the whole phrase surely
+    label = Line(
+        Box(100, 700, 270, 68),
+        "推消申括",
+        0.51,
+        read_with="jpn",
+        warning=True,
+        red_text=True,
+        readings={
+            "chi_sim": ("推销电话", 0.96),
+            "chi_tra": ("推銷電話", 0.87),
+            "jpn": ("推消申括", 0.51),
+        },
+    )
+    # a label one glyph off in the screen's pack keeps that pack's script (骚扰电话, Simplified)
+    slipped = Line(
+        Box(100, 800, 270, 68),
+        "双扰电话",
+        0.56,
+        read_with="chi_sim",
+        readings={"chi_sim": ("双扰电话", 0.56), "chi_tra": ("騷擾電話", 0.82)},
+    )
+    _labels_read_by_any_pack([label, slipped])
+    assert label.text == "推销电话" and label.read_with == "chi_sim"
+    assert slipped.text == "双扰电话"
+    assert assign([label]).label == "推销电话"
