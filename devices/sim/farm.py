@@ -33,6 +33,7 @@ from devices.sim.truth import TruthLog
 from devices.sim.webdriver import WebDriverApp
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import RingcheckError
+from robot.sip.wake import Waker
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class _Worker:
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int | None = None
     done: bool = False
+    waker: Waker = field(default_factory=Waker)  # wakes its loop after each command
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class SimFarm:
                     self.stop()
                     raise SimError(str(message[2]))
                 worker.port = int(message[2])
+                worker.waker.port = int(message[4])
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """End every call (each carrier hangs up its own), stop carriers and the server."""
@@ -212,6 +215,8 @@ class SimFarm:
                 worker.process.terminate()
                 worker.process.join(2)
         log.debug("carriers stopped")
+        for worker in self.workers.values():
+            worker.waker.close()
         for front in self.fronts.values():
             front.stop()
         if self._pump is not None:
@@ -231,6 +236,8 @@ class SimFarm:
                 worker.conn.send(message)
             except (OSError, EOFError, BrokenPipeError):
                 worker.done = True
+                return
+        worker.waker.wake()
 
     # --- what happens on the handset when a call arrives ------------------------------------
 
