@@ -19,6 +19,7 @@ def test_a_read_request_says_how_the_screen_was_taken_not_what_it_should_show() 
         "page_source",
         "expected_logo",
         "surface_hint",
+        "urgent",  # when the read runs (a call rings meanwhile), never what it should find
     }
 
 
