@@ -1,7 +1,7 @@
 """End-to-end throughput, robot overhead and memory on the virtual farm, up to the stored attempt.
 
     .venv/bin/python benchmarks/e2e_bench.py [--handsets 3 6 12 24] [--calls-per-handset 10]
-        [--ring-delay-ms 850] [--capture-after-s 0.5] [--repeat 1]
+        [--ring-delay-ms 850] [--capture-after-s 0.5] [--repeat 1] [--memory]
     .venv/bin/python benchmarks/e2e_bench.py --handsets 8 --workers 0 1 2 4   # + PostgreSQL
 
 For each farm size: a generated project (3 simulated carriers, Android and iOS handsets), the
@@ -22,7 +22,12 @@ capture wait, so a robot with no overhead at all would make
   listeners that alerts use are told), less the configured delays;
 - p50 of the cycle's parts (see `_phases`): between calls, ring, capture, end;
 - peak RSS of the robot: this process and every process it started (SIP workers, screen
-  readers), the virtual farm excluded, sampled every 50 ms;
+  readers), the virtual farm excluded, summed and sampled every 50 ms. Summed RSS counts the
+  pages processes share (libpython, pjsua2's and OpenCV's libraries, the interpreter's start-up
+  heap) once per process, so beside it, sampled every PSS_INTERVAL_S: the peak of the summed
+  PSS (each shared page split between the processes that map it: what the run adds to the
+  machine) and the summed USS at that moment (pages of one process only: what ending it frees);
+  `--memory` prints, per kind of process, count, RSS, PSS, USS and private dirty at that peak;
 - CPU milliseconds per attempt by process, from the clock's start to the run's end: the
   robot (this process), the processes it started (SIP workers) and the virtual farm (which
   stands in for phones that cost the host nothing; the machine is shared, so compare CPU,
@@ -52,6 +57,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -154,18 +160,78 @@ def _tree_of(root: int) -> Iterator[int]:
         todo.extend(_children(pid))
 
 
-class RssSampler:
-    """Peak of the summed RSS of this process and its descendants, minus `exclude`'s tree;
-    also the CPU seconds each process of the run used, by role (`cpu_by_role`): `robot` (this
-    process, less what it had used before), `robot children` (SIP workers and any other process
-    it started) and `farm` (`exclude`'s tree, the virtual farm). A process's CPU is its last
-    sample, so one ending between two samples loses at most `interval_s` of it; the sampler's
-    own CPU is not counted as the robot's. A new process is seen within TREE_REFRESH_S."""
+PSS_INTERVAL_S = 1.0
+"""How often the sampler reads every process's /proc/PID/smaps_rollup: the kernel walks the
+whole address space for it (~15 ms for the robot's 400 MB, holding its memory map's lock)."""
 
-    def __init__(self, exclude: int, interval_s: float = 0.05) -> None:
+
+def _rollup_kb(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup's figures in kB (Rss, Pss, Private_Clean, Private_Dirty...)."""
+    out: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                name, _, rest = line.partition(":")
+                fields = rest.split()
+                if len(fields) == 2 and fields[1] == "kB":
+                    out[name] = int(fields[0])
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _kind(pid: int) -> str | None:
+    """What a child of the robot is, from what it maps: None until it is known."""
+    try:
+        with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
+            text = maps.read()
+    except OSError:
+        return None
+    if "_pjsua2" in text:
+        return "SIP workers"
+    if "libtesseract" in text or "onnxruntime" in text:
+        return "readers"
+    return None
+
+
+@dataclass
+class Usage:
+    """Memory of a group of processes at one sample, summed, in bytes."""
+
+    count: int = 0
+    rss: int = 0
+    pss: int = 0
+    uss: int = 0
+    private_dirty: int = 0
+
+    def add(self, rollup: dict[str, int]) -> None:
+        self.count += 1
+        self.rss += rollup.get("Rss", 0) * 1024
+        self.pss += rollup.get("Pss", 0) * 1024
+        self.uss += (rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)) * 1024
+        self.private_dirty += rollup.get("Private_Dirty", 0) * 1024
+
+
+class RssSampler:
+    """Peak of the summed RSS of this process and its descendants, minus `exclude`'s tree,
+    and (every `pss_interval_s`) the peak of their summed PSS with each kind of process's
+    usage at that moment (`pss_peak`, `pss_by_kind`); also the CPU seconds each process of the
+    run used, by role (`cpu_by_role`): `robot` (this process, less what it had used before),
+    `robot children` (SIP workers and any other process it started) and `farm` (`exclude`'s
+    tree, the virtual farm). A process's CPU is its last sample, so one ending between two
+    samples loses at most `interval_s` of it; the sampler's own CPU is not counted as the
+    robot's. A new process is seen within TREE_REFRESH_S."""
+
+    def __init__(
+        self, exclude: int, interval_s: float = 0.05, pss_interval_s: float = PSS_INTERVAL_S
+    ) -> None:
         self.exclude = exclude
         self.interval_s = interval_s
+        self.pss_interval_s = pss_interval_s
         self.peak = 0
+        self.pss_peak = Usage()
+        self.pss_by_kind: dict[str, Usage] = {}
+        self._kinds: dict[int, str] = {}
         self._cpu: dict[int, tuple[str, float]] = {}
         self._own_cpu_s = 0.0
         self._cpu_before = {pid: _cpu_s(pid) or 0.0 for pid in (os.getpid(), exclude)}
@@ -200,6 +266,24 @@ class RssSampler:
             if cpu is not None:
                 self._cpu[pid] = (role, cpu - self._cpu_before.get(pid, 0.0))
 
+    def _sample_pss(self, ours: list[int]) -> None:
+        by_kind: dict[str, Usage] = {}
+        total = Usage()
+        for pid in ours:
+            rollup = _rollup_kb(pid)
+            if not rollup:
+                continue
+            if pid == os.getpid():
+                kind = "robot"
+            else:
+                kind = self._kinds.get(pid) or _kind(pid) or "other children"
+                if kind != "other children":
+                    self._kinds[pid] = kind
+            by_kind.setdefault(kind, Usage()).add(rollup)
+            total.add(rollup)
+        if total.pss > self.pss_peak.pss:
+            self.pss_peak, self.pss_by_kind = total, by_kind
+
     def _run(self) -> None:
         # Finding the processes means reading /proc/PID/task/TID/children for each of the
         # robot's ~80 threads; done every sample it held the robot's GIL for ~15 % of a
@@ -207,11 +291,15 @@ class RssSampler:
         # every TREE_REFRESH_S, sample the known ones every interval.
         roles: list[tuple[int, str]] = []
         walked = -TREE_REFRESH_S
+        pss_at = -self.pss_interval_s
         while not self._stop.wait(self.interval_s):
             if time.monotonic() - walked >= TREE_REFRESH_S:
                 roles, walked = self._roles(), time.monotonic()
             ours = [pid for pid, role in roles if role != "farm"]
             self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in ours))
+            if time.monotonic() - pss_at >= self.pss_interval_s:
+                self._sample_pss(ours)
+                pss_at = time.monotonic()
             self._sample_cpu(roles)
         self._sample_cpu(self._roles())
         self._own_cpu_s = time.thread_time()  # walking /proc is the bench's, not the robot's
@@ -329,6 +417,9 @@ def measure(
         "to_stored_p50_s": _pct(to_stored, 0.5),
         **phases,
         "peak_rss_mb": rss.peak / 1e6,
+        "peak_pss_mb": rss.pss_peak.pss / 1e6,
+        "uss_at_peak_mb": rss.pss_peak.uss / 1e6,
+        "memory_by_kind": rss.pss_by_kind,
         "cpu_robot_ms": cpu["robot"] / len(attempts) * 1000,
         "cpu_children_ms": cpu["robot children"] / len(attempts) * 1000,
         "cpu_farm_ms": cpu["farm"] / len(attempts) * 1000,
@@ -447,6 +538,16 @@ def measure_workers(
     }
 
 
+def _print_memory(by_kind: dict[str, Usage]) -> None:
+    """One line per kind of process at the peak of summed PSS."""
+    for kind, usage in sorted(by_kind.items()):
+        print(
+            f"{'':>8} {kind:<15} x{usage.count:<3} RSS {usage.rss / 1e6:6.0f}  "
+            f"PSS {usage.pss / 1e6:6.0f}  USS {usage.uss / 1e6:6.0f}  "
+            f"private dirty {usage.private_dirty / 1e6:6.0f} MB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--handsets", type=int, nargs="+", default=[3, 6, 12, 24])
@@ -461,6 +562,12 @@ def main() -> None:
         default=[],
         help="also run the largest farm through N site workers (0: in this process, same store)",
     )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="per kind of process (robot, SIP workers, readers): count, RSS, PSS, USS and "
+        "private dirty MB at the run's peak PSS",
+    )
     args = parser.parse_args()
     print(
         f"ring delay {args.ring_delay_ms} ms + capture wait {args.capture_after_s} s; "
@@ -469,6 +576,7 @@ def main() -> None:
     print(
         f"{'handsets':>8} {'attempts':>8} {'per min':>8} {'ceiling':>8} {'share':>6} "
         f"{'steady':>6} {'ovh p50':>8} {'ovh p90':>8} {'stored':>7} {'RSS MB':>7} "
+        f"{'PSS MB':>7} {'USS MB':>7} "
         f"{'between':>7} {'ring':>5} {'capt':>5} {'end':>5} "
         f"{'CPU ms/attempt robot+children+farm':>28}  load"
     )
@@ -486,11 +594,15 @@ def main() -> None:
             f"{med('ceiling'):>8.0f} {med('share'):>6.2f} {med('steady_share'):>6.2f} "
             f"{med('overhead_p50_s'):>7.2f}s {med('overhead_p90_s'):>7.2f}s "
             f"{med('to_stored_p50_s'):>6.2f}s {med('peak_rss_mb'):>7.0f} "
+            f"{med('peak_pss_mb'):>7.0f} {med('uss_at_peak_mb'):>7.0f} "
             f"{med('between_s'):>7.2f} {med('ring_s'):>5.2f} {med('capture_s'):>5.2f} "
             f"{med('end_s'):>5.2f} {med('cpu_robot_ms'):>8.0f}+{med('cpu_children_ms'):.0f}"
             f"+{med('cpu_farm_ms'):.0f}  " + " ".join(r["load"] for r in rows),
             flush=True,
         )
+        if args.memory:
+            for row in rows:
+                _print_memory(row["memory_by_kind"])
 
     if args.workers:
         handsets = args.handsets[-1]
