@@ -9,6 +9,7 @@ simulated carrier of each handset and every handset is served by the farm's Appi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from robot.clock import SystemClock
 from robot.config.project import Project
+from robot.config.yamlsrc import display_path
 from robot.domain.alerts import AlertChannel
 from robot.domain.model import Handset as HandsetSpec
 from robot.domain.model import Number, Run, RunStatus, Trunk
@@ -31,7 +33,8 @@ from robot.errors import ConfigError
 from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.reader_pool import ReaderPool
-from robot.reader_process import ReaderProcess
+from robot.reader_process import ReaderProcess, tesseract_reader
+from robot.screen.escalate import resolve_escalation
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
@@ -138,6 +141,19 @@ def trunk_chooser(
     return simulated
 
 
+def escalates(project: Project) -> bool:
+    """Whether the project's screens are read with the second OCR engine (`screen: escalate:`,
+    robot.screen.escalate): `always` without the extra is a ConfigError."""
+    return resolve_escalation(project.escalation, file=display_path(project.file))
+
+
+def screen_readers(project: Project) -> ReaderPool:
+    """The run's screen readers, each in a process of its own, with the second OCR engine as
+    the project's `screen: escalate:` says (decided here, before any call)."""
+    factory = functools.partial(tesseract_reader, escalate=escalates(project))
+    return ReaderPool(functools.partial(ReaderProcess, factory))
+
+
 @dataclass
 class Wired:
     """An Environment plus what must be closed after the run."""
@@ -171,6 +187,8 @@ def build_environment(
     from robot.sip.pool import Pjsua2Dialer
     from robot.store.limits import SqlDailyCalls, SqlNumberPacing, SqlTrunkGate, StoreBudgets
 
+    # first: `screen: escalate: always` without its engine fails before anything is opened
+    shared_reader: Any = reader or screen_readers(project)
     own_store = store is None
     store = store or open_project_store(project)
     if store.artifacts is None:
@@ -185,7 +203,6 @@ def build_environment(
     closers.append(dialer.close)
     stop = stop or threading.Event()
     gated = GatedDialer(dialer, SqlTrunkGate(store.engine), holder=lease_holder, stop=stop)
-    shared_reader: Any = reader or ReaderPool(ReaderProcess)
     if reader is None:
         closers.append(shared_reader.close)
     sessions: dict[str, Handset] = {}

@@ -90,7 +90,10 @@ def read_screen(
         None, "--page-source", help="UiAutomator2 page source XML of the (single) screenshot."
     ),
     escalate: bool = typer.Option(
-        False, "--escalate", help="Re-read doubtful names/numbers with RapidOCR (extra)."
+        False,
+        "--escalate",
+        help="Read lines Tesseract doubts (unsure names/numbers, Chinese/Japanese) again with "
+        "RapidOCR (extra ocr-escalation), as a project's `screen: escalate: always`.",
     ),
     jobs: int = typer.Option(
         0, "--jobs", "-j", min=0, help="Screens read at once (0: one per core)."

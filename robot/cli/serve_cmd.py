@@ -29,7 +29,7 @@ from robot.schedule.service import (
     trigger_for,
 )
 from robot.web.server import DEFAULT_ADDRESS, parse_address, require_web
-from robot.wiring import open_project_store, outbox_sender
+from robot.wiring import escalates, open_project_store, outbox_sender
 
 schedule_app = typer.Typer(help="Scheduled scenarios in the store.", no_args_is_help=True)
 
@@ -61,6 +61,7 @@ def serve(
     if not 0 <= health_port <= 65535:
         raise UsageError(f"--health-port {health_port}: a port is 0 (any) to 65535")
     project = project_from(ctx)
+    escalates(project)  # `screen: escalate: always` without its engine: fail now, not per run
     if (web_cert is None) != (web_key is None):
         raise UsageError("--web-cert and --web-key go together (a certificate and its key)")
     address = parse_address(web or DEFAULT_ADDRESS) if web or web_only else None

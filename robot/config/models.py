@@ -18,6 +18,7 @@ from robot.config.store_keys import StoreKeys
 from robot.config.validate import HEADER_NAME_PATTERN
 from robot.controlchars import first_control_char
 from robot.domain.model import Attestation, DialerKind, Platform, Transport
+from robot.screen.escalate import Escalation
 
 
 def _env_name(value: str) -> str:
@@ -168,6 +169,15 @@ class AlertsModel(_Strict):
     confirm: int = Field(default=2, ge=1, le=20)
 
 
+class ScreenModel(_Strict):
+    """How screens are read. `escalate`: when lines Tesseract doubts (a name or number it
+    read unsurely, every Chinese or Japanese line) are read again with the second OCR engine
+    (RapidOCR, the `ocr-escalation` extra): `auto` when it is installed, `always` (a run does
+    not start without it) or `never`."""
+
+    escalate: Escalation = Escalation.AUTO
+
+
 class ProjectModel(StoreKeys, _Strict):
     """`ringcheck.yaml`. Paths are relative to the project folder; the store and evidence
     keys come from `StoreKeys`, which commands that only read results use alone."""
@@ -180,6 +190,7 @@ class ProjectModel(StoreKeys, _Strict):
     # Where people reach this robot's evidence (the web console): alerts link
     # `{public_url}/attempts/{id}`; without it they say where the files are on this host.
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
+    screen: ScreenModel = ScreenModel()
     sim: dict[str, Any] | None = None
 
 

@@ -27,6 +27,7 @@ from robot.config.yamlsrc import YamlDoc, display_path, load_yaml
 from robot.domain.alerts import DEFAULT_CONFIRM, AlertChannel
 from robot.domain.model import Handset, Number, Signing, Transport, Trunk
 from robot.errors import ConfigError
+from robot.screen.escalate import Escalation, escalation_available
 from robot.store.evidence import S3Settings
 
 DEFAULT_NUMBERS = "numbers.csv"
@@ -87,6 +88,7 @@ class Project:
     notes: tuple[str, ...] = ()
     evidence_url: str | None = None  # s3://bucket/prefix, or None for the local folder
     evidence_s3: S3Settings = field(default_factory=S3Settings)
+    escalation: Escalation = Escalation.AUTO  # `screen: escalate:`, robot.screen.escalate
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -176,6 +178,15 @@ def load_project(project_dir: Path) -> Project:
     else:
         notes.append(f"no farm file ({DEFAULT_FARM}): no handsets")
     storage = settings_of(model, doc, root)
+    if model.screen.escalate is not Escalation.NEVER and not escalation_available():
+        notes.append(
+            f"screen.escalate: {model.screen.escalate}, but the second OCR engine (RapidOCR) is "
+            + (
+                "not installed: runs will not start (pip install 'ringcheck[ocr-escalation]')"
+                if model.screen.escalate is Escalation.ALWAYS
+                else "not installed: screens are read with Tesseract alone"
+            )
+        )
     return Project(
         project_dir=root,
         file=path,
@@ -197,6 +208,7 @@ def load_project(project_dir: Path) -> Project:
         notes=tuple(notes),
         evidence_url=storage.evidence_url,
         evidence_s3=storage.evidence_s3,
+        escalation=model.screen.escalate,
     )
 
 

@@ -132,5 +132,6 @@ def project_dict(project: Project) -> dict[str, Any]:
         ],
         "alert_confirm": project.alert_confirm,
         "public_url": project.public_url,
+        "screen": {"escalate": project.escalation.value},
         "notes": list(project.notes),
     }

@@ -5,42 +5,71 @@ only re-reads the names and numbers Tesseract read with low confidence, and ever
 Tesseract read as Chinese or Japanese (its packs misread some glyphs surely). Optional: the
 `ocr-escalation` extra (`rapidocr`, `onnxruntime`; the models ship inside the rapidocr wheel,
 nothing is downloaded).
+
+The engine loads the first time a line needs it, not when the reader is built: RapidOCR and
+ONNX Runtime add tens of MB to every reader process (see `RapidOcrLine`), and a farm whose
+screens are English and read surely never needs them. Importing this module loads neither
+(nor numpy), so the robot's own process can ask whether the extra is installed for free.
 """
 
 from __future__ import annotations
 
+import enum
+import importlib.util
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from robot.errors import ConfigError, ScreenReadError
 
-from robot.errors import ScreenReadError
-from robot.screen.ocr import LineText
+if TYPE_CHECKING:
+    import numpy as np
+
+    from robot.screen.ocr import LineText
+
+log = logging.getLogger(__name__)
+
+SETTING = "screen.escalate"
+"""The project setting (ringcheck.yaml `screen: {escalate: ...}`)."""
+EXTRA_HINT = "install it with `pip install 'ringcheck[ocr-escalation]'`"
+
+
+class Escalation(enum.StrEnum):
+    """When screens are read with the second engine (the project's `screen: escalate:`)."""
+
+    AUTO = "auto"  # when the extra is installed, else Tesseract alone (said once in the log)
+    ALWAYS = "always"  # the extra must be installed: a run does not start without it
+    NEVER = "never"  # Tesseract alone
 
 
 class RapidOcrLine:
-    """A `LineOcr` over RapidOCR's recogniser only (we find the lines ourselves)."""
+    """A `LineOcr` over RapidOCR's recogniser only (we find the lines ourselves).
+
+    The recogniser is built on the first `read_line` (see the module docstring); `loaded`
+    says whether it has been. A recogniser that cannot be built fails that read and every
+    later one with a `ScreenReadError` naming the extra."""
 
     name = "rapidocr"
 
     def __init__(self) -> None:
-        try:
-            from rapidocr import RapidOCR
-        except ImportError as exc:
-            raise ScreenReadError(
-                "the escalation engine needs the `ocr-escalation` extra (rapidocr, onnxruntime)"
-            ) from exc
-        # its own logger prints INFO lines on stderr at every start: keep only warnings
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        self._engine: Any = RapidOCR()
+        self._engine: Any = None
         self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
 
     def read_line(self, crop: np.ndarray, lang: str) -> LineText:
         """`lang` is ignored: the recogniser reads Latin script and Chinese in one model."""
+        import numpy as np
+
+        from robot.screen.ocr import LineText
+
         del lang
         image = np.dstack([crop] * 3) if crop.ndim == 2 else crop
         with self._lock:
+            if self._engine is None:
+                self._engine = _build_engine()
             result = self._engine(image, use_det=False, use_cls=False, use_rec=True)
         texts = tuple(getattr(result, "txts", None) or ())
         scores = tuple(getattr(result, "scores", None) or ())
@@ -53,10 +82,47 @@ class RapidOcrLine:
         return None
 
 
-def escalation_available() -> bool:
+def _build_engine() -> Any:
     try:
-        import onnxruntime  # noqa: F401
-        import rapidocr  # noqa: F401
-    except ImportError:
+        from rapidocr import RapidOCR
+    except ImportError as exc:
+        raise ScreenReadError(
+            f"the escalation engine needs the `ocr-escalation` extra (rapidocr, onnxruntime): "
+            f"{exc}; {EXTRA_HINT}"
+        ) from exc
+    engine = RapidOCR()
+    # its logger prints INFO lines on stderr (the terminal of the run) each time one of its
+    # modules sets it up, the recogniser's included: quiet it once the engine is built
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    log.info("screen reading: RapidOCR loaded in reader process")
+    return engine
+
+
+def escalation_available() -> bool:
+    """Whether the extra is installed, found without importing it (ONNX Runtime alone is
+    ~0.3 s and tens of MB): the robot's process asks, only reader processes load it."""
+    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
+
+
+def resolve_escalation(setting: Escalation, *, file: str | None = None) -> bool:
+    """Whether screens are read with the second engine under `setting`, decided once before a
+    run starts: `always` without the extra is a `ConfigError` (in `file`, the project's);
+    `auto` without it reads with Tesseract alone and says so in one log line."""
+    if setting is Escalation.NEVER:
         return False
-    return True
+    if escalation_available():
+        return True
+    if setting is Escalation.ALWAYS:
+        raise ConfigError(
+            "`always` needs the second OCR engine (RapidOCR), which is not installed",
+            file=file,
+            key=SETTING,
+            hint=f"{EXTRA_HINT}, or set it to `auto` to read with Tesseract alone",
+        )
+    log.warning(
+        "screen reading: the second OCR engine (RapidOCR) is not installed, reading with "
+        "Tesseract alone (%s, or set %s to `never` to say so)",
+        EXTRA_HINT,
+        SETTING,
+    )
+    return False

@@ -140,7 +140,8 @@ class TesseractReader:
         _hanzi_by_strokes(screen, lines)
         _screen_words_read_by_any_pack(lines)
         _labels_read_by_any_pack(lines)
-        first_reading = self._escalate_cjk(screen, lines) if self._escalation else {}
+        second_engine = _Tally(self._escalation) if self._escalation is not None else None
+        first_reading = self._escalate_cjk(screen, lines, second_engine) if second_engine else {}
         fields = assign([ln for ln in lines if ln.text], bare_reason=request.dialer is not None)
         if fields.name is not None and fields.name.read_with != langs.NAME_PACK:
             self._reread_name(screen, fields, ladder)
@@ -151,9 +152,11 @@ class TesseractReader:
             self._reread_label(screen, fields, ladder)
         engine = self._ocr.name
         second: list[tuple[str, str | None, str | None]] = []
-        if self._escalation is not None:
-            second = _cjk_disagreements(fields, first_reading) + self._escalate(screen, fields)
-            engine = f"{self._ocr.name}+{self._escalation.name}"
+        if second_engine is not None:
+            second = _cjk_disagreements(fields, first_reading)
+            second += self._escalate(screen, fields, second_engine)
+            if second_engine.lines:  # the engines that read this screen, not those on hand
+                engine = f"{self._ocr.name}+{second_engine.engine.name}"
         surface = self._surface(screen, found, fields, lines, controls.answer, ladder)
         slot = pick_avatar(places, screen.height)
         logo, logo_conf = is_logo(screen.rgb, slot)
@@ -334,7 +337,9 @@ class TesseractReader:
             for h in (None, _SMALL_CLOCK)
         )
 
-    def _escalate_cjk(self, screen: Screen, lines: list[Line]) -> dict[int, str]:
+    def _escalate_cjk(
+        self, screen: Screen, lines: list[Line], escalation: _Tally
+    ) -> dict[int, str]:
         """Chinese and Japanese lines read again with the second engine, before roles are given.
 
         Tesseract's Chinese and Japanese packs misread glyphs of some fonts surely (ほ as は or
@@ -343,12 +348,11 @@ class TesseractReader:
         engine's reading replaces it when it is also mostly in that script and surer. Returns
         Tesseract's text of each replaced line, by the line's id, to report the disagreement.
         """
-        assert self._escalation is not None
         replaced: dict[int, str] = {}
         for line in lines:
             if not _mostly_cjk(line.text):
                 continue
-            got = self._escalation.read_line(line_crop(screen.rgb, line.box), "")
+            got = escalation.read_line(line_crop(screen.rgb, line.box), "")
             if not _mostly_cjk(got.text) or got.confidence <= line.confidence:
                 continue
             if fold(got.text) != fold(line.text):
@@ -356,17 +360,18 @@ class TesseractReader:
             line.text, line.confidence = got.text, got.confidence
         return replaced
 
-    def _escalate(self, screen: Screen, fields: Fields) -> list[tuple[str, str | None, str | None]]:
+    def _escalate(
+        self, screen: Screen, fields: Fields, escalation: _Tally
+    ) -> list[tuple[str, str | None, str | None]]:
         """Re-read the name and number lines Tesseract was unsure of with the second engine.
 
         Where the two engines agree, the reading is surer; where they disagree, the surer
         reading is kept and both are returned as a disagreement (the field is uncertain).
         """
-        assert self._escalation is not None
         disagreements: list[tuple[str, str | None, str | None]] = []
         name = fields.name
         if name is not None and name.confidence < _ESCALATE_BELOW:
-            got = self._escalation.read_line(line_crop(screen.rgb, name.box), "")
+            got = escalation.read_line(line_crop(screen.rgb, name.box), "")
             candidate = Line(name.box, got.text, got.confidence)
             _, rest = split_bracket_prefix(got.text)  # "[SPAM?] ACME BANK": the label is apart
             other = clean_name(rest) if plausible_name(candidate) else None
@@ -378,7 +383,7 @@ class TesseractReader:
                 disagreements.append(("name", mine, other))
         number = fields.number
         if number is not None and number.confidence < _ESCALATE_BELOW:
-            got = self._escalation.read_line(line_crop(screen.rgb, number.box), "")
+            got = escalation.read_line(line_crop(screen.rgb, number.box), "")
             shown = as_number(got.text)
             mine_number = fields.number_text
             if shown is not None and _digits(shown) != _digits(mine_number):
@@ -388,6 +393,20 @@ class TesseractReader:
                     mine_number, shown = shown, mine_number
                 disagreements.append(("number", mine_number, shown))
         return disagreements
+
+
+class _Tally:
+    """The second engine as one screen's reading uses it, counting the lines it read: the
+    reading names the engines that read it, and the second one reads doubtful lines only (and
+    loads only then, robot.screen.escalate)."""
+
+    def __init__(self, engine: LineOcr) -> None:
+        self.engine = engine
+        self.lines = 0
+
+    def read_line(self, crop: np.ndarray, lang: str) -> LineText:
+        self.lines += 1
+        return self.engine.read_line(crop, lang)
 
 
 _LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
