@@ -108,6 +108,25 @@ def _engines_apart(reading: Reading) -> bool:
     return any(f == "name" and SHOWN_NAME not in (a, b) for f, a, b in reading.disagreements)
 
 
+def test_always_without_the_engine_stops_the_run_before_any_call(tmp_path: Path) -> None:
+    """No farm is started: the run must stop before it needs one."""
+    root = tmp_path / "missing"
+    _project(root, "always")
+    blocker = tmp_path / "site"
+    blocker.mkdir()  # RapidOCR not installed, as Python sees a module blocked in sys.modules
+    (blocker / "sitecustomize.py").write_text("import sys\nsys.modules['rapidocr'] = None\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGCHECK_")}
+    run = subprocess.run([sys.executable, "-m", "robot.cli", "--project", str(root),
+                          "run", "one-call"], cwd=root, capture_output=True, text=True,
+                         env={**env, "PYTHONPATH": str(blocker)}, timeout=120)  # fmt: skip
+    assert run.returncode == 2, run.stdout[-2000:] + run.stderr[-2000:]
+    [line] = [ln for ln in run.stderr.splitlines() if ln.strip()]
+    assert "ringcheck.yaml: screen.escalate: `always` needs the second OCR engine" in line
+    assert "ringcheck[ocr-escalation]" in line
+    listed = _ringcheck(root, "results", "list", "--json")
+    assert json.loads(listed.stdout) == [], "a call was placed"
+
+
 def _stored_reading(root: Path) -> Reading:
     store = open_project_store(load_project(root), create=False)
     try:
