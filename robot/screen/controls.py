@@ -164,13 +164,40 @@ def _blobs(
         cv2.drawContours(outline, [contour], -1, 255, -1, offset=(-x, -y))
         component: np.ndarray = cv2.bitwise_and(outline, mask[y : y + h, x : x + w])
         shape = _shape(w, h, float(np.count_nonzero(component)) / (w * h))
+        bands = _bands(raw[top + y : top + y + h, x : x + w]) if shape == "bar" else []
         y += top
-        if shape == "bar":
+        if len(bands) > 1:
+            # the closing bridged a gap of blank rows: a red word right above a red pill
+            # ("Spam Likely" over "Decline") is two things, and a control as tall as both
+            # would pair with the green pill and mask the word as a button
+            for b0, b1 in bands:
+                rows = raw[y + b0 : y + b1, x : x + w]
+                cols = np.flatnonzero(rows.any(axis=0))
+                bx, bw = x + int(cols[0]), int(cols[-1] - cols[0] + 1)
+                if b1 - b0 >= 7 and bw >= 7 and _shape(bw, b1 - b0, 1.0) == "bar":
+                    box = Box(bx * SMALL, (y + b0) * SMALL, bw * SMALL, (b1 - b0) * SMALL)
+                    found.append(Control(box, colour, "bar"))
+        elif shape == "bar":
             found.append(Control(Box(x * SMALL, y * SMALL, w * SMALL, h * SMALL), colour, "bar"))
         elif h >= 20:
             whole = _disc(component, hsv, edges, (x, y), colour, width)
             found.extend([whole] if whole else _discs(component, hsv, edges, (x, y), colour, width))
     return found
+
+
+def _bands(raw: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of rows of a blob's box that hold its colour, split where whole rows are blank.
+    A disc or a pill has its colour in every row (round its white glyph or word)."""
+    on: list[bool] = np.any(raw, axis=1).astype(bool).tolist()
+    bands: list[tuple[int, int]] = []
+    start = None
+    for r, lit in enumerate([*on, False]):
+        if lit and start is None:
+            start = r
+        elif not lit and start is not None:
+            bands.append((start, r))
+            start = None
+    return bands
 
 
 def _disc(
