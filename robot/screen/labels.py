@@ -89,11 +89,18 @@ def is_not_label(text: str, vocab: Vocabulary | None = None) -> bool:
 
 
 def match_label(
-    text: str, vocab: Vocabulary | None = None, *, warning: bool = False, red_text: bool = False
+    text: str,
+    vocab: Vocabulary | None = None,
+    *,
+    warning: bool = False,
+    red_text: bool = False,
+    slack: int = 0,
 ) -> LabelHit | None:
     """The label a line shows, if any. `warning`: the line is drawn as a warning (red text or
     a red band); `red_text`: its letters themselves are red, which a dialer does for labels
-    and never for names, so a warning keyword alone makes it a label."""
+    and never for names, so a warning keyword alone makes it a label. `slack` allows that
+    many more slips per Latin-script word: not to decide, only to find a line worth reading
+    again ("Potential Soam")."""
     vocab = vocab or vocabulary()
     if not text.strip() or is_not_label(text, vocab):
         return None
@@ -105,7 +112,9 @@ def match_label(
     latin, cjk = _phrases(vocab)
     if has_cjk(text):
         return _cjk(text, cjk, vocab, red_text)
-    return _latin(text, latin, warning, red_text) or (_keyword(text, vocab) if red_text else None)
+    return _latin(text, latin, (warning, red_text), slack) or (
+        _keyword(text, vocab) if red_text else None
+    )
 
 
 def _bracket(prefix: str, rest: str) -> LabelHit | None:
@@ -121,8 +130,9 @@ def _bracket(prefix: str, rest: str) -> LabelHit | None:
 
 
 def _latin(
-    text: str, phrases: tuple[_Phrase, ...], warning: bool, red_text: bool
+    text: str, phrases: tuple[_Phrase, ...], style: tuple[bool, bool], slack: int
 ) -> LabelHit | None:
+    warning = style[0]
     clipped = bool(_ELLIPSIS.search(text))
     body = _ELLIPSIS.sub("", text)
     words = _words(body)
@@ -133,7 +143,7 @@ def _latin(
         return None
     best: LabelHit | None = None
     for phrase in phrases:
-        score = _at_start(words, body, phrase, (warning, red_text), clipped)
+        score = _at_start(words, body, phrase, style, clipped, slack)
         if score > 0 and (best is None or score > best.score):
             best = LabelHit(phrase.text, phrase.label_class, score)
     return best
@@ -145,6 +155,7 @@ def _at_start(
     phrase: _Phrase,
     style: tuple[bool, bool],
     clipped: bool,
+    slack: int = 0,
 ) -> float:
     """How well `phrase` makes up the start of the line (0: it does not)."""
     warning, red_text = style
@@ -163,7 +174,7 @@ def _at_start(
     dist = 0
     for got, want in zip(seen, target, strict=True):
         d = Levenshtein.distance(got, want)
-        if d > _budget(want, warning, red_text):
+        if d > _budget(want, warning, red_text) + slack:
             return 0.0
         dist += d
     if len(words) > n and not _extras_allowed(body, words[n - 1][2], words[n][0], red_text):

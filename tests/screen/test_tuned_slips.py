@@ -12,6 +12,7 @@ from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from robot.screen.controls import find_controls
 from robot.screen.image import load_screen
+from robot.screen.labels import match_label
 from tests.screen.families import fonts_missing, render
 from tests.support.peers import need
 
@@ -32,3 +33,23 @@ def test_a_red_label_right_above_a_red_pill_is_no_control(reader: TesseractReade
     reading = reader.read(ReadRequest(sample.image))
     assert reading.spam_label == "Spam Likely"
     assert reading.spam_class is LabelClass.SPAM
+
+
+def test_a_line_one_slip_off_a_label_is_read_again_with_the_other_pack(
+    reader: TesseractReader,
+) -> None:
+    """The fast pack reads "Potential Soam" at 0.92: a 4-letter word has no slip in its
+    budget, so the line was the caller's name; the Latin pack reads "Potential Spam"."""
+    _fonts()
+    assert match_label("Potential Soam") is None
+    assert match_label("Potential Soam", slack=1) is not None
+    for seed in (2027013100015, 2027013400001):
+        sample = render("labels_plain", seed)
+        reading = reader.read(ReadRequest(sample.image))
+        assert (reading.name, reading.spam_label) == (None, "Potential Spam"), seed
+
+
+def test_a_look_alike_name_stays_a_name_when_read_again() -> None:
+    """The re-read only finds lines to look at again; the budget that decides is the same."""
+    for name in ("Robin Caller", "Scamp Pet Supplies", "Spa Risk", "Sam Likely"):
+        assert match_label(name) is None, name
