@@ -171,6 +171,17 @@ def _text_rows(component: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(cols[0]), top, int(cols[-1] - cols[0] + 1), bottom - top
 
 
+def _offset_square(a: Box, b: Box) -> bool:
+    """A square blob (an avatar's silhouette or an icon) beside a line but not on its rows:
+    words of one line share their rows, so together they are hardly taller than the taller
+    word, while a silhouette level with the name and the subtitle under it sticks out below
+    the name. Merged, the line would take the icon's rows (a name box twice its height, read
+    as "wW Veterinary" with the subtitle's top in it)."""
+    square = any(0.7 <= c.w / max(1, c.h) <= 1.4 for c in (a, b))
+    union = max(a.bottom, b.bottom) - min(a.y, b.y)
+    return square and union > 1.15 * max(a.h, b.h)
+
+
 def _merge_rows(boxes: list[Box]) -> list[Box]:
     """Join boxes that sit on one text row and are close (words split by wide gaps)."""
     boxes = sorted(boxes, key=lambda b: (b.y, b.x))
@@ -189,6 +200,8 @@ def _merge_rows(boxes: list[Box]) -> list[Box]:
                 and box.bottom <= other.bottom + 2
             )
             near = gap < 1.3 * max(box.h, other.h) if similar else gap < 0.5 * other.h
+            if similar and _offset_square(box, other):
+                continue
             if overlap > 0.6 * min(box.h, other.h) and near and (similar or inside):
                 x, y = min(box.x, other.x), min(box.y, other.y)
                 merged[i] = Box(

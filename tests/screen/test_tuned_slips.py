@@ -13,6 +13,7 @@ from robot.screen import TesseractReader
 from robot.screen.controls import find_controls
 from robot.screen.image import load_screen
 from robot.screen.labels import match_label
+from robot.screen.lines import Box, _merge_rows
 from tests.screen.families import fonts_missing, render
 from tests.support.peers import need
 
@@ -53,3 +54,17 @@ def test_a_look_alike_name_stays_a_name_when_read_again() -> None:
     """The re-read only finds lines to look at again; the budget that decides is the same."""
     for name in ("Robin Caller", "Scamp Pet Supplies", "Spa Risk", "Sam Likely"):
         assert match_label(name) is None, name
+
+
+def test_a_silhouette_beside_a_name_is_not_merged_into_its_line(reader: TesseractReader) -> None:
+    """An avatar's silhouette level with a banner's name and its subtitle is as tall as both:
+    merged into the name's line as a "word" beside it, the line took its rows (a box twice
+    the name's height, holding the subtitle's top), read "wW Veterinary" or "SRAM Noémie"."""
+    assert len(_merge_rows([Box(212, 192, 418, 46), Box(90, 210, 72, 72)])) == 2
+    assert len(_merge_rows([Box(212, 192, 300, 46), Box(560, 196, 200, 40)])) == 1  # two words
+    _fonts()
+    sample = render("banner_keyboard", 2027013100024)
+    assert reader.read(ReadRequest(sample.image)).name == "Lakeside Veterinary"
+    sample = render("labels_plain", 2027013100012)
+    reading = reader.read(ReadRequest(sample.image))
+    assert (reading.name, reading.spam_label) == ("Noémie Br…", "[SPAM?]")
