@@ -11,6 +11,7 @@ from robot.domain.model import LabelClass
 from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from robot.screen.controls import find_controls
+from robot.screen.fields import Line, assign
 from robot.screen.image import load_screen
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, _merge_rows
@@ -68,3 +69,19 @@ def test_a_silhouette_beside_a_name_is_not_merged_into_its_line(reader: Tesserac
     sample = render("labels_plain", 2027013100012)
     reading = reader.read(ReadRequest(sample.image))
     assert (reading.name, reading.spam_label) == ("Noémie Br…", "[SPAM?]")
+
+
+def test_a_label_taller_only_by_its_descenders_is_no_title(reader: TesseractReader) -> None:
+    """ "Potential Spam" under "Dental Care Clinic" has the taller box (p's descenders: 48 px
+    against 38) in a smaller font: it was taken for the title and the name was dropped."""
+    name = Line(Box(212, 174, 388, 38), "Dental Care Clinic", 0.96)
+    label = Line(Box(208, 238, 244, 48), "Potential Spam", 0.92, warning=True, red_text=True)
+    fields = assign([name, label])
+    assert (fields.name_text, fields.label) == ("Dental Care Clinic", "Potential Spam")
+    big = Line(Box(208, 174, 520, 64), "Potential Spam", 0.92, warning=True, red_text=True)
+    small = Line(Box(212, 250, 200, 34), "Acme Corp", 0.96)
+    assert assign([big, small]).name is None  # a label drawn as the title still is one
+    _fonts()
+    sample = render("banner_keyboard", 2027013200024)
+    reading = reader.read(ReadRequest(sample.image))
+    assert (reading.name, reading.spam_label) == ("Dental Care Clinic", "Potential Spam")
