@@ -186,6 +186,7 @@ class TesseractReader:
         crop = line_crop(screen.rgb, box)
         readings: dict[str, tuple[str, float]] = {}
         best = self._ocr.read_line(crop, ladder.latin)
+        fast = best
         used = ladder.latin
         if (
             title
@@ -200,7 +201,7 @@ class TesseractReader:
                 best, used = got, ladder.name
         if (
             ladder.cjk
-            and not _latin_words(best)
+            and not (_latin_words(best) and _same_letters(fast.text, best.text))
             and (best.confidence < _CJK_BELOW or _two_letters(best.text))
         ):
             latin = best.confidence
@@ -462,6 +463,7 @@ class _Tally:
         return self.engine.read_line(crop, lang)
 
 
+_SAME_LETTERS = 0.75
 _LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -470,6 +472,15 @@ def _latin_words(got: LineText) -> bool:
     a Latin model reads as a few capitals and symbols, unsure)."""
     words = [w for w in _LATIN_WORD.findall(got.text) if not has_cjk(w)]
     return got.confidence >= 0.5 and (len(words) >= 2 or any(len(w) >= 6 for w in words))
+
+
+def _same_letters(fast: str, latin: str) -> bool:
+    """Whether the two Latin models read about the same letters in a line (accents, case and
+    a slip or two aside). Kanji and kana are no Latin text: each model makes its own capitals
+    of them ("aFRRO REL)" and "FERO REU" for 詐欺の疑い), and the surer of the two readings
+    can be fair (0.62) where the other is not (0.25)."""
+    a, b = (re.sub(r"[^a-z]", "", fold(t)) for t in (fast, latin))
+    return a == b or Levenshtein.normalized_similarity(a, b) >= _SAME_LETTERS
 
 
 def _letters_dropped(fast: str, latin: str) -> int:

@@ -7,6 +7,11 @@ below are those screens (family seed * 100_000 + index).
 
 from __future__ import annotations
 
+import io
+
+import pytest
+from PIL import Image, ImageDraw
+
 from robot.domain.model import LabelClass
 from robot.ports import ReadRequest
 from robot.screen import TesseractReader
@@ -15,8 +20,9 @@ from robot.screen.fields import Line, assign
 from robot.screen.image import load_screen
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, _merge_rows
-from robot.screen.reader import _letters_dropped
+from robot.screen.reader import _letters_dropped, _same_letters
 from tests.screen.families import fonts_missing, render
+from tests.screen.families.paint import font
 from tests.support.peers import need
 
 
@@ -56,6 +62,46 @@ def test_a_look_alike_name_stays_a_name_when_read_again() -> None:
     """The re-read only finds lines to look at again; the budget that decides is the same."""
     for name in ("Robin Caller", "Scamp Pet Supplies", "Spa Risk", "Sam Likely"):
         assert match_label(name) is None, name
+
+
+def _screen(lines: list[tuple[str, int, bool, tuple[int, int, int]]]) -> bytes:
+    """A plain light call screen with `lines` (text, size, bold, colour) stacked from the top
+    third, and a red and a green disc at the bottom."""
+    img = Image.new("RGB", (1080, 2400), (248, 248, 250))
+    draw = ImageDraw.Draw(img)
+    y = 700
+    for text, size, bold, colour in lines:
+        draw.text((120, y), text, font=font("cjk-jp", size, bold), fill=colour)
+        y += int(size * 1.6)
+    for cx, fill in ((270, (230, 60, 50)), (810, (60, 180, 80))):
+        draw.ellipse((cx - 90, 1960, cx + 90, 2140), fill=fill)
+        draw.rectangle((cx - 30, 2040, cx + 30, 2060), fill=(255, 255, 255))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("size", "bold"), [(44, True), (46, True), (48, False), (64, False)])
+def test_a_japanese_label_in_the_name_slot_is_tried_with_the_cjk_packs(
+    reader: TesseractReader, size: int, bold: bool
+) -> None:
+    """Kanji and kana read by the Latin models come out as capital words ("FERRO FEU" at
+    0.51, "FERO REU" at 0.62 for 詐欺の疑い), which counted as Latin words: the Chinese and
+    Japanese packs were never tried and the label was lost. The two Latin models read such
+    a line as different letters ("aFRRO REL)" at 0.25 from the fast pack), a Latin name as
+    about the same ones."""
+    _fonts()
+    label = ("詐欺の疑い", size, bold, (20, 20, 20))
+    image = _screen([label, ("+81 3-1234-5678", 42, False, (90, 90, 90))])
+    reading = reader.read(ReadRequest(image))
+    assert reading.spam_class is LabelClass.FRAUD
+    assert reading.name is None
+
+
+def test_two_latin_readings_agree_on_a_name_and_not_on_kanji() -> None:
+    assert _same_letters("Joao Conceicgao", "Joo Conceição")
+    assert _same_letters("Bjorn Odegard", "Björn Ødegård")
+    assert not _same_letters("aFRRO REL)", "FERO REU")
 
 
 def test_an_accented_letter_the_latin_pack_drops_is_read_at_another_scale(
