@@ -19,6 +19,7 @@ import re
 import statistics
 from concurrent.futures import ThreadPoolExecutor
 
+import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
@@ -38,7 +39,7 @@ from robot.screen.fields import (
     plausible_name,
 )
 from robot.screen.hanzi import closer_script
-from robot.screen.image import Screen, load_screen
+from robot.screen.image import SMALL, Screen, load_screen
 from robot.screen.ink import ink_of
 from robot.screen.labels import match_label, match_phrase
 from robot.screen.lines import Box, find_big_text, find_lines, line_crop
@@ -126,6 +127,7 @@ class TesseractReader:
         control_boxes = [c.box for c in found.controls if _overlaps(c.box, found.region)]
         boxes = find_lines(screen.small, found.region, [b.box for b in badges] + control_boxes)
         places = avatar_candidates(screen.small, found.region, boxes, control_boxes)
+        places = [p for p in places if not any(_glyph_of(screen.small, b, p) for b in boxes)]
         boxes = [_beside_avatar(b, places) for b in boxes if not any(inside(b, p) for p in places)]
         boxes = _drop_captions(_drop_paragraphs(boxes), controls.all())
         boxes = _drop_glyphs(boxes)
@@ -653,6 +655,41 @@ def _drop_glyphs(boxes: list[Box]) -> list[Box]:
         if box.w >= 1.4 * box.h or wrapped:
             kept.append(box)
     return kept
+
+
+_GLYPH_GAP = 0.35  # of the line's height: wider than the space between two glyphs
+
+
+def _glyph_of(small: np.ndarray, line: Box, place: Box) -> bool:
+    """Whether an avatar candidate is a glyph of a text line: a big, dense Chinese or Japanese
+    character (泰, 寿 at 84 px) is as square and as filled as a letter avatar. It stands on
+    the line's rows, as tall as the line, and the line's ink goes on next to it after no more
+    than a glyph's spacing; an avatar keeps a wider gap to the name beside it (the line finder
+    joins them only row by row, `_merge_rows`). Cutting the line at such a "slot" dropped the
+    name's first or last character, and the slot was then reported as a logo."""
+    if not (
+        0.7 * line.h <= place.h <= 1.15 * line.h
+        and place.y >= line.y - 0.1 * line.h
+        and place.bottom <= line.bottom + 0.1 * line.h
+        and line.x <= place.x + 2
+        and place.right <= line.right + 2
+        and line.w >= 1.8 * place.w  # the line goes on past the glyph: not the avatar alone
+    ):
+        return False
+    y0, y1 = line.y // SMALL, max(line.y // SMALL + 1, line.bottom // SMALL)
+    rows = small[y0:y1, line.x // SMALL : line.right // SMALL]
+    if rows.size == 0:
+        return False
+    grey = cv2.cvtColor(np.ascontiguousarray(rows), cv2.COLOR_RGB2GRAY) if rows.ndim == 3 else rows
+    grad = cv2.morphologyEx(grey, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    ink = np.flatnonzero((grad >= 48).any(axis=0))  # columns with ink, from the line's left
+    left, right = (place.x - line.x) // SMALL, (place.right - line.x) // SMALL
+    gap = _GLYPH_GAP * line.h / SMALL
+    after = ink[ink > right]
+    before = ink[ink < left - 1]
+    return bool(
+        (after.size and after[0] - right <= gap) or (before.size and left - before[-1] <= gap)
+    )
 
 
 def _beside_avatar(box: Box, places: list[Box]) -> Box:

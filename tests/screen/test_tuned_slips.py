@@ -151,3 +151,15 @@ def test_a_label_taller_only_by_its_descenders_is_no_title(reader: TesseractRead
     sample = render("banner_keyboard", 2027013200024)
     reading = reader.read(ReadRequest(sample.image))
     assert (reading.name, reading.spam_label) == ("Dental Care Clinic", "Potential Spam")
+
+
+def test_a_big_dense_glyph_of_a_name_is_no_avatar(reader: TesseractReader) -> None:
+    """泰 and 寿 at 84 px are as square and filled as a letter avatar: taken for avatar slots,
+    they cut the name's first or last character off its line ("康人寿", "泰康人") and were
+    reported as a logo."""
+    _fonts()
+    for seed in (2027013200008, 2027013200013):
+        sample = render("languages_es_fr_de_zh", seed)
+        assert sample.truth.name == "泰康人寿" and not sample.truth.logo
+        reading = reader.read(ReadRequest(sample.image))
+        assert (reading.name, reading.logo) == ("泰康人寿", False), seed
