@@ -90,11 +90,14 @@ def _build_engine() -> Any:
             f"the escalation engine needs the `ocr-escalation` extra (rapidocr, onnxruntime): "
             f"{exc}; {EXTRA_HINT}"
         ) from exc
-    engine = RapidOCR()
-    # its logger prints INFO lines on stderr (the terminal of the run) each time one of its
-    # modules sets it up, the recogniser's included: quiet it once the engine is built
-    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-    log.info("screen reading: RapidOCR loaded in reader process")
+    # one thread: a reader process already has a core of its own (robot.reader_pool, one
+    # reader per core; read-screen, one process per core), and ONNX Runtime's default of a
+    # thread per core made each line wait on threads busy with the other reader's work.
+    # Warnings only: its INFO lines went to the run's terminal (the child's stderr).
+    engine = RapidOCR(
+        params={"Global.log_level": "warning", "EngineConfig.onnxruntime.intra_op_num_threads": 1}
+    )
+    log.debug("screen reading: RapidOCR loaded")
     return engine
 
 
