@@ -31,18 +31,19 @@ CLOSE_TIMEOUT_S = 5.0
 """How long a closing reader's child gets to end by itself before it is killed."""
 
 
-def tesseract_reader(escalate: bool = False) -> ScreenReader:
+def tesseract_reader(escalate: bool = False, required: bool = True) -> ScreenReader:
     """The default reader, built in the child (imports OCR only there). With `escalate`, lines
     Tesseract doubts are read again with RapidOCR, whose engine loads in the child the first
     time a line needs it (robot.screen.escalate): a child reading only sure English lines never
-    pays its memory. `functools.partial(tesseract_reader, escalate=True)` is a factory too."""
+    pays its memory; unless `required`, an engine that fails to load leaves Tesseract alone.
+    `functools.partial(tesseract_reader, escalate=True)` is a factory too."""
     from robot.screen.reader import TesseractReader
 
     if not escalate:
         return TesseractReader()
     from robot.screen.escalate import RapidOcrLine
 
-    return TesseractReader(escalation=RapidOcrLine())
+    return TesseractReader(escalation=RapidOcrLine(required=required))
 
 
 def serve(conn: Connection, factory: Callable[[], ScreenReader]) -> None:

@@ -34,7 +34,7 @@ from robot.ports import Clock, Handset, ScreenReader
 from robot.prepare import CallFilter, PreparedRun, prepare_run
 from robot.reader_pool import ReaderPool
 from robot.reader_process import ReaderProcess, tesseract_reader
-from robot.screen.escalate import resolve_escalation
+from robot.screen.escalate import Escalation, resolve_escalation
 from robot.store.owner import this_process
 from robot.store.results import SqlResultStore, open_store
 from robot.store.run_control import CancelWatch, SqlRunControl
@@ -150,7 +150,11 @@ def escalates(project: Project) -> bool:
 def screen_readers(project: Project) -> ReaderPool:
     """The run's screen readers, each in a process of its own, with the second OCR engine as
     the project's `screen: escalate:` says (decided here, before any call)."""
-    factory = functools.partial(tesseract_reader, escalate=escalates(project))
+    factory = functools.partial(
+        tesseract_reader,
+        escalate=escalates(project),
+        required=project.escalation is Escalation.ALWAYS,
+    )
     return ReaderPool(functools.partial(ReaderProcess, factory))
 
 

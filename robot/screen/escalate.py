@@ -46,13 +46,18 @@ class RapidOcrLine:
     """A `LineOcr` over RapidOCR's recogniser only (we find the lines ourselves).
 
     The recogniser is built on the first `read_line` (see the module docstring); `loaded`
-    says whether it has been. A recogniser that cannot be built fails that read and every
-    later one with a `ScreenReadError` naming the extra."""
+    says whether it has been. When it cannot be built (the extra is missing, or installed but
+    broken: ONNX Runtime fails to load on this CPU or libc), a `required` engine fails that read
+    and every later one with a `ScreenReadError` naming the extra; one that is not (`screen:
+    escalate: auto`) says so once in the log and reads nothing from then on, so the screens
+    are read with Tesseract alone rather than not at all."""
 
     name = "rapidocr"
 
-    def __init__(self) -> None:
+    def __init__(self, *, required: bool = True) -> None:
         self._engine: Any = None
+        self._broken: ScreenReadError | None = None  # why it could not be built
+        self._required = required
         self._lock = threading.Lock()
 
     @property
@@ -68,8 +73,17 @@ class RapidOcrLine:
         del lang
         image = np.dstack([crop] * 3) if crop.ndim == 2 else crop
         with self._lock:
+            if self._engine is None and self._broken is None:
+                try:
+                    self._engine = _build_engine()
+                except ScreenReadError as exc:
+                    self._broken = exc
+                    if not self._required:
+                        log.warning("screen reading: %s; reading with Tesseract alone", exc)
             if self._engine is None:
-                self._engine = _build_engine()
+                if self._required:
+                    raise ScreenReadError(str(self._broken))
+                return LineText("", 0.0)
             result = self._engine(image, use_det=False, use_cls=False, use_rec=True)
         texts = tuple(getattr(result, "txts", None) or ())
         scores = tuple(getattr(result, "scores", None) or ())
@@ -85,18 +99,26 @@ class RapidOcrLine:
 def _build_engine() -> Any:
     try:
         from rapidocr import RapidOCR
-    except ImportError as exc:
+    except Exception as exc:  # missing, or a native library that does not load here
         raise ScreenReadError(
-            f"the escalation engine needs the `ocr-escalation` extra (rapidocr, onnxruntime): "
-            f"{exc}; {EXTRA_HINT}"
+            f"the second OCR engine could not be loaded ({type(exc).__name__}: {exc}); it needs "
+            f"the `ocr-escalation` extra (rapidocr, onnxruntime): {EXTRA_HINT}"
         ) from exc
     # one thread: a reader process already has a core of its own (robot.reader_pool, one
     # reader per core; read-screen, one process per core), and ONNX Runtime's default of a
     # thread per core made each line wait on threads busy with the other reader's work.
     # Warnings only: its INFO lines went to the run's terminal (the child's stderr).
-    engine = RapidOCR(
-        params={"Global.log_level": "warning", "EngineConfig.onnxruntime.intra_op_num_threads": 1}
-    )
+    try:
+        engine = RapidOCR(
+            params={
+                "Global.log_level": "warning",
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            }
+        )
+    except Exception as exc:
+        raise ScreenReadError(
+            f"the second OCR engine could not be loaded ({type(exc).__name__}: {exc})"
+        ) from exc
     log.debug("screen reading: RapidOCR loaded")
     return engine
 

@@ -452,17 +452,18 @@ class TesseractReader:
 
 
 class _Tally:
-    """The second engine as one screen's reading uses it, counting the lines it read: the
-    reading names the engines that read it, and the second one reads doubtful lines only (and
-    loads only then, robot.screen.escalate)."""
+    """The second engine as one screen's reading uses it, counting the lines it gave a reading
+    of: the reading names the engines that read it, and the second one reads doubtful lines
+    only (and loads only then, robot.screen.escalate; one that could not load reads nothing)."""
 
     def __init__(self, engine: LineOcr) -> None:
         self.engine = engine
         self.lines = 0
 
     def read_line(self, crop: np.ndarray, lang: str) -> LineText:
-        self.lines += 1
-        return self.engine.read_line(crop, lang)
+        got = self.engine.read_line(crop, lang)
+        self.lines += bool(got.text)
+        return got
 
 
 _SAME_LETTERS = 0.75

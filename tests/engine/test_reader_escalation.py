@@ -1,12 +1,15 @@
 """A run's reader process with the second OCR engine (`screen: escalate:`) loads it the first
 time a line needs it: screens whose lines Tesseract reads surely never load RapidOCR and ONNX
 Runtime (tens of MB in every reader process), a doubtful name does, and each reading names
-the engines that read that screen."""
+the engines that read that screen. An engine that cannot load fails reads only where the project
+requires it (`always`)."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +17,11 @@ import pytest
 
 from devices.sim.render import render_call
 from devices.sim.screen import CallScreen, Look, Style
+from robot.errors import ScreenReadError
 from robot.ports import ReadRequest
 from robot.reader_process import ReaderProcess, tesseract_reader
-from robot.screen.escalate import escalation_available
+from robot.screen import TesseractReader
+from robot.screen.escalate import RapidOcrLine, escalation_available
 from tests.support.peers import need
 
 
@@ -52,3 +57,24 @@ def test_the_second_engine_loads_on_the_first_doubtful_line_only(reader: ReaderP
     assert doubtful.engine == "tesseract+rapidocr"
     assert _engine_loaded(reader.pid)
     assert reader.read(ReadRequest(_samsung_screen("NORTHWIND BANK"))).engine == "tesseract"
+
+
+def test_an_engine_that_cannot_load_leaves_tesseract_alone_unless_required(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`auto` found the extra installed, but it does not load (ONNX Runtime built for another
+    CPU, say): screens are still read, by Tesseract alone, and the log says why once. Under
+    `always` the read fails, naming the extra."""
+    need("tesseract", shutil.which("tesseract") is not None)
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as Python sees a broken install
+    doubtful = ReadRequest(_samsung_screen("ĦĐŊŦ ŁTD"))
+    alone = TesseractReader(escalation=RapidOcrLine(required=False))
+    with caplog.at_level(logging.WARNING, logger="robot.screen.escalate"):
+        first, second = alone.read(doubtful), alone.read(doubtful)
+    assert first.name and first.engine == second.engine == "tesseract"
+    [warning] = caplog.records
+    assert "Tesseract alone" in warning.getMessage()
+
+    required = TesseractReader(escalation=RapidOcrLine())
+    with pytest.raises(ScreenReadError, match=r"ringcheck\[ocr-escalation\]"):
+        required.read(doubtful)
