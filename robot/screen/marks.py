@@ -245,7 +245,8 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
     yy, xx = np.ogrid[: square.shape[0], : square.shape[1]]
     cy, cx = (square.shape[0] - 1) / 2, (square.shape[1] - 1) / 2
     radius = 0.82 * min(cx, cy)
-    inner = square[(yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2][None, :, :]
+    spread = (yy - cy) ** 2 + (xx - cx) ** 2
+    inner = square[spread <= radius**2][None, :, :]
     hsv = cv2.cvtColor(inner, cv2.COLOR_RGB2HSV).reshape(-1, 3)
     vivid = hsv[(hsv[:, 1] > 80) & (hsv[:, 2] > 60)]
     hues = np.bincount(vivid[:, 0] // 10, minlength=18) / max(1, len(hsv))
@@ -263,7 +264,33 @@ def is_logo(rgb: np.ndarray, slot: Box | None) -> tuple[bool, float]:
         return True, 0.65
     if _two_hues(colours):
         return True, 0.6
+    rim = square[(spread > radius**2) & (spread <= (_RIM * min(cx, cy)) ** 2)][None, :, :]
+    if _rim_share(hsv, cv2.cvtColor(rim, cv2.COLOR_RGB2HSV).reshape(-1, 3)) >= _MIN_RIM:
+        return True, 0.6
     return False, 0.7
+
+
+_RIM = 0.95
+_MIN_RIM = 0.03
+
+
+def _rim_share(inner: np.ndarray, rim: np.ndarray) -> float:
+    """Share of the band just inside the disc's rim (0.82-0.95 of its radius, HSV pixels) in
+    a colour whose hue is not the main hue of the disc within: a photo one colour fills in
+    the middle (a close-up, a blurred shot) shows its other shapes at the edge, while a
+    placeholder's disc is one flat colour out to its rim. The background beyond the rim is
+    outside the band; grey or dark pixels there (anti-aliasing into a grey or dark screen)
+    are no colour."""
+    coloured = rim[(rim[:, 1] >= 50) & (rim[:, 2] >= 60), 0].astype(np.int16)
+    if len(coloured) == 0:
+        return 0.0
+    inside = inner[(inner[:, 1] >= 50) & (inner[:, 2] >= 60), 0].astype(np.int16)
+    if len(inside) == 0:
+        return len(coloured) / len(rim)  # colour at the rim of a grey or white disc
+    main = int(np.bincount(inside, minlength=180).argmax())
+    apart = np.abs(coloured - main)
+    apart = np.minimum(apart, 180 - apart)  # OpenCV hue: 0-179, wrapping at red
+    return float((apart >= 15).sum()) / len(rim)
 
 
 _MIN_FOREIGN = 0.015

@@ -64,14 +64,17 @@ def test_a_look_alike_name_stays_a_name_when_read_again() -> None:
         assert match_label(name) is None, name
 
 
-def _screen(lines: list[tuple[str, int, bool, tuple[int, int, int]]]) -> bytes:
-    """A plain light call screen with `lines` (text, size, bold, colour) stacked from the top
-    third, and a red and a green disc at the bottom."""
+def _screen(
+    lines: list[tuple[str, int, bool, tuple[int, int, int]]], face: str = "cjk-jp"
+) -> bytes:
+    """A plain light call screen with `lines` (text, size, bold, colour; an empty text leaves
+    a gap) stacked from the top, and a red and a green disc at the bottom."""
     img = Image.new("RGB", (1080, 2400), (248, 248, 250))
     draw = ImageDraw.Draw(img)
-    y = 700
+    y = 200
     for text, size, bold, colour in lines:
-        draw.text((120, y), text, font=font("cjk-jp", size, bold), fill=colour)
+        if text:
+            draw.text((120, y), text, font=font(face, size, bold), fill=colour)
         y += int(size * 1.6)
     for cx, fill in ((270, (230, 60, 50)), (810, (60, 180, 80))):
         draw.ellipse((cx - 90, 1960, cx + 90, 2140), fill=fill)
@@ -92,7 +95,7 @@ def test_a_japanese_label_in_the_name_slot_is_tried_with_the_cjk_packs(
     about the same ones."""
     _fonts()
     label = ("詐欺の疑い", size, bold, (20, 20, 20))
-    image = _screen([label, ("+81 3-1234-5678", 42, False, (90, 90, 90))])
+    image = _screen([("", 300, False, (0, 0, 0)), label, ("+81 3-1234-5678", 42, False, (90,) * 3)])
     reading = reader.read(ReadRequest(image))
     assert reading.spam_class is LabelClass.FRAUD
     assert reading.name is None
@@ -163,3 +166,13 @@ def test_a_big_dense_glyph_of_a_name_is_no_avatar(reader: TesseractReader) -> No
         assert sample.truth.name == "泰康人寿" and not sample.truth.logo
         reading = reader.read(ReadRequest(sample.image))
         assert (reading.name, reading.logo) == ("泰康人寿", False), seed
+
+
+def test_a_photo_one_colour_fills_in_the_middle_is_a_logo(reader: TesseractReader) -> None:
+    """A blurred photo whose middle is one cream blob shows its other shapes only at the
+    rim, outside the disc the hue tests look at: it was taken for a one-colour placeholder."""
+    _fonts()
+    for family, seed in (("android_full", 2027013100011), ("labels_plain", 2027013200020)):
+        sample = render(family, seed)
+        assert sample.truth.logo
+        assert reader.read(ReadRequest(sample.image)).logo, (family, seed)
