@@ -30,7 +30,7 @@ _FONT_FILES = (
 )
 # below this summed difference in shape correlation (over the differing characters) the two
 # candidates are too alike for the picture to tell them apart
-_MARGIN = 0.08
+MARGIN = 0.08
 _CELL = 32  # side of the square two glyphs are compared at
 _MARKS = ".,:;·・。、'\"-_|"
 
@@ -79,6 +79,16 @@ def closer_script(crop: np.ndarray, simplified: str, traditional: str) -> str | 
     """ "simplified" or "traditional": the reading whose glyphs `crop` (a line as dark text
     on light, as `line_crop` makes it) shows; None when this cannot be told (no CJK font,
     readings of different lengths or not all Chinese characters, too alike in strokes)."""
+    score = script_score(crop, simplified, traditional)
+    if score is None or abs(score) < MARGIN:
+        return None
+    return "traditional" if score > 0 else "simplified"
+
+
+def script_score(crop: np.ndarray, simplified: str, traditional: str) -> float | None:
+    """How much closer the picture is to the Traditional reading than to the Simplified one
+    (summed shape correlation over the characters that differ; < 0: Simplified); None when
+    it cannot be compared (see `closer_script`)."""
     # a stray mark at either end ("迷惑電話.") is no character of the line
     a = "".join(simplified.split()).strip(_MARKS)
     b = "".join(traditional.split()).strip(_MARKS)
@@ -98,6 +108,4 @@ def closer_script(crop: np.ndarray, simplified: str, traditional: str) -> str | 
             score += float(
                 (seen * _drawn(b[i], height)).sum() - (seen * _drawn(a[i], height)).sum()
             )
-    if abs(score) < _MARGIN:
-        return None
-    return "traditional" if score > 0 else "simplified"
+    return score

@@ -38,7 +38,8 @@ from robot.screen.fields import (
     is_screen_word,
     plausible_name,
 )
-from robot.screen.hanzi import closer_script
+from robot.screen.hanzi import MARGIN as _SCRIPT_MARGIN
+from robot.screen.hanzi import script_score
 from robot.screen.image import SMALL, Screen, load_screen
 from robot.screen.ink import ink_of
 from robot.screen.labels import match_label, match_phrase
@@ -201,9 +202,14 @@ class TesseractReader:
             got = self._name_read(screen, box, crop, best, ladder.name)
             if got.text:
                 best, used = got, ladder.name
+        red_text, red_band = ink_of(screen.small, box)
+        # red letters are a label's, never a name's: red words the Latin reading makes no
+        # label of may be a Chinese or Japanese one ("ESA BIE" at 0.54 for 推销电话)
+        red_unread = red_text and match_label(best.text, warning=True, red_text=True) is None
+        latin_sure = _latin_words(best) and _same_letters(fast.text, best.text)
         if (
             ladder.cjk
-            and not (_latin_words(best) and _same_letters(fast.text, best.text))
+            and (not latin_sure or red_unread)
             and (best.confidence < _CJK_BELOW or _two_letters(best.text))
         ):
             latin = best.confidence
@@ -242,7 +248,6 @@ class TesseractReader:
             got = self._ocr.read_line(crop, ladder.name)
             if got.text and got.confidence > best.confidence:
                 best, used = got, ladder.name
-        red_text, red_band = ink_of(screen.small, box)
         if ladder.name and used in (ladder.latin, ladder.name):
             style = (red_text or red_band, red_text)
             best, used = self._near_label(crop, best, used, ladder, style)
@@ -467,6 +472,8 @@ class _Tally:
 
 
 _SAME_LETTERS = 0.75
+_DECISIVE = 0.5  # summed shape correlation: six times the margin `closer_script` needs
+_DECISIVE_FLOOR = 0.3
 _LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -528,11 +535,19 @@ def _hanzi_by_strokes(screen: Screen, lines: list[Line]) -> None:
         simplified, traditional = line.readings.get("chi_sim"), line.readings.get("chi_tra")
         if not simplified or not traditional or line.read_with not in ("chi_sim", "chi_tra"):
             continue  # one script read, or the line is Latin or Japanese
-        which = closer_script(line_crop(screen.rgb, line.box), simplified[0], traditional[0])
-        pack = {"simplified": "chi_sim", "traditional": "chi_tra"}.get(which or "")
-        if pack is not None and line.readings[pack][1] >= 0.5:
-            line.text, line.confidence = line.readings[pack]
-            line.read_with = pack
+        score = script_score(line_crop(screen.rgb, line.box), simplified[0], traditional[0])
+        if score is None or abs(score) < _SCRIPT_MARGIN:
+            continue
+        pack, other = ("chi_tra", "chi_sim") if score > 0 else ("chi_sim", "chi_tra")
+        text, confidence = line.readings[pack]
+        if abs(score) >= _DECISIVE and confidence >= _DECISIVE_FLOOR:
+            # a reading the picture shows by a wide margin is kept though its pack was unsure
+            # of it (骚扰电话 at 0.33 by chi_sim, 騷擾電話 at 0.64 by chi_tra, the picture -2.2
+            # for Simplified): the glyphs were compared with the picture one by one, and the
+            # other pack was as sure of the same characters in its own script
+            confidence = max(confidence, line.readings[other][1])
+        if confidence >= 0.5:
+            line.text, line.confidence, line.read_with = text, confidence, pack
 
 
 def _screen_words_read_by_any_pack(lines: list[Line]) -> None:

@@ -8,6 +8,7 @@ below are those screens (family seed * 100_000 + index).
 from __future__ import annotations
 
 import io
+import random
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from robot.screen.image import load_screen
 from robot.screen.labels import match_label
 from robot.screen.lines import Box, _merge_rows, line_crop
 from robot.screen.reader import _letters_dropped, _same_letters
+from tests.screen import families
 from tests.screen.families import fonts_missing, render
 from tests.screen.families.paint import font
 from tests.support.peers import need
@@ -197,3 +199,43 @@ def test_a_photo_one_colour_fills_in_the_middle_is_a_logo(reader: TesseractReade
         sample = render(family, seed)
         assert sample.truth.logo
         assert reader.read(ReadRequest(sample.image)).logo, (family, seed)
+
+
+def _in_tuned_looks(lang: str, seed: int) -> tuple[bytes, str | None]:
+    """A call screen in `lang` with a label, drawn by the generator with the tuned families'
+    fonts, layouts and backdrop (no tuned family carries this language's labels): its image
+    and the label shown."""
+    rnd = random.Random(f"probe:{lang}:{seed}")
+    look = families._look(rnd, families._TUNED_FONTS, families._scale(rnd, False))
+    surface = rnd.choice(("full_android", "full_ios", "card"))
+    caller = families._caller(rnd, lang=lang, label_p=1.0, label_modes=("line", "name_slot"))
+    img, shown, _ = families._draw(families._Plan(surface, caller, look, "chat"), rnd)
+    out = io.BytesIO()
+    img.save(out, format="PNG", compress_level=1)
+    return out.getvalue(), caller.label[0] if shown.label and caller.label else None
+
+
+def test_a_red_line_the_latin_pack_makes_no_label_of_is_tried_as_cjk(
+    reader: TesseractReader,
+) -> None:
+    """A red Chinese label over the name (推销电话, bold) is read by the fast pack as "ESA
+    BIE" at 0.54: two Latin words, so the Chinese packs were never tried. Red letters are a
+    label's, never a name's."""
+    _fonts()
+    image, label = _in_tuned_looks("zh-Hans", 20270163)
+    assert label == "推销电话"
+    reading = reader.read(ReadRequest(image))
+    assert (reading.spam_label, reading.name) == ("推销电话", "李娜")
+
+
+def test_the_script_the_picture_shows_by_far_wins_over_an_unsure_pack(
+    reader: TesseractReader,
+) -> None:
+    """骚扰电话 read by chi_sim at 0.33 and as 騷擾電話 by chi_tra at 0.64: the glyphs compared
+    with the picture say Simplified by 2.2 (the margin is 0.08), which the 0.5 floor on the
+    pack's confidence threw away."""
+    _fonts()
+    for seed in (2027013700005, 2027013200014):
+        sample = render("languages_es_fr_de_zh", seed)
+        assert sample.truth.spam_label == "骚扰电话"
+        assert reader.read(ReadRequest(sample.image)).spam_label == "骚扰电话", seed
