@@ -76,28 +76,79 @@ def find_badges(
     badges: list[Badge] = []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])
-        if not (
-            _MIN_BADGE_PX <= 2 * w <= _MAX_BADGE_PX and _MIN_BADGE_PX <= 2 * h <= _MAX_BADGE_PX
-        ):
+        if 2 * w > _MAX_BADGE_PX or 2 * h > _MAX_BADGE_PX:
+            # a badge on a background of its own green (a gradient, a wallpaper) is one blob
+            # with it: the badge is what stands out of the blob's colour column by column
+            part = labels[y : y + h, x : x + w] == i
+            apart = _off_column(region[y : y + h, x : x + w], part)
+            n, sub_labels, sub_stats = components(apart)
+            for j in range(1, n):
+                sx, sy, sw, sh, sarea = (int(v) for v in sub_stats[j])
+                badge = _badge(
+                    sub_labels[sy : sy + sh, sx : sx + sw] == j,
+                    (x + sx, y + sy, sarea),
+                    (region, (x0, y0)),
+                    full,
+                )
+                if badge is not None:
+                    badges.append(badge)
             continue
-        if not 0.75 <= w / h <= 1.33:
-            continue
-        fill = area / float(w * h)
-        if not 0.4 <= fill <= 0.92:
-            continue
-        if full is not None:
-            fx, fy = SMALL * (x + x0), SMALL * (y + y0)
-            fw, fh = SMALL * w, SMALL * h
-            inner = full[fy + fh // 5 : fy + fh - fh // 5, fx + fw // 5 : fx + fw - fw // 5]
-        else:
-            inner = region[y + h // 5 : y + h - h // 5, x + w // 5 : x + w - w // 5]
-        white = np.all(inner > 200, axis=2).mean() if inner.size else 0.0
-        # a tick is a thin stroke: an "o" of green text has a hollow middle instead
-        if not 0.04 <= white <= 0.4 or not _solid_rim(labels[y : y + h, x : x + w] == i):
-            continue
-        box = Box(SMALL * (x + x0), SMALL * (y + y0), SMALL * w, SMALL * h)
-        badges.append(Badge(box, score=min(1.0, 0.6 + float(white))))
+        badge = _badge(labels[y : y + h, x : x + w] == i, (x, y, area), (region, (x0, y0)), full)
+        if badge is not None:
+            badges.append(badge)
     return badges
+
+
+def _off_column(pixels: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """The pixels of a blob that differ from its colour in their column (the median of the
+    column's blob pixels): what is drawn on a background that changes across the screen but
+    not down it."""
+    out = np.zeros(part.shape, np.uint8)
+    for col in range(part.shape[1]):
+        rows = np.flatnonzero(part[:, col])
+        if len(rows) < 4:
+            continue
+        column = pixels[rows, col].astype(np.int16)
+        background = np.median(column, axis=0)
+        far = np.abs(column - background).max(axis=1) >= _OFF_COLUMN
+        out[rows[far], col] = 255
+    return out
+
+
+_OFF_COLUMN = 20
+
+
+def _badge(
+    component: np.ndarray,
+    at: tuple[int, int, int],
+    region: tuple[np.ndarray, tuple[int, int]],
+    full: np.ndarray | None,
+) -> Badge | None:
+    """A check badge: a text-sized, round, filled blob of a badge green with a thin white tick
+    inside. `at`: the blob's top-left corner in the searched region and its area; `region`:
+    that part of the downscaled screen and where it starts."""
+    x, y, area = at
+    pixels, (x0, y0) = region
+    h, w = component.shape
+    if not (_MIN_BADGE_PX <= 2 * w <= _MAX_BADGE_PX and _MIN_BADGE_PX <= 2 * h <= _MAX_BADGE_PX):
+        return None
+    if not 0.75 <= w / h <= 1.33:
+        return None
+    fill = area / float(w * h)
+    if not 0.4 <= fill <= 0.92:
+        return None
+    if full is not None:
+        fx, fy = SMALL * (x + x0), SMALL * (y + y0)
+        fw, fh = SMALL * w, SMALL * h
+        inner = full[fy + fh // 5 : fy + fh - fh // 5, fx + fw // 5 : fx + fw - fw // 5]
+    else:
+        inner = pixels[y + h // 5 : y + h - h // 5, x + w // 5 : x + w - w // 5]
+    white = np.all(inner > 200, axis=2).mean() if inner.size else 0.0
+    # a tick is a thin stroke: an "o" of green text has a hollow middle instead
+    if not 0.04 <= white <= 0.4 or not _solid_rim(component):
+        return None
+    box = Box(SMALL * (x + x0), SMALL * (y + y0), SMALL * w, SMALL * h)
+    return Badge(box, score=min(1.0, 0.6 + float(white)))
 
 
 def _solid_rim(component: np.ndarray) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from robot.domain.model import LabelClass
+from robot.domain.model import LabelClass, Tristate
 from robot.ports import ReadRequest
 from robot.screen import TesseractReader
 from robot.screen.controls import find_controls
@@ -239,3 +239,14 @@ def test_the_script_the_picture_shows_by_far_wins_over_an_unsure_pack(
         sample = render("languages_es_fr_de_zh", seed)
         assert sample.truth.spam_label == "骚扰电话"
         assert reader.read(ReadRequest(sample.image)).spam_label == "骚扰电话", seed
+
+
+def test_a_badge_on_a_background_of_its_own_green_is_found(reader: TesseractReader) -> None:
+    """A gradient wallpaper turning green behind the caller: the badge's green mask is one
+    blob with the background's, far too big for a badge, and the badge was never seen. What
+    stands out of the blob's colour in each column is the badge."""
+    _fonts()
+    for seed in (2027013700003, 2027013000002):
+        sample = render("ios_full", seed)
+        assert sample.truth.verified
+        assert reader.read(ReadRequest(sample.image)).verified is Tristate.YES, seed
