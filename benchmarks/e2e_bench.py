@@ -180,9 +180,22 @@ def _rollup_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _kind(pid: int) -> str | None:
     """What a child of the robot is, from what it maps: None until it is known."""
     try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            forks = b"--fork-server" in cmdline.read()
+        # robot.child_process.ForkServer: its children carry its command line too
+        if forks and _parent(pid) == os.getpid():
+            return "fork servers"
         with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
             text = maps.read()
     except OSError:

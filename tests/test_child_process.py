@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 import robot
-from robot.child_process import ChildProcess
-from tests.support.child_targets import echo, exit_with, report_files, report_modules
+from robot.child_process import ChildProcess, ForkServer
+from tests.support.child_targets import (
+    echo,
+    exit_with,
+    preload_json,
+    report_files,
+    report_modules,
+    report_parent,
+)
+from tests.support.peers import wait_until
 
 
 def test_a_child_imports_its_target_not_the_parents_main_module() -> None:
@@ -56,3 +66,51 @@ def test_a_robot_package_in_the_working_folder_is_not_the_childs(
     child.join(30)
     assert files["robot"] == robot.__file__
     assert child.exitcode == 0
+
+
+def test_a_forked_child_is_the_servers_and_has_what_it_preloaded() -> None:
+    """Children of a `ForkServer` share what it imported: `json` here, pjsua2's bindings for
+    SIP workers. The child imports neither subprocess nor multiprocessing."""
+    server = ForkServer(preload_json)
+    try:
+        child = server.start(report_parent)
+        pid, parent, modules = child.conn.recv()
+        assert (pid, parent) == (child.pid, server.pid) and server.pid != os.getpid()
+        assert "json" in modules and "tests.support.child_targets" in modules
+        assert "subprocess" not in modules and "multiprocessing" not in modules
+        assert child.is_alive() and child.exitcode is None
+        child.conn.send(None)
+        child.join(30)
+        assert child.exitcode == 0 and not child.is_alive()
+    finally:
+        server.close()
+
+
+def test_a_forked_child_is_seen_ending_with_its_code_or_signal() -> None:
+    server = ForkServer(preload_json)
+    try:
+        leaving = server.start(exit_with, 5)
+        assert leaving.conn.recv() == "bye"
+        leaving.join(30)
+        assert leaving.exitcode == 5 and not leaving.is_alive()
+        echoing = server.start(echo)
+        for message in (("place", 1, {"k": "v"}), b"y" * 3_000_000):
+            echoing.conn.send(message)
+            assert echoing.conn.recv() == message
+        echoing.kill()
+        echoing.join(30)
+        assert echoing.exitcode == -signal.SIGKILL
+    finally:
+        server.close()
+
+
+def test_children_outlive_their_fork_server_and_a_closed_server_forks_no_more() -> None:
+    server = ForkServer(preload_json)
+    child = server.start(echo)
+    server.close()
+    child.conn.send("still here")
+    assert child.conn.recv() == "still here"
+    child.conn.send(None)
+    wait_until(lambda: not child.is_alive(), 30, "the orphaned child to end")
+    with pytest.raises(OSError):
+        server.start(echo)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -229,4 +230,29 @@ def test_more_calls_than_the_stack_holds_is_our_error(sipp: Sipp) -> None:
         assert d.worker_pids == [pid]  # refused, not aborted
         wait_until(lambda: all(_ringing(c) for c in calls), 30, "four calls ringing")
         assert all(c.hang_up().final_code == 487 for c in calls)
+    assert uas.finish() == 0, uas.log()
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.sipp
+def test_workers_forked_from_one_server_each_hold_four_calls(sipp: Sipp) -> None:
+    """Two workers or more are forked from one server that loaded pjsua2's bindings, not
+    spawned: each still places the wheel's 4 concurrent calls. One worker is spawned."""
+    with Pjsua2Dialer(concurrency=1) as alone:
+        assert [_parent(pid) for pid in alone.worker_pids] == [os.getpid()]
+    uas = sipp("ring_cancel.xml", calls=8)
+    with Pjsua2Dialer(concurrency=8) as dialer:
+        parents = {_parent(pid) for pid in dialer.worker_pids}
+        assert len(dialer.worker_pids) == 2 and len(parents) == 1
+        assert parents != {os.getpid()}
+        calls = [dialer.place(DialRequest(from_number=FROM, to=uas.uri(f"+1555030{i:02d}"),
+                                          ring_timeout_s=300)) for i in range(8)]
+        wait_until(lambda: all(_ringing(c) for c in calls), 60, "eight calls ringing")
+        assert sorted(Counter(c.worker_pid for c in calls).values()) == [4, 4]
+        outcomes = [c.hang_up() for c in calls]
+    assert all(o.final_code == 487 and o.cancelled_by_us for o in outcomes)
     assert uas.finish() == 0, uas.log()

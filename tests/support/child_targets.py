@@ -26,3 +26,13 @@ def echo(conn: Channel) -> None:
     """Sends back every message until it gets None."""
     while (message := conn.recv()) is not None:
         conn.send(message)
+
+
+def report_parent(conn: Channel) -> None:
+    conn.send((os.getpid(), os.getppid(), sorted(sys.modules)))
+    conn.recv()  # stays until told
+
+
+def preload_json() -> None:
+    """A fork server's preload: a module the children then have without importing it."""
+    import json  # noqa: F401
