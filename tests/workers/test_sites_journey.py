@@ -171,14 +171,32 @@ def _journey(pg_url: str, engine: sa.Engine, tmp_path: Path) -> None:
             intervals.sort()
             for (_, end), (start, _) in itertools.pairwise(intervals):
                 assert start >= end, f"{handset} had two calls at once"
-        starts = sorted(c["invite_at"] for c in calls)
+        by_arrival = sorted(calls, key=lambda c: c["invite_at"])
+        starts = [c["invite_at"] for c in by_arrival]
         assert len(starts) >= 40
-        tightest = min(b - a for a, b in zip(starts, starts[CPS:], strict=False))
+        gaps = [b - a for a, b in zip(starts, starts[CPS:], strict=False)]
+        tightest = min(gaps)
+        # on failure, the INVITEs of the tightest window as the farms saw them (which carrier,
+        # which handset, when decided and ended) and the attempt rows the killed worker left
+        first = gaps.index(tightest)
+        window = [
+            {k: v for k, v in c.items() if k != "events"}
+            | {"decided": _at(c, "decided"), "ended": _at(c, "ended")}
+            for c in by_arrival[first : first + CPS + 1]
+        ]
+        victim_rows = [
+            {k: r[k] for k in ("id", "status", "worker") if k in r}
+            for r in rows
+            if mark in (r["worker"] or "")
+        ]
         # each INVITE leaves while its start is recorded under the trunk's lock; the farms stamp
         # its arrival in their SIP thread, which a busy host may wake late (two farms, four
         # workers, PostgreSQL and S3 on two cores). Per-worker limits would put 3 starts within
         # a few ms of each other, far below this margin.
-        assert tightest >= 1.0 - ARRIVAL_JITTER_S, f"{CPS + 1} INVITEs within {tightest:.3f} s"
+        assert tightest >= 1.0 - ARRIVAL_JITTER_S, (
+            f"{CPS + 1} INVITEs within {tightest:.3f} s: {window}; killed worker's attempts: "
+            f"{victim_rows}"
+        )
 
         # a report and a dispute bundle on another host read the screenshots from the bucket
         analyst = write_project(tmp_path / "analyst", **files)
