@@ -77,7 +77,7 @@ class _Worker:
         self.handles = HandleBudget()
         self.accounts: dict[str, Any] = {}
         self.transports: dict[str, int] = {}
-        # Ended Call/Account objects with the call slot they held. In the pjsua2 wheel, deleting
+        # Ended Call objects with the call slot they held. In the pjsua2 wheel, deleting
         # an ended Call clears its slot's user data and hangs up whatever call uses that slot
         # now, so a Call is only deleted once no live call holds its slot (`_bury`).
         self.graveyard: list[tuple[int | None, Any]] = []
@@ -297,7 +297,10 @@ class _Worker:
             old = self.accounts.pop(idle[0])
             with contextlib.suppress(Exception):
                 old.shutdown()
-            self.graveyard.append((None, old))
+            # Gone before the next account is added: pjsua gives that one the lowest free id,
+            # likely this one's, and a pjsua2 Account's destructor deletes whatever account
+            # holds the id it had (shutdown does not forget it).
+            del old
         pj = self.pj
         cfg = pj.AccountConfig()
         cfg.idUri = spec.id_uri

@@ -219,6 +219,22 @@ def test_many_trunks_do_not_exhaust_pjsua_accounts(sipp: Sipp) -> None:
 
 
 @pytest.mark.sipp
+def test_an_account_in_a_dropped_ones_place_keeps_working(sipp: Sipp) -> None:
+    """pjsua gives a new account the lowest free id, the one just dropped; the dropped
+    account's pjsua2 object, deleted later, deleted whatever account held its id then, and
+    the next call of that trunk failed (PJ_EINVALIDOP, "account is not valid")."""
+    uas = sipp("final_486.xml", calls=16)
+    with Pjsua2Dialer(concurrency=1) as dialer:
+        for i in range(8):  # the 7th and 8th trunks drop the least recently used accounts
+            trunk = Trunk(name=f"trunk-{i}", host="127.0.0.1", port=uas.port, cps=100)
+            for _ in range(2):
+                call = dialer.place(DialRequest(from_number=FROM, to="+15550199", trunk=trunk))
+                outcome = call.wait(30)
+                assert outcome is not None and outcome.final_code == 486, (i, outcome)
+    assert uas.finish() == 0, uas.log()
+
+
+@pytest.mark.sipp
 def test_more_calls_than_the_stack_holds_is_our_error(sipp: Sipp) -> None:
     uas = sipp("ring_cancel.xml", calls=4)
     with Pjsua2Dialer(concurrency=5, max_calls_per_process=5) as d:
