@@ -113,7 +113,12 @@ class _Worker:
         cfg.logConfig.decor = 0
         cfg.logConfig.msgLogging = 1
         self.ep.libInit(cfg)
-        self.ep.audDevManager().setNullDev()
+        # No sound device, not even the null one: pjsua opens it for each call it makes and
+        # closes it a second after the last, and closing joins its clock thread (a 20 ms
+        # tick) on this loop's thread, so a command arriving then waited up to 20 ms: the
+        # p99 of a call placed alone. Our calls carry no audio (an answered call is ended at
+        # once), so no clock drives the conference bridge and an answered call sends no RTP.
+        self.ep.audDevManager().setNoDev()
         self.ep.libStart()
         self.send(("ready", os.getpid(), open_wake_transport(pj, self.ep)))
 

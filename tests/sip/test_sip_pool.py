@@ -272,3 +272,24 @@ def test_workers_forked_from_one_server_each_hold_four_calls(sipp: Sipp) -> None
         outcomes = [c.hang_up() for c in calls]
     assert all(o.final_code == 487 and o.cancelled_by_us for o in outcomes)
     assert uas.finish() == 0, uas.log()
+
+
+def _thread_names(pid: int) -> list[str]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [(task / "comm").read_text().strip() for task in tasks.iterdir()]
+
+
+@pytest.mark.sipp
+def test_a_ringing_call_opens_no_sound_device_clock(dialer: Pjsua2Dialer, sipp: Sipp) -> None:
+    """pjsua opens its sound device for every call it makes (the null device: a "clock"
+    thread ticking every 20 ms) and closes it after a second without calls, joining that
+    thread from the loop's own thread: a command arriving then waited up to a tick. A
+    worker has no sound device at all, so there is no thread to start or join."""
+    uas = sipp("ring_cancel.xml")
+    call = dialer.place(DialRequest(from_number=FROM, to=uas.uri()))
+    try:
+        wait_until(lambda: _ringing(call), 30, "180 Ringing")
+        assert "clock" not in _thread_names(call.worker_pid)
+    finally:
+        outcome = call.hang_up()
+    assert outcome.final_code == 487
