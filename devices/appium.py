@@ -10,7 +10,6 @@ cause. Library exceptions never leave this module (see `devices.boundary`).
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from robot.clock import SystemClock
 from robot.domain.model import DisplayState, Platform
 from robot.domain.model import Handset as HandsetSpec
 from robot.errors import DeviceError, PartialCaptureError
+from robot.once import built_once
 from robot.ports import Capture, Clock, EndHow, HandsetHealth, RingObservation, Settings
 
 log = logging.getLogger(__name__)
@@ -321,10 +321,12 @@ class AppiumHandset:
             log.debug("handset %s: quitting the old session: %s", self.id, cause(exc))
 
 
-@functools.cache
+@built_once
 def _status_client() -> httpx.Client:
     """One client for every handset's preflight: each new client loads the system's CA
-    certificates (tens of milliseconds), which a farm of 24 phones paid 24 times per run.
-    It keeps no connection open: a preflight is one request, and an idle connection to a
-    server that has since stopped would only be found unclosed at exit."""
+    certificates (tens of milliseconds and ~0.8 MB of heap while it loads), which a farm of
+    24 phones paid 24 times per run. Built once even when every handset's thread asks for it
+    first at the same moment (`robot.once`). It keeps no connection open: a preflight is one
+    request, and an idle connection to a server that has since stopped would only be found
+    unclosed at exit."""
     return httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
