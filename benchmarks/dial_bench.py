@@ -14,7 +14,9 @@ a SIPp start. Printed:
   `--paced-rate` calls a second. Back to back (a call every few ms) one worker runs out of
   pjlib's socket handles (`robot.sip.handles`: 31 calls per 0.52 s) and every 32nd call waits for
   them; the paced figure is what a farm meets: at the virtual farm's ceiling (its example
-  delays, ~1.35 s a call) a worker's 4 handsets start ~3 calls a second;
+  delays, ~1.35 s a call) a worker's 4 handsets start ~3 calls a second. Beside each, SIPp's
+  own share (INVITE in to 486 out by its clock: ~2 ms, one 1 ms tick per response it sends)
+  and what is left when each call's share is taken off (the robot, pjsua, the loopback);
 - INVITE to the ACK of the 487 (the UAS rings, the caller cancels on 180), one call at a time,
   timed by the UAS's own message timestamps for both callers: SIPp's own UAC (the baseline)
   and `Pjsua2Dialer`;
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import socket
@@ -97,6 +100,30 @@ def _uas_invite_to_ack_ms(uas: SippUas) -> list[float]:
     return [(acks[c] - firsts[c]).total_seconds() * 1000.0 for c in firsts if c in acks]
 
 
+def _uas_answer_ms(uas: SippUas) -> dict[str, float]:
+    """Per Call-ID: first INVITE received to the first final response sent, by SIPp's clock:
+    the peer's own share of a call (SIPp sends each response of a scenario on its next 1 ms
+    tick, so 100, 180 and 486 take it ~2 ms)."""
+    if not uas.message_file.exists():
+        return {}
+    text = uas.message_file.read_text(errors="replace")
+    parts = re.split(r"^-{10,} (\S+ \S+)$", text, flags=re.MULTILINE)
+    invites: dict[str, datetime] = {}
+    finals: dict[str, datetime] = {}
+    for stamp, block in zip(parts[1::2], parts[2::2], strict=False):
+        head, _, message = block.strip("\n").partition("\n")
+        message = message.strip("\n")
+        call_id = _call_ids(message)
+        if call_id is None:
+            continue
+        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f")
+        if "message received" in head and message.startswith("INVITE "):
+            invites.setdefault(call_id, when)
+        elif "message sent" in head and re.match(r"SIP/2\.0 [2-6]\d\d ", message):
+            finals.setdefault(call_id, when)
+    return {c: (finals[c] - invites[c]).total_seconds() * 1000.0 for c in invites if c in finals}
+
+
 def _uas_span_s(uas: SippUas) -> tuple[float, int]:
     """First INVITE to last ACK at the UAS, and how many calls were ACKed."""
     timed = uas.received_timed()
@@ -161,10 +188,12 @@ def bench_dial_command(dials: int, work: Path) -> dict[str, dict[str, float]]:
 
 def bench_alone(calls: int, work: Path, rate: float | None = None) -> dict[str, float]:
     """One call at a time on a warm dialer, answered 486 at once: place() to the outcome.
-    Back to back, or started `rate` a second (the wait before a start is not timed)."""
+    Back to back, or started `rate` a second (the wait before a start is not timed). Each
+    call's time at SIPp (INVITE in to 486 out, its own clock) is taken off for `ours_*`: what
+    is left is the robot, the SIP stack and the loopback."""
     uas = start_uas("final_486.xml", work, calls=calls + 1, timeout_s=600)
     failures = Failures()
-    times: list[float] = []
+    times: dict[str, float] = {}
     with Pjsua2Dialer(concurrency=4) as dialer:
         dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)  # warm
         due = time.perf_counter()
@@ -174,17 +203,23 @@ def bench_alone(calls: int, work: Path, rate: float | None = None) -> dict[str, 
                 time.sleep(max(0.0, due - time.perf_counter()))
             started = time.perf_counter()
             try:
-                outcome = dialer.place(DialRequest(from_number=FROM, to=uas.uri())).wait(30)
+                call = dialer.place(DialRequest(from_number=FROM, to=uas.uri()))
+                outcome = call.wait(30)
             except Exception as exc:
                 failures.add(f"{type(exc).__name__}: {exc}")
                 continue
-            times.append((time.perf_counter() - started) * 1000.0)
+            times[call.call_id] = (time.perf_counter() - started) * 1000.0
             if outcome is None or outcome.final_code != 486:
                 failures.add(f"outcome {outcome.final_code if outcome else None}")
     uas.stop()
-    return {"p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95),
-            "p99_ms": _pct(times, 0.99), "max_ms": max(times, default=float("nan")),
-            "failed": failures.count}  # fmt: skip
+    at_peer = _uas_answer_ms(uas)
+    ours = [ms - at_peer[c] for c, ms in times.items() if c in at_peer]
+    whole = list(times.values())
+    return {"p50_ms": _pct(whole, 0.5), "p95_ms": _pct(whole, 0.95),
+            "p99_ms": _pct(whole, 0.99), "max_ms": max(whole, default=float("nan")),
+            "peer_p50_ms": _pct(list(at_peer.values()), 0.5),
+            "ours_p50_ms": _pct(ours, 0.5), "ours_p95_ms": _pct(ours, 0.95),
+            "ours_p99_ms": _pct(ours, 0.99), "failed": failures.count}  # fmt: skip
 
 
 def bench_ours(calls: int, concurrency: int, work: Path) -> dict[str, Any]:
@@ -316,7 +351,9 @@ def main() -> None:
             f"calls placed alone {label}, place() -> outcome ({args.calls} calls, 486 at once): "
             f"p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
             f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms, "
-            f"failed {figures['failed']:.0f}"
+            f"failed {figures['failed']:.0f}; SIPp's own share p50 "
+            f"{figures['peer_p50_ms']:.1f} ms, the rest p50 {figures['ours_p50_ms']:.1f}, "
+            f"p95 {figures['ours_p95_ms']:.1f}, p99 {figures['ours_p99_ms']:.1f} ms"
         )
     if ours is None or base is None:
         return
