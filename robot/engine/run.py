@@ -233,12 +233,14 @@ def execute_run(
                 if call is None:
                     break
                 ended: EndedCall | None = None
+                skipped: str | None = None
                 try:
                     started = start_call(env, run, call, rules)
-                    ended = started.ended
-                    if started.skipped is not None:
+                    ended, skipped = started.ended, started.skipped
+                    del started  # see `ended = None` below
+                    if skipped is not None:
                         with lock:
-                            summary.skipped.append(started.skipped)
+                            summary.skipped.append(skipped)
                     if ended is not None:
                         unfinished = ended
                         if pending is not None:
@@ -251,10 +253,13 @@ def execute_run(
                             recorded(ended.finish())
                 finally:
                     work.done(call, ended is not None and ended.device_error)
-                if started.skipped is not None:
+                if skipped is not None:
                     continue
                 if ended is None:
                     break
+                # Handed over: its screenshots (megabytes on a real phone) go as soon as its
+                # attempt is stored, not when this handset's next call returns.
+                ended = None
                 if env.leases is not None and env.clock.monotonic() - renewed_at >= LEASE_RENEW_S:
                     env.leases.renew(handset.id, env.lease_holder, LEASE_TTL_S)
                     renewed_at = env.clock.monotonic()

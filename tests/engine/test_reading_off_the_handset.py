@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from robot.domain.scenario import CallOptions, NumberSelector, Scenario, plan
 from robot.engine.environment import Environment
 from robot.engine.run import execute_run
 from robot.errors import StoreError
-from robot.ports import ReadRequest
+from robot.ports import Capture, ReadRequest, RingObservation
 from robot.store.artifacts import ArtifactKind
 from robot.store.results import SqlResultStore, open_store
 from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork
@@ -148,3 +149,63 @@ def test_a_failure_finishing_an_attempt_stops_the_run_and_keeps_the_rest(
     second = max(store.attempts(), key=lambda a: a.times.dialed_at)
     assert second.status is AttemptStatus.COMPLETED and second.reading is not None
     assert second in summary.attempts
+
+
+class ParkedHandset(FakeHandset):
+    """Waits, before its second ring, until the test lets it go on."""
+
+    def __init__(self, msisdn: str) -> None:
+        super().__init__(msisdn)
+        self.second_ring = threading.Event()
+        self.go_on = threading.Event()
+        self.looks = 0
+
+    def wait_for_incoming(self, deadline: float) -> RingObservation | None:
+        ring = super().wait_for_incoming(deadline)
+        if ring is not None:
+            self.looks += 1
+            if self.looks == 2:
+                self.second_ring.set()
+                assert self.go_on.wait(10), "the test never let the second call go on"
+        return ring
+
+
+def test_a_handset_keeps_no_screenshot_of_a_call_whose_attempt_is_stored(
+    store: SqlResultStore,
+) -> None:
+    """A real phone's screenshot is megabytes: held by each handset's thread through its
+    next call, a run's memory grew with its handset count."""
+    network = FakeNetwork()
+    reader = HeldReader(network)
+    reader.release.set()
+    env = _env(store, network, reader)
+    handset = ParkedHandset(PIXEL.msisdn)
+    network.handsets = {handset.msisdn: handset}
+    env = dataclasses.replace(env, handset_for=lambda spec: handset)
+    options = dataclasses.replace(FAST, ring_timeout_s=30.0)
+    scenario = Scenario(
+        name="parked", numbers=NumberSelector(numbers=tuple(n.e164 for n in NUMBERS)), call=options
+    )
+    runner = threading.Thread(
+        target=execute_run, args=(env, scenario, plan(scenario, NUMBERS, [PIXEL]))
+    )
+    runner.start()
+    try:
+        assert handset.second_ring.wait(10), "the second call never rang"
+        first = network.behaviours[network.placed[0].from_number].screen
+
+        def first_screens() -> list[Capture]:
+            gc.collect()
+            return [o for o in gc.get_objects() if isinstance(o, Capture) and o.png == first]
+
+        wait_until(
+            lambda: any(a.status is AttemptStatus.COMPLETED for a in store.attempts()),
+            10,
+            "the first attempt stored",
+        )
+        wait_until(lambda: not first_screens(), 5, "the first call's screenshot to be let go")
+    finally:
+        handset.go_on.set()
+        runner.join(10)
+    assert len(store.attempts()) == 3
+    assert not network.live, "a call was left up"
