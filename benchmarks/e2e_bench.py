@@ -34,6 +34,10 @@ capture wait, so a robot with no overhead at all would make
   not only wall time);
 - the 1-minute load average before and after (the machine is shared: compare medians).
 
+Each run is made in a fresh process, as every `ringcheck run` is: a run made after another in
+the same process would find what the first built (the Appium preflight client, imported
+modules, a heap already grown) and hide what a run pays at its start.
+
 With `--workers N...` the largest farm is also run through farm-site workers: one site holding
 every handset, N `ringcheck worker` processes sharing it (each taking handsets/N calls at once),
 the run planned onto the site's queue and followed to its end by this process, on the
@@ -46,8 +50,10 @@ store: the single-process figure the workers compare with.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import itertools
 import math
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -440,6 +446,15 @@ def measure(
     }
 
 
+def measure_fresh(
+    handsets: int, calls: int, ring_delay_ms: int, capture_after_s: float
+) -> dict[str, Any]:
+    """`measure` in a process of its own, started afresh (spawned, not forked from this one)."""
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return pool.submit(measure, handsets, calls, ring_delay_ms, capture_after_s).result()
+
+
 def _pg_base() -> str:
     url = os.environ.get("RINGCHECK_BENCH_PG_URL") or os.environ.get("RINGCHECK_TEST_PG_URL")
     if not url:
@@ -595,7 +610,7 @@ def main() -> None:
     )
     for count in args.handsets:
         rows = [
-            measure(count, args.calls_per_handset, args.ring_delay_ms, args.capture_after_s)
+            measure_fresh(count, args.calls_per_handset, args.ring_delay_ms, args.capture_after_s)
             for _ in range(args.repeat)
         ]
 
