@@ -192,7 +192,7 @@ def execute_run(
 
     def recorded(attempt: Attempt) -> None:
         with lock:
-            summary.attempts.append(attempt)
+            summary.add(attempt)
 
     def record_when_done(done: Future[Attempt]) -> None:
         failure = done.exception()

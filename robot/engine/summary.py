@@ -17,10 +17,12 @@ Exit codes of a run: 0 every planned call passed; 1 some did not (failed, uncert
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 
 from robot.domain.model import Attempt, CheckState, Delivery, Run, RunStatus
+from robot.ports import Settings
 
 ROBOT_ERRORS = frozenset({Delivery.DEVICE_ERROR, Delivery.TRUNK_ERROR, Delivery.SIGNING_REJECTED})
 
@@ -93,6 +95,16 @@ class RunSummary:
     attempts: list[Attempt] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    _settings: dict[Settings, Settings] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, attempt: Attempt) -> None:
+        """Keep `attempt` until the run ends, its settings snapshot shared with an equal one
+        already kept: a handset reports the same settings call after call, each time as new
+        strings (a third of what an attempt holds), and a run keeps every attempt it made."""
+        shared = self._settings.setdefault(attempt.settings, attempt.settings)
+        if shared is not attempt.settings:
+            attempt = dataclasses.replace(attempt, settings=shared)
+        self.attempts.append(attempt)
 
     def planned(self) -> list[PlannedResult]:
         """Tries grouped by planned call, in the order the calls were planned."""

@@ -37,6 +37,7 @@ from robot.domain.scenario import (
 from robot.engine.environment import Environment
 from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import Pacer, execute_run
+from robot.ports import Settings
 from robot.store.results import open_store
 from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader, ManualClock
 
@@ -321,3 +322,25 @@ def test_a_handset_lease_is_renewed_as_time_passes_not_after_every_call(network,
     summary = execute_run(env, scenario, calls)
     assert len(summary.attempts) == 5 and summary.run.status is RunStatus.COMPLETED
     assert leases.renewed == 2
+
+
+class _FreshSettingsHandset(FakeHandset):
+    """Reports its settings as a real handset does: equal call after call, new strings each time."""
+
+    def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> Settings:
+        super().prepare(display_state)
+        return tuple((k.encode().decode(), v.encode().decode()) for k, v in self.settings)
+
+
+def test_a_run_keeps_one_copy_of_a_handsets_repeated_settings(network, store) -> None:
+    handset = _FreshSettingsHandset(PIXEL.msisdn)
+    handset.settings = (("ringer_mode", "normal"), ("zen_mode", "off"))
+    env = _env(network, store, [handset])
+    scenario = Scenario(name="nightly", call=FAST)
+    summary = execute_run(env, scenario, plan(scenario, [CLEAN, LABELLED, VOICEMAIL], [PIXEL]))
+
+    kept = [a.settings for a in summary.attempts]
+    assert len(kept) == 3 and all(s == handset.settings for s in kept)
+    assert kept[1] is kept[0] and kept[2] is kept[0], "each attempt kept its own copy"
+    stored = store.attempts(run_id=summary.run.id)
+    assert [a.settings for a in stored] == [handset.settings] * 3
