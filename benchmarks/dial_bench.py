@@ -104,22 +104,15 @@ def _uas_answer_ms(uas: SippUas) -> dict[str, float]:
     """Per Call-ID: first INVITE received to the first final response sent, by SIPp's clock:
     the peer's own share of a call (SIPp sends each response of a scenario on its next 1 ms
     tick, so 100, 180 and 486 take it ~2 ms)."""
-    if not uas.message_file.exists():
-        return {}
-    text = uas.message_file.read_text(errors="replace")
-    parts = re.split(r"^-{10,} (\S+ \S+)$", text, flags=re.MULTILINE)
     invites: dict[str, datetime] = {}
     finals: dict[str, datetime] = {}
-    for stamp, block in zip(parts[1::2], parts[2::2], strict=False):
-        head, _, message = block.strip("\n").partition("\n")
-        message = message.strip("\n")
+    for when, sent, message in uas.messages_timed():
         call_id = _call_ids(message)
         if call_id is None:
             continue
-        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f")
-        if "message received" in head and message.startswith("INVITE "):
+        if not sent and message.startswith("INVITE "):
             invites.setdefault(call_id, when)
-        elif "message sent" in head and re.match(r"SIP/2\.0 [2-6]\d\d ", message):
+        elif sent and re.match(r"SIP/2\.0 [2-6]\d\d ", message):
             finals.setdefault(call_id, when)
     return {c: (finals[c] - invites[c]).total_seconds() * 1000.0 for c in invites if c in finals}
 

@@ -68,6 +68,10 @@ class SippUas:
 
     def received_timed(self) -> list[tuple[datetime, str]]:
         """Every SIP message SIPp received with SIPp's timestamp (microseconds)."""
+        return [(when, text) for when, sent, text in self.messages_timed() if not sent]
+
+    def messages_timed(self) -> list[tuple[datetime, bool, str]]:
+        """Every SIP message SIPp received or sent (True), with SIPp's timestamp."""
         if not self.message_file.exists():
             return []
         text = self.message_file.read_text(errors="replace")
@@ -75,9 +79,9 @@ class SippUas:
         out = []
         for stamp, block in zip(parts[1::2], parts[2::2], strict=False):
             head, _, rest = block.strip("\n").partition("\n")
-            if "message received" in head:
+            if "message received" in head or "message sent" in head:
                 when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f")
-                out.append((when, rest.strip("\n")))
+                out.append((when, "message sent" in head, rest.strip("\n")))
         return out
 
     def received_header(self, method: str, name: str) -> list[str]:
