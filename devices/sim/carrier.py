@@ -126,7 +126,10 @@ class _Carrier:
         cfg.logConfig.level = 0
         cfg.logConfig.consoleLevel = 0
         self.ep.libInit(cfg)
-        self.ep.audDevManager().setNullDev()
+        # No sound device, not even the null one: answering (voicemail) opened it, and its
+        # close a second after the call joins its 20 ms clock thread on this loop thread, so
+        # a call arriving then waited up to a tick. The farm plays no audio.
+        self.ep.audDevManager().setNoDev()
         port = self._transports()
         wake_port = open_wake_transport(pj, self.ep)
         self.ep.libStart()

@@ -3,6 +3,7 @@ and the ground truth says what each handset showed and why."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import threading
@@ -184,3 +185,36 @@ def test_unanswered_call_goes_to_voicemail_and_silent_drop_never_rings(
     assert "voicemail" in events and truth["answered"] is True
     assert ("ringing" in events) is rings
     assert truth["action"] == ("ring" if rings else "silent_drop")
+
+
+def _threads(pid: int) -> set[str]:
+    names: set[str] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that ended while we looked
+            names.add((task / "comm").read_text().strip())
+    return names
+
+
+def test_an_answered_call_opens_no_sound_device_clock(farm: SimFarm, tmp_path: Path) -> None:
+    """A carrier answering (voicemail) opened pjsua's null sound device, whose "clock" thread
+    ticks every 20 ms and is joined on the carrier's only loop thread a second after the
+    call: a call arriving then waited up to a tick. A carrier has no sound device at all."""
+    pid = farm.workers[farm.owner["moto"]].process.pid
+    assert pid is not None
+    results: list[SippResult] = []
+    caller = threading.Thread(
+        target=lambda: results.append(
+            run_sipp("uac_answered.xml", farm.ready().sip["sim-uscellular"], MOTO, tmp_path)
+        )
+    )
+    caller.start()
+    seen: set[str] = set()
+    while caller.is_alive():
+        seen |= _threads(pid)
+        time.sleep(0.005)
+    for _ in range(100):  # the null device closed a second after the call
+        seen |= _threads(pid)
+        time.sleep(0.01)
+    assert results and results[0].returncode == 0, results[0].log if results else "no SIPp"
+    assert _truth(farm, _call_id(results[0]))["answered"] is True
+    assert "clock" not in seen, sorted(seen)
