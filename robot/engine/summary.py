@@ -22,7 +22,6 @@ import enum
 from dataclasses import dataclass, field
 
 from robot.domain.model import Attempt, CheckState, Delivery, Run, RunStatus
-from robot.ports import Settings
 
 ROBOT_ERRORS = frozenset({Delivery.DEVICE_ERROR, Delivery.TRUNK_ERROR, Delivery.SIGNING_REJECTED})
 
@@ -89,22 +88,33 @@ class PlannedResult:
         return kind_of(self.final)
 
 
+def outcome_of(attempt: Attempt) -> Attempt:
+    """`attempt` without its evidence: the reading, the SIP record and the phone's settings,
+    which the store keeps (`ResultStore.attempt(id)`). What a summary reads (delivery, verdict,
+    artifacts, error, times) stays."""
+    if attempt.reading is None and attempt.sip is None and not attempt.settings:
+        return attempt
+    return dataclasses.replace(attempt, reading=None, sip=None, settings=())
+
+
 @dataclass
 class RunSummary:
+    """A run and the outcome of each of its tries (`outcome_of`), kept until the run ends.
+
+    Only outcomes: a run keeps every try it made, and a try's evidence (the reading, the SIP
+    record and the settings snapshot: ~2 of the ~3.7 KB a try of the demo holds) would make the
+    robot's memory grow with the run's length; it is in the store as soon as the try ends."""
+
     run: Run
     attempts: list[Attempt] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    _settings: dict[Settings, Settings] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.attempts = [outcome_of(a) for a in self.attempts]
 
     def add(self, attempt: Attempt) -> None:
-        """Keep `attempt` until the run ends, its settings snapshot shared with an equal one
-        already kept: a handset reports the same settings call after call, each time as new
-        strings (a third of what an attempt holds), and a run keeps every attempt it made."""
-        shared = self._settings.setdefault(attempt.settings, attempt.settings)
-        if shared is not attempt.settings:
-            attempt = dataclasses.replace(attempt, settings=shared)
-        self.attempts.append(attempt)
+        self.attempts.append(outcome_of(attempt))
 
     def planned(self) -> list[PlannedResult]:
         """Tries grouped by planned call, in the order the calls were planned."""

@@ -131,5 +131,10 @@ def test_rich_call_data_from_a_scenario_reaches_the_handset(tmp_path: Path) -> N
     assert shown["name"] == "Northwind Bank"
     assert shown["call_reason"] == "Fraud alert on your card"
     assert shown["logo_url"] == "https://brand.example.com/northwind/logo.png"
-    attempt = summary.attempts[0]
-    assert attempt.reading is not None and attempt.reading.verified.value == "yes"
+    store = open_project_store(project)
+    try:
+        attempt = store.attempt(summary.attempts[0].id or 0)
+    finally:
+        store.close()
+    assert attempt is not None and attempt.reading is not None
+    assert attempt.reading.verified.value == "yes"

@@ -140,7 +140,8 @@ def test_a_label_read_under_a_carrier_app_overlay_is_the_apps(store) -> None:
         env = _env(store, handset, {b"ours": labelled})
         scenario = Scenario(name="s", call=FAST)
         summary = execute_run(env, scenario, plan(scenario, [OURS], [PIXEL]))
-        reading = summary.attempts[0].reading
+        stored = store.attempt(summary.attempts[0].id or 0)
+        reading = stored.reading if stored else None
         assert reading is not None and reading.label_source is source
 
 

@@ -65,7 +65,9 @@ def run_one(
     summary = execute_run(env, scenario, plan(scenario, [number], [PIXEL]))
     [attempt] = summary.attempts
     assert not network.live, "a call was left up"
-    return attempt.reading
+    stored = store.attempt(attempt.id or 0)
+    assert stored is not None
+    return stored.reading
 
 
 def test_logo_file_reaches_the_reader_and_the_expected_name_does_not(

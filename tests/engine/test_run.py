@@ -37,7 +37,6 @@ from robot.domain.scenario import (
 from robot.engine.environment import Environment
 from robot.engine.quarantine import QuarantineListener
 from robot.engine.run import Pacer, execute_run
-from robot.ports import Settings
 from robot.store.results import open_store
 from tests.engine.fakes import Behaviour, FakeHandset, FakeNetwork, FakeReader, ManualClock
 
@@ -324,23 +323,22 @@ def test_a_handset_lease_is_renewed_as_time_passes_not_after_every_call(network,
     assert leases.renewed == 2
 
 
-class _FreshSettingsHandset(FakeHandset):
-    """Reports its settings as a real handset does: equal call after call, new strings each time."""
-
-    def prepare(self, display_state: DisplayState = DisplayState.LOCKED) -> Settings:
-        super().prepare(display_state)
-        return tuple((k.encode().decode(), v.encode().decode()) for k, v in self.settings)
-
-
-def test_a_run_keeps_one_copy_of_a_handsets_repeated_settings(network, store) -> None:
-    handset = _FreshSettingsHandset(PIXEL.msisdn)
+def test_a_run_keeps_each_tries_outcome_and_leaves_its_evidence_to_the_store(
+    network, store
+) -> None:
+    """A run keeps every try until it ends (the summary, the exit code); with each try's
+    reading, SIP record and settings the robot's memory grew with the run's length."""
+    handset = FakeHandset(PIXEL.msisdn)
     handset.settings = (("ringer_mode", "normal"), ("zen_mode", "off"))
     env = _env(network, store, [handset])
     scenario = Scenario(name="nightly", call=FAST)
     summary = execute_run(env, scenario, plan(scenario, [CLEAN, LABELLED, VOICEMAIL], [PIXEL]))
 
-    kept = [a.settings for a in summary.attempts]
-    assert len(kept) == 3 and all(s == handset.settings for s in kept)
-    assert kept[1] is kept[0] and kept[2] is kept[0], "each attempt kept its own copy"
-    stored = store.attempts(run_id=summary.run.id)
-    assert [a.settings for a in stored] == [handset.settings] * 3
+    assert [(a.reading, a.sip, a.settings) for a in summary.attempts] == [(None, None, ())] * 3
+    stored = {a.id: a for a in store.attempts(run_id=summary.run.id)}
+    assert {a.id: (a.delivery, a.verdict and a.verdict.outcome) for a in summary.attempts} == {
+        i: (a.delivery, a.verdict and a.verdict.outcome) for i, a in stored.items()
+    }
+    assert all(a.sip is not None and a.settings == handset.settings for a in stored.values())
+    assert any(a.reading is not None for a in stored.values())
+    assert summary.exit_code() == 1  # the labelled number failed, judged without the evidence
