@@ -1,10 +1,11 @@
 """`Pjsua2Dialer`: the `Dialer` port on a pool of pjsua2 worker processes.
 
-The pjsua2 wheel allows 4 calls per process and the native stack can abort, so calls are
-spread over worker processes (`robot.sip.worker`, started by `robot.child_process`), each with
-its own Endpoint. This side keeps the bookkeeping a caller relies on: per-trunk pacing and
-concurrency, which worker holds which call, events as they arrive, and an outcome for every
-call even when its worker dies.
+pjsua holds a fixed number of calls per process (4 in the pjsua2 wheel, 32 in a build of
+`scripts/build-pjsua2`) and the native stack can abort, so calls are spread over worker
+processes (`robot.sip.worker`, started by `robot.child_process`), each with its own Endpoint.
+This side keeps the bookkeeping a caller relies on: per-trunk pacing and concurrency, which
+worker holds which call, events as they arrive, and an outcome for every call even when its
+worker dies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from robot.child_process import Child, ChildProcess, ForkServer
 from robot.domain.model import SipEvent, SipOutcome, Trunk
 from robot.errors import DialError, UsageError
 from robot.ports import Dialer, DialRequest
-from robot.sip.handles import HandleBudget
+from robot.sip.handles import CALLS_PER_PROCESS, HandleBudget
 from robot.sip.limits import Pacer, Slots
 from robot.sip.outcome import build_outcome
 from robot.sip.protocol import build_spec, uri_user, with_local_address
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 PLACE_TIMEOUT_S = 15.0
 WHEEL_MAX_CALLS = 4
+"""PJSUA_MAX_CALLS of the pjsua2-python wheel, the stack most installs have: a dialer that may
+need more workers than one forks them from a server (`robot.child_process.ForkServer`)."""
 
 
 class _PoolCall:
@@ -139,6 +142,7 @@ class _Worker:
         # sockets its calls hold in pjlib (`robot.sip.handles`): calls go where most are free
         self.handles = HandleBudget()
         self.ready = threading.Event()
+        self.max_calls = options.max_calls  # what its stack holds, once ready
         self._waker = Waker()
         self._send_lock = threading.Lock()
         self._reader = threading.Thread(
@@ -184,6 +188,7 @@ class _Worker:
         kind = message[0]
         if kind == "ready":
             self._waker.port = int(message[2])
+            self.max_calls = int(message[3])
             self.ready.set()
             return
         if kind == "fatal":
@@ -223,28 +228,34 @@ def _start_process(options: WorkerOptions, forks: ForkServer | None) -> Child:
 class Pjsua2Dialer:
     """Places calls through pjsua2 worker processes; implements the `Dialer` port.
 
-    `concurrency` is how many calls may be up at once; workers are started for it at
-    `max_calls_per_process` each (4 for the pjsua2 wheel, more for a pjproject built with a
-    larger PJSUA_MAX_CALLS). Secrets come from `environ` (default: the process environment).
+    `concurrency` is how many calls may be up at once. Each worker carries as many as its SIP
+    stack holds (`calls_per_process`: 4 with the pjsua2 wheel, 32 with a pjproject built by
+    `scripts/build-pjsua2`), at most `max_calls_per_process` when given, else at most what
+    pjlib's socket handles allow (`robot.sip.handles`); the first worker says what its stack
+    holds and the others are started for the rest. Secrets come from `environ` (default: the
+    process environment).
     """
 
     def __init__(
         self,
         *,
         concurrency: int = 4,
-        max_calls_per_process: int = WHEEL_MAX_CALLS,
+        max_calls_per_process: int | None = None,
         environ: Mapping[str, str] | None = None,
         log_level: int = 4,
         hangup_grace_s: float = 8.0,
         start_timeout_s: float = 60.0,
     ) -> None:
-        if concurrency < 1 or max_calls_per_process < 1:
+        if concurrency < 1 or (max_calls_per_process is not None and max_calls_per_process < 1):
             raise UsageError("concurrency and max_calls_per_process must be at least 1")
         if log_level < 4:
             raise UsageError("log_level must be at least 4: SIP traces come from pjsip's log")
         self._environ = os.environ if environ is None else environ
+        # never fewer than the wheel's 4: pjsua may still count a call our worker saw end,
+        # and a stack with no slot to spare would refuse the next one
+        asked = max_calls_per_process or min(max(concurrency, WHEEL_MAX_CALLS), CALLS_PER_PROCESS)
         self._options = WorkerOptions(
-            max_calls=max_calls_per_process, log_level=log_level, hangup_grace_s=hangup_grace_s
+            max_calls=asked, log_level=log_level, hangup_grace_s=hangup_grace_s
         )
         self._grace_s = hangup_grace_s
         self._keys = itertools.count(1)
@@ -253,14 +264,18 @@ class Pjsua2Dialer:
         self._slots: dict[str, Slots] = {}
         self._signers: dict[str, Signer] = {}
         self._closed = False
-        count = math.ceil(concurrency / max_calls_per_process)
-        # Two workers or more are forked from one server that loaded pjsua2's bindings: each
-        # then holds ~4 MB of its own instead of ~15 (robot.child_process). One worker alone
-        # (`ringcheck dial`) is spawned: a server would be one more process to start and keep.
-        self._forks = ForkServer(preload) if count > 1 else None
-        self._workers = [_Worker(self._options, i, self._forks) for i in range(count)]
-        self._next_index = count
+        # Where the wheel needs two workers or more they are forked from one server that loaded
+        # pjsua2's bindings: each then holds ~4 MB of its own instead of ~15 (robot.
+        # child_process). A dialer of a few calls (`ringcheck dial`) spawns its one worker: a
+        # server would be one more process to start and keep.
+        self._forks = ForkServer(preload) if concurrency > WHEEL_MAX_CALLS else None
+        self._workers = [_Worker(self._options, 0, self._forks)]
         self._await_ready(self._workers, start_timeout_s)
+        self.calls_per_process = self._workers[0].max_calls
+        count = math.ceil(concurrency / self.calls_per_process)
+        self._workers += [_Worker(self._options, i, self._forks) for i in range(1, count)]
+        self._next_index = count
+        self._await_ready(self._workers[1:], start_timeout_s)
 
     def __enter__(self) -> Pjsua2Dialer:
         return self
@@ -353,7 +368,7 @@ class Pjsua2Dialer:
 
     def _assign(self, trunk: Trunk | None) -> _PoolCall:
         """Pick the least loaded live worker and book the call on it (one step, one lock)."""
-        limit = self._options.max_calls
+        limit = self.calls_per_process
         with self._lock:
             for i, worker in enumerate(self._workers):
                 if not worker.alive:  # replace a crashed worker before using the pool

@@ -11,6 +11,7 @@ vanished parent every live call is hung up before `libDestroy`.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import signal
@@ -55,6 +56,21 @@ def run_worker(conn: Channel, options: WorkerOptions) -> None:
     gc.freeze()
 
 
+def stack_max_calls(pj: Any, asked: int) -> int:
+    """How many calls this process's pjsua holds once initialised with `asked`: pjsua quietly
+    lowers the `maxCalls` it is given to PJSUA_MAX_CALLS, fixed when pjproject is compiled (4
+    in the pjsua2-python wheel, what a build of its own sets: `scripts/build-pjsua2`), and a
+    fifth call in the wheel then fails. pjsua2 has no getter for it; the extension exports
+    pjsua's own `pjsua_call_get_max_count`, read here from the library already loaded."""
+    try:
+        getter = ctypes.CDLL(pj._pjsua2.__file__).pjsua_call_get_max_count
+    except (OSError, AttributeError):  # a build that does not export it: trust what we asked
+        return asked
+    getter.argtypes = []
+    getter.restype = ctypes.c_uint
+    return min(asked, int(getter()))
+
+
 def preload() -> None:
     """What a fork server of SIP workers loads before forking them (`robot.sip.pool`): this
     module and pjsua2's bindings (loaded on the package's first attribute), ~3.7 MB of Python
@@ -86,6 +102,7 @@ class _Worker:
         self.call_class: Any = None
         self.stopping = False
         self.parent_gone = False
+        self.max_calls = options.max_calls  # until the stack says what it holds (`start`)
 
     # --- start and stop --------------------------------------------------------------
     def start(self) -> None:
@@ -113,6 +130,7 @@ class _Worker:
         cfg.logConfig.decor = 0
         cfg.logConfig.msgLogging = 1
         self.ep.libInit(cfg)
+        self.max_calls = stack_max_calls(pj, self.options.max_calls)
         # No sound device, not even the null one: pjsua opens it for each call it makes and
         # closes it a second after the last, and closing joins its clock thread (a 20 ms
         # tick) on this loop's thread, so a command arriving then waited up to 20 ms: the
@@ -120,7 +138,7 @@ class _Worker:
         # once), so no clock drives the conference bridge and an answered call sends no RTP.
         self.ep.audDevManager().setNoDev()
         self.ep.libStart()
-        self.send(("ready", os.getpid(), open_wake_transport(pj, self.ep)))
+        self.send(("ready", os.getpid(), open_wake_transport(pj, self.ep), self.max_calls))
 
     def stop(self) -> None:
         self.stopping = True
@@ -204,7 +222,7 @@ class _Worker:
     def _place(self, key: int, spec: CallSpec) -> None:
         pj = self.pj
         live = sum(1 for s in self.calls.values() if not s.disconnected)
-        if live >= self.options.max_calls:
+        if live >= self.max_calls:
             self.send(("place_failed", key, f"worker {os.getpid()} already has {live} calls"))
             return
         state = CallState(key=key, spec=spec, started=time.monotonic())
@@ -236,8 +254,8 @@ class _Worker:
             reason = _pj_reason(exc)
             if "PJ_ETOOMANY" in reason:
                 reason = (
-                    "the SIP stack holds fewer concurrent calls than max_calls_per_process "
-                    "(PJSUA_MAX_CALLS is 4 in the pjsua2 wheel): lower it"
+                    f"the SIP stack refused a call beyond the {live} up (PJ_ETOOMANY), below "
+                    f"the {self.max_calls} calls it reported holding"
                 )
             self.send(("place_failed", key, reason))
             return
